@@ -1,0 +1,174 @@
+package io.crmhub.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.crmhub.api.ProblemResponses.FieldError;
+import io.crmhub.crm.common.ConflictException;
+import io.crmhub.crm.common.InvalidFieldException;
+import io.crmhub.crm.common.NotFoundException;
+import jakarta.validation.ConstraintViolationException;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/** Every API error is {@code application/problem+json}; client mistakes are 4xx naming the field, never a 500. */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        List<FieldError> errors = ex.getBindingResult().getFieldErrors().stream()
+                .map(e -> new FieldError(e.getField(), e.getDefaultMessage())).distinct().toList();
+        List<FieldError> global = ex.getBindingResult().getGlobalErrors().stream()
+                .map(e -> new FieldError(e.getObjectName(), e.getDefaultMessage())).toList();
+        return problem(HttpStatus.BAD_REQUEST, "The request has invalid fields",
+                java.util.stream.Stream.concat(errors.stream(), global.stream()).toList());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldError> errors = ex.getParameterValidationResults().stream()
+                .flatMap(r -> r.getResolvableErrors().stream().map(e -> new FieldError(
+                        r.getMethodParameter().getParameterName(), e.getDefaultMessage())))
+                .toList();
+        return problem(HttpStatus.BAD_REQUEST, "The request has invalid parameters", errors);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        Throwable cause = ex.getCause();
+        if (RequestSizeLimitFilter.isTooLarge(ex)) {
+            return problem(HttpStatus.PAYLOAD_TOO_LARGE, "The request body is larger than the limit", List.of());
+        }
+        if (cause instanceof UnrecognizedPropertyException unknown) {
+            return problem(HttpStatus.BAD_REQUEST, "The request has an unknown field",
+                    List.of(new FieldError(path(unknown), "is not a known field")));
+        }
+        if (cause instanceof InvalidFormatException invalid) {
+            String expected = invalid.getTargetType() == null ? "another type" : describe(invalid.getTargetType());
+            return problem(HttpStatus.BAD_REQUEST, "The request has a value of the wrong type",
+                    List.of(new FieldError(path(invalid), "must be " + expected)));
+        }
+        if (cause instanceof MismatchedInputException mismatched && !mismatched.getPath().isEmpty()) {
+            String expected = mismatched.getTargetType() == null ? "another type" : describe(mismatched.getTargetType());
+            return problem(HttpStatus.BAD_REQUEST, "The request has a value of the wrong type",
+                    List.of(new FieldError(path(mismatched), "must be " + expected)));
+        }
+        if (cause instanceof JsonProcessingException parse) {
+            return problem(HttpStatus.BAD_REQUEST, "The request body is not valid JSON",
+                    List.of(new FieldError("body", parse.getOriginalMessage())));
+        }
+        return problem(HttpStatus.BAD_REQUEST, "The request body is missing or unreadable", List.of(new FieldError("body", "is required")));
+    }
+
+    @ExceptionHandler(InvalidFieldException.class)
+    ResponseEntity<Object> invalidField(InvalidFieldException ex) {
+        return problem(HttpStatus.BAD_REQUEST, "The request has invalid fields", List.of(new FieldError(ex.field(), ex.getMessage())));
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<Object> constraintViolation(ConstraintViolationException ex) {
+        List<FieldError> errors = ex.getConstraintViolations().stream()
+                .map(v -> new FieldError(lastNode(v.getPropertyPath().toString()), v.getMessage())).toList();
+        return problem(HttpStatus.BAD_REQUEST, "The request has invalid parameters", errors);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex) {
+        String expected = ex.getRequiredType() == null ? "another type" : describe(ex.getRequiredType());
+        return problem(HttpStatus.BAD_REQUEST, "The request has a parameter of the wrong type",
+                List.of(new FieldError(ex.getName(), "must be " + expected)));
+    }
+
+    @ExceptionHandler(NotFoundException.class)
+    ResponseEntity<Object> notFound(NotFoundException ex) {
+        return problem(HttpStatus.NOT_FOUND, ex.getMessage(), List.of());
+    }
+
+    @ExceptionHandler(ConflictException.class)
+    ResponseEntity<Object> conflict(ConflictException ex) {
+        ProblemDetail body = ProblemResponses.problem(HttpStatus.CONFLICT, ex.getMessage(),
+                List.of(new FieldError(ex.field(), ex.getMessage())));
+        if (ex.existingId() != null) {
+            body.setProperty("existingId", ex.existingId());
+        }
+        return ResponseEntity.status(HttpStatus.CONFLICT).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(body);
+    }
+
+    @ExceptionHandler(DuplicateKeyException.class)
+    ResponseEntity<Object> duplicate(DuplicateKeyException ex) {
+        return problem(HttpStatus.CONFLICT, "The entity clashes with one written at the same moment; retry", List.of());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception ex) {
+        log.error("Unexpected error answering an API request", ex);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Unexpected error; it has been logged", List.of());
+    }
+
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+                                                          WebRequest request) {
+        HttpHeaders out = new HttpHeaders();
+        out.addAll(headers);
+        out.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
+        return new ResponseEntity<>(body, out, statusCode);
+    }
+
+    private static ResponseEntity<Object> problem(HttpStatus status, String detail, List<FieldError> errors) {
+        return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(ProblemResponses.problem(status, detail, errors));
+    }
+
+    private static String path(JsonMappingException ex) {
+        return ex.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String lastNode(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+
+    private static String describe(Class<?> type) {
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        return "an object";
+    }
+}

@@ -1,0 +1,38 @@
+package io.crmhub.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+
+/** Builds the hub's problem+json bodies: a title, a detail, and {@code errors[]} naming each bad field and why. */
+public final class ProblemResponses {
+    private ProblemResponses() {
+    }
+
+    public record FieldError(String field, String reason) {
+    }
+
+    public static ProblemDetail problem(HttpStatus status, String detail, List<FieldError> errors) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(URI.create("https://crmhub.io/problems/" + status.value()));
+        if (errors != null && !errors.isEmpty()) {
+            problem.setProperty("errors", errors);
+        }
+        return problem;
+    }
+
+    /** For filters and security handlers that answer before Spring MVC runs. */
+    public static void write(HttpServletResponse response, ObjectMapper json, HttpStatus status, String detail,
+                             Map<String, String> headers) throws IOException {
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        headers.forEach(response::setHeader);
+        json.writeValue(response.getOutputStream(), problem(status, detail, List.of()));
+    }
+}

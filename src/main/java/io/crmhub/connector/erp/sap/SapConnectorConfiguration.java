@@ -1,0 +1,32 @@
+package io.crmhub.connector.erp.sap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhub.routing.mapping.ValueMaps;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Active when the installation's ERP is SAP ({@code crmhub.erp.provider=sap}, the default). */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "crmhub.erp.provider", havingValue = "sap", matchIfMissing = true)
+@EnableConfigurationProperties(SapProperties.class)
+class SapConnectorConfiguration {
+
+    @Bean
+    SapODataClient sapODataClient(SapProperties properties, ObjectMapper json) {
+        return new SapODataClient(properties, json);
+    }
+
+    /** Bean name is what the connector kamelet calls: {@code erp-sap-customer-sink}. */
+    @Bean("erpSapCustomerSink")
+    SapCustomerSink erpSapCustomerSink(SapODataClient client, SapCustomerMapper mapper, ValueMaps maps, SapProperties properties) {
+        return new SapCustomerSink(client, mapper, maps, properties);
+    }
+
+    @Bean("erpSapHealthIndicator")
+    SapHealthIndicator erpSapHealthIndicator(SapODataClient client, SapProperties properties, Clock clock) {
+        return new SapHealthIndicator(client, properties, clock);
+    }
+}

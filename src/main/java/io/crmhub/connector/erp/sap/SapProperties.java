@@ -1,0 +1,34 @@
+package io.crmhub.connector.erp.sap;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * SAP S/4HANA OData V2 connection ({@code CRMHUB_CONNECTORS_ERP_SAP_*}). The password comes from the environment or
+ * a secret file, never from committed YAML. In the default local run the SAP sandbox fills these in.
+ *
+ * @param baseUrl      scheme, host and port of the SAP Gateway, e.g. https://my-s4.example.com
+ * @param sapClient    optional {@code sap-client} query parameter
+ * @param customerRole business partner role that makes the partner a customer
+ */
+@Validated
+@ConfigurationProperties("crmhub.connectors.erp-sap")
+public record SapProperties(
+        @NotNull URI baseUrl,
+        @NotBlank String username,
+        @NotBlank String password,
+        String sapClient,
+        @DefaultValue("FLCU01") @NotBlank String customerRole,
+        @DefaultValue("5s") Duration connectTimeout,
+        @DefaultValue("20s") Duration readTimeout) {
+
+    @Override
+    public String toString() {
+        return "SapProperties[baseUrl=" + baseUrl + ", username=" + username + ", password=****]";
+    }
+}

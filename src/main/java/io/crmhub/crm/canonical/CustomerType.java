@@ -1,0 +1,6 @@
+package io.crmhub.crm.canonical;
+
+public enum CustomerType {
+    PERSON,
+    ORGANIZATION
+}

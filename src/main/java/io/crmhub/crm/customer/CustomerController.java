@@ -1,0 +1,49 @@
+package io.crmhub.crm.customer;
+
+import io.crmhub.crm.common.PageRequest;
+import io.crmhub.crm.common.PageView;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.net.URI;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@Tag(name = "Customers")
+@Validated
+@RestController
+@RequestMapping("/api/customers")
+class CustomerController {
+    private final CustomerService service;
+
+    CustomerController(CustomerService service) {
+        this.service = service;
+    }
+
+    @PostMapping
+    ResponseEntity<CustomerView> create(@Valid @RequestBody CustomerRequest request) {
+        CustomerView created = service.create(request);
+        return ResponseEntity.created(URI.create("/api/customers/" + created.id())).body(created);
+    }
+
+    @PutMapping("/{id}")
+    CustomerView update(@PathVariable long id, @Valid @RequestBody CustomerRequest request) {
+        return service.update(id, request);
+    }
+
+    @GetMapping("/{id}")
+    CustomerView get(@PathVariable long id) {
+        return service.get(id);
+    }
+
+    @GetMapping
+    PageView<CustomerView> list(@Valid PageRequest page) {
+        return service.list(page);
+    }
+}

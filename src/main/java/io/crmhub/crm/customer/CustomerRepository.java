@@ -1,0 +1,79 @@
+package io.crmhub.crm.customer;
+
+import io.crmhub.crm.canonical.CustomerType;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class CustomerRepository {
+    private static final String COLUMNS = "id, customer_type, name, phone_e164, email, id_number, tax_number, country_code, "
+            + "city, street, postal_code, version, created_at, updated_at";
+    private final JdbcClient jdbc;
+
+    CustomerRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    long insert(Customer c) {
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        jdbc.sql("""
+                INSERT INTO customer (customer_type, name, phone_e164, email, id_number, tax_number, country_code, city,
+                                      street, postal_code, version, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(c.type().name(), c.name(), c.phone(), c.email(), c.idNumber(), c.taxNumber(), c.countryCode(),
+                        c.city(), c.street(), c.postalCode(), c.version(), Timestamp.from(c.createdAt()),
+                        Timestamp.from(c.updatedAt()))
+                .update(keys, "id");
+        return keys.getKey().longValue();
+    }
+
+    /** Optimistic update: true when the row still had {@code expectedVersion}. */
+    boolean update(Customer c, long expectedVersion) {
+        return jdbc.sql("""
+                UPDATE customer SET customer_type = ?, name = ?, phone_e164 = ?, email = ?, id_number = ?, tax_number = ?,
+                       country_code = ?, city = ?, street = ?, postal_code = ?, version = ?, updated_at = ?
+                WHERE id = ? AND version = ?""")
+                .params(c.type().name(), c.name(), c.phone(), c.email(), c.idNumber(), c.taxNumber(), c.countryCode(),
+                        c.city(), c.street(), c.postalCode(), c.version(), Timestamp.from(c.updatedAt()), c.id(),
+                        expectedVersion)
+                .update() == 1;
+    }
+
+    Optional<Customer> findById(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = ?").param(id).query(CustomerRepository::map).optional();
+    }
+
+    Optional<Customer> findByIdForUpdate(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = ? FOR UPDATE").param(id).query(CustomerRepository::map).optional();
+    }
+
+    Optional<Long> findIdByPhone(String phone) {
+        return jdbc.sql("SELECT id FROM customer WHERE phone_e164 = ?").param(phone).query(Long.class).optional();
+    }
+
+    Optional<Long> findIdByEmail(String email) {
+        return jdbc.sql("SELECT id FROM customer WHERE email = ?").param(email).query(Long.class).optional();
+    }
+
+    List<Customer> page(long offset, int size) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM customer ORDER BY id LIMIT ? OFFSET ?")
+                .params(size, offset).query(CustomerRepository::map).list();
+    }
+
+    long count() {
+        return jdbc.sql("SELECT COUNT(*) FROM customer").query(Long.class).single();
+    }
+
+    private static Customer map(ResultSet rs, int row) throws SQLException {
+        return new Customer(rs.getLong("id"), CustomerType.valueOf(rs.getString("customer_type")), rs.getString("name"),
+                rs.getString("phone_e164"), rs.getString("email"), rs.getString("id_number"), rs.getString("tax_number"),
+                rs.getString("country_code"), rs.getString("city"), rs.getString("street"), rs.getString("postal_code"),
+                rs.getLong("version"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+    }
+}

@@ -1,0 +1,129 @@
+package io.crmhub.crm.customer;
+
+import io.crmhub.crm.common.ConflictException;
+import io.crmhub.crm.common.InvalidFieldException;
+import io.crmhub.crm.common.NotFoundException;
+import io.crmhub.crm.common.PageRequest;
+import io.crmhub.crm.common.PageView;
+import io.crmhub.crm.link.ExternalLinks;
+import io.crmhub.crm.normalize.EmailNormalizer;
+import io.crmhub.crm.normalize.PhoneNormalizer;
+import io.crmhub.events.OutboxWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Customer writes: normalise, refuse duplicates, store, and publish the change through the outbox, in one transaction. */
+@Service
+public class CustomerService {
+    public static final String AGGREGATE = "customer";
+    public static final String ENTITY_TYPE = "CUSTOMER";
+
+    private final CustomerRepository repository;
+    private final PhoneNormalizer phones;
+    private final OutboxWriter outbox;
+    private final ExternalLinks links;
+    private final Clock clock;
+
+    CustomerService(CustomerRepository repository, PhoneNormalizer phones, OutboxWriter outbox, ExternalLinks links, Clock clock) {
+        this.repository = repository;
+        this.phones = phones;
+        this.outbox = outbox;
+        this.links = links;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public CustomerView create(CustomerRequest request) {
+        Normalized n = normalize(request);
+        refuseDuplicates(n, null);
+        Instant now = clock.instant();
+        Customer draft = toCustomer(0, request, n, 1, now, now);
+        long id = repository.insert(draft);
+        Customer saved = new Customer(id, draft.type(), draft.name(), draft.phone(), draft.email(), draft.idNumber(),
+                draft.taxNumber(), draft.countryCode(), draft.city(), draft.street(), draft.postalCode(), 1, now, now);
+        outbox.append(AGGREGATE, id, 1, "created", saved.toCanonical());
+        return CustomerView.of(saved, java.util.List.of());
+    }
+
+    @Transactional
+    public CustomerView update(long id, CustomerRequest request) {
+        Customer current = repository.findByIdForUpdate(id).orElseThrow(() -> new NotFoundException("customer", id));
+        Normalized n = normalize(request);
+        refuseDuplicates(n, id);
+        Customer candidate = toCustomer(id, request, n, current.version(), current.createdAt(), current.updatedAt());
+        if (candidate.equals(current)) {
+            return view(current); // nothing changed: no new version, no event
+        }
+        Customer next = toCustomer(id, request, n, current.version() + 1, current.createdAt(), clock.instant());
+        if (!repository.update(next, current.version())) {
+            throw new ConflictException("version", "customer " + id + " was changed concurrently; retry", id);
+        }
+        outbox.append(AGGREGATE, id, next.version(), "updated", next.toCanonical());
+        return view(next);
+    }
+
+    @Transactional(readOnly = true)
+    public CustomerView get(long id) {
+        return view(repository.findById(id).orElseThrow(() -> new NotFoundException("customer", id)));
+    }
+
+    @Transactional(readOnly = true)
+    public boolean exists(long id) {
+        return repository.findById(id).isPresent();
+    }
+
+    @Transactional(readOnly = true)
+    public PageView<CustomerView> list(PageRequest page) {
+        return new PageView<>(repository.page(page.offset(), page.sizeOrDefault()).stream().map(this::view).toList(),
+                page.pageOrDefault(), page.sizeOrDefault(), repository.count());
+    }
+
+    private CustomerView view(Customer c) {
+        return CustomerView.of(c, links.forEntity(ENTITY_TYPE, c.id()));
+    }
+
+    private record Normalized(String phone, String email) {
+    }
+
+    private Normalized normalize(CustomerRequest request) {
+        String phone = null;
+        if (request.phone() != null && !request.phone().isBlank()) {
+            phone = phones.toE164(request.phone())
+                    .orElseThrow(() -> new InvalidFieldException("phone", "is not a valid phone number (mainland numbers may omit +86)"));
+        }
+        String email = EmailNormalizer.normalize(request.email());
+        if (phone == null && email == null) {
+            throw new InvalidFieldException("phone", "a customer needs a phone or an e-mail");
+        }
+        return new Normalized(phone, email);
+    }
+
+    private void refuseDuplicates(Normalized n, Long self) {
+        if (n.phone() != null) {
+            Optional<Long> other = repository.findIdByPhone(n.phone()).filter(existing -> !Objects.equals(existing, self));
+            other.ifPresent(existing -> {
+                throw new ConflictException("phone", "a customer with this phone already exists", existing);
+            });
+        }
+        if (n.email() != null) {
+            Optional<Long> other = repository.findIdByEmail(n.email()).filter(existing -> !Objects.equals(existing, self));
+            other.ifPresent(existing -> {
+                throw new ConflictException("email", "a customer with this e-mail already exists", existing);
+            });
+        }
+    }
+
+    private static Customer toCustomer(long id, CustomerRequest r, Normalized n, long version, Instant created, Instant updated) {
+        return new Customer(id, r.type(), r.name().strip(), n.phone(), n.email(), blankToNull(r.idNumber()),
+                blankToNull(r.taxNumber()), r.address().countryCode(), blankToNull(r.address().city()),
+                blankToNull(r.address().street()), blankToNull(r.address().postalCode()), version, created, updated);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

@@ -1,0 +1,52 @@
+package io.crmhub.crm.finance;
+
+import io.crmhub.crm.common.NotFoundException;
+import io.crmhub.crm.common.PageRequest;
+import io.crmhub.crm.common.PageView;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Read endpoints for payments and invoices. */
+@Tag(name = "Finance")
+@Validated
+@RestController
+@RequestMapping("/api")
+class FinanceController {
+    private final JdbcClient jdbc;
+
+    FinanceController(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @GetMapping("/payments")
+    PageView<FinanceViews.PaymentView> payments(@Valid PageRequest page) {
+        return new PageView<>(jdbc.sql("SELECT * FROM payment ORDER BY id LIMIT ? OFFSET ?")
+                .params(page.sizeOrDefault(), page.offset()).query(FinanceViews.PaymentView.class).list(),
+                page.pageOrDefault(), page.sizeOrDefault(), jdbc.sql("SELECT COUNT(*) FROM payment").query(Long.class).single());
+    }
+
+    @GetMapping("/payments/{id}")
+    FinanceViews.PaymentView payment(@PathVariable long id) {
+        return jdbc.sql("SELECT * FROM payment WHERE id = ?").param(id).query(FinanceViews.PaymentView.class)
+                .optional().orElseThrow(() -> new NotFoundException("payment", id));
+    }
+
+    @GetMapping("/invoices")
+    PageView<FinanceViews.InvoiceView> invoices(@Valid PageRequest page) {
+        return new PageView<>(jdbc.sql("SELECT * FROM invoice ORDER BY id LIMIT ? OFFSET ?")
+                .params(page.sizeOrDefault(), page.offset()).query(FinanceViews.InvoiceView.class).list(),
+                page.pageOrDefault(), page.sizeOrDefault(), jdbc.sql("SELECT COUNT(*) FROM invoice").query(Long.class).single());
+    }
+
+    @GetMapping("/invoices/{id}")
+    FinanceViews.InvoiceView invoice(@PathVariable long id) {
+        return jdbc.sql("SELECT * FROM invoice WHERE id = ?").param(id).query(FinanceViews.InvoiceView.class)
+                .optional().orElseThrow(() -> new NotFoundException("invoice", id));
+    }
+}

@@ -1,0 +1,60 @@
+package io.crmhub.crm.link;
+
+import io.crmhub.events.EventHeaders;
+import io.crmhub.routing.ConnectorResult;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Flow steps around a sink connector: {@code prepare} decides whether the event is newer than what the external
+ * system already has (redeliveries and out-of-order copies are skipped) and hands the connector the known external
+ * id; {@code recordSynced} writes the result into external links and the sync journal.
+ */
+@Component("syncSteps")
+public class SyncSteps {
+    public static final String STALE = "stale";
+    public static final String EXTERNAL_ID = "externalId";
+    private static final Logger log = LoggerFactory.getLogger(SyncSteps.class);
+
+    private final ExternalLinks links;
+
+    public SyncSteps(ExternalLinks links) {
+        this.links = links;
+    }
+
+    public void prepare(Exchange exchange, String entityType, String system) {
+        long entityId = Long.parseLong(exchange.getMessage().getHeader(EventHeaders.AGGREGATE_ID, String.class));
+        long version = exchange.getMessage().getHeader(EventHeaders.AGGREGATE_VERSION, Long.class);
+        exchange.setVariable("entityType", entityType);
+        exchange.setVariable("entityId", entityId);
+        exchange.setVariable("entityVersion", version);
+        exchange.setVariable("system", system);
+        var link = links.find(entityType, entityId, system);
+        exchange.setVariable(EXTERNAL_ID, link.map(ExternalReference::externalId).orElse(null));
+        boolean stale = link.filter(l -> ExternalLinks.SYNCED.equals(l.status())).map(l -> l.syncedVersion() >= version).orElse(false);
+        exchange.setVariable(STALE, stale);
+    }
+
+    public void recordSynced(Exchange exchange) {
+        ConnectorResult result = exchange.getMessage().getBody(ConnectorResult.class);
+        links.recordSynced(outcome(exchange, result.externalId(), result.action().name().toLowerCase()));
+        log.info("Synced {} {} v{} to {} as {} ({})", exchange.getVariable("entityType"), exchange.getVariable("entityId"),
+                exchange.getVariable("entityVersion"), result.system(), result.externalId(), result.action());
+    }
+
+    public void recordSkipped(Exchange exchange) {
+        links.journal(outcome(exchange, exchange.getVariable(EXTERNAL_ID, String.class),
+                "already synced at this or a newer version"), ExternalLinks.SKIPPED);
+        log.info("Skipped {} {} v{}: {} already has it", exchange.getVariable("entityType"), exchange.getVariable("entityId"),
+                exchange.getVariable("entityVersion"), exchange.getVariable("system"));
+    }
+
+    private static SyncOutcome outcome(Exchange exchange, String externalId, String message) {
+        return new SyncOutcome(exchange.getVariable("entityType", String.class), exchange.getVariable("entityId", Long.class),
+                exchange.getVariable("entityVersion", Long.class), exchange.getVariable("system", String.class), externalId,
+                exchange.getFromRouteId(), exchange.getMessage().getHeader(EventHeaders.EVENT_ID, String.class),
+                exchange.getMessage().getHeader(EventHeaders.CORRELATION_ID, String.class), message);
+    }
+}

@@ -1,0 +1,17 @@
+package io.crmhub.crm.order;
+
+import io.crmhub.crm.canonical.CanonicalCustomer;
+import io.crmhub.crm.canonical.CanonicalOrder;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+public record Order(long id, String orderNumber, long customerId, OrderStatus status, String currency,
+                    BigDecimal totalAmount, BigDecimal paidAmount, String note, long version, Instant createdAt,
+                    Instant updatedAt, List<CanonicalOrder.Line> lines) {
+
+    CanonicalOrder toCanonical() {
+        return new CanonicalOrder(id, orderNumber, version, customerId, CanonicalCustomer.referenceOf(customerId),
+                status.name(), currency, totalAmount, paidAmount, note, lines, updatedAt);
+    }
+}

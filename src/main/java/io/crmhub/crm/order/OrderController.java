@@ -1,0 +1,51 @@
+package io.crmhub.crm.order;
+
+import io.crmhub.crm.common.PageRequest;
+import io.crmhub.crm.common.PageView;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Positive;
+import java.net.URI;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@Tag(name = "Orders")
+@Validated
+@RestController
+@RequestMapping("/api/orders")
+class OrderController {
+    private final OrderService service;
+
+    OrderController(OrderService service) {
+        this.service = service;
+    }
+
+    @PostMapping
+    ResponseEntity<OrderView> create(@Valid @RequestBody OrderRequest request) {
+        OrderView created = service.create(request);
+        return ResponseEntity.created(URI.create("/api/orders/" + created.id())).body(created);
+    }
+
+    @PutMapping("/{id}")
+    OrderView update(@PathVariable long id, @Valid @RequestBody OrderRequest request) {
+        return service.update(id, request);
+    }
+
+    @GetMapping("/{id}")
+    OrderView get(@PathVariable long id) {
+        return service.get(id);
+    }
+
+    @GetMapping
+    PageView<OrderView> list(@RequestParam(required = false) @Positive Long customerId, @Valid PageRequest page) {
+        return service.list(customerId, page);
+    }
+}

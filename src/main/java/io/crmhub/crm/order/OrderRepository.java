@@ -1,0 +1,107 @@
+package io.crmhub.crm.order;
+
+import io.crmhub.crm.canonical.CanonicalOrder;
+import io.crmhub.crm.common.Money;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class OrderRepository {
+    private static final String COLUMNS = "id, order_number, customer_id, status, currency, total_amount, paid_amount, "
+            + "note, version, created_at, updated_at";
+    private final JdbcClient jdbc;
+
+    OrderRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts the order and its lines; the order number is derived from the id ({@code SO-0000000042}). */
+    Order insert(Order o) {
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        jdbc.sql("""
+                INSERT INTO sales_order (order_number, customer_id, status, currency, total_amount, paid_amount, note,
+                                         version, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params("tmp-" + UUID.randomUUID(), o.customerId(), o.status().name(), o.currency(), o.totalAmount(),
+                        o.paidAmount(), o.note(), o.version(), Timestamp.from(o.createdAt()), Timestamp.from(o.updatedAt()))
+                .update(keys, "id");
+        long id = keys.getKey().longValue();
+        String number = "SO-%010d".formatted(id);
+        jdbc.sql("UPDATE sales_order SET order_number = ? WHERE id = ?").params(number, id).update();
+        insertLines(id, o.lines());
+        return new Order(id, number, o.customerId(), o.status(), o.currency(), o.totalAmount(), o.paidAmount(), o.note(),
+                o.version(), o.createdAt(), o.updatedAt(), o.lines());
+    }
+
+    boolean update(Order o, long expectedVersion) {
+        int rows = jdbc.sql("""
+                UPDATE sales_order SET status = ?, currency = ?, total_amount = ?, note = ?, version = ?, updated_at = ?
+                WHERE id = ? AND version = ?""")
+                .params(o.status().name(), o.currency(), o.totalAmount(), o.note(), o.version(),
+                        Timestamp.from(o.updatedAt()), o.id(), expectedVersion)
+                .update();
+        if (rows == 1) {
+            jdbc.sql("DELETE FROM sales_order_line WHERE order_id = ?").param(o.id()).update();
+            insertLines(o.id(), o.lines());
+        }
+        return rows == 1;
+    }
+
+    private void insertLines(long orderId, List<CanonicalOrder.Line> lines) {
+        for (CanonicalOrder.Line l : lines) {
+            jdbc.sql("""
+                    INSERT INTO sales_order_line (order_id, line_no, sku, description, quantity, unit, unit_price, line_amount)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(orderId, l.lineNo(), l.sku(), l.description(), l.quantity(), l.unit(), l.unitPrice(), l.lineAmount())
+                    .update();
+        }
+    }
+
+    Optional<Order> findById(long id, boolean forUpdate) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM sales_order WHERE id = ?" + (forUpdate ? " FOR UPDATE" : ""))
+                .param(id).query(this::map).optional();
+    }
+
+    List<Order> page(Long customerId, long offset, int size) {
+        if (customerId != null) {
+            return jdbc.sql("SELECT " + COLUMNS + " FROM sales_order WHERE customer_id = ? ORDER BY id LIMIT ? OFFSET ?")
+                    .params(customerId, size, offset).query(this::map).list();
+        }
+        return jdbc.sql("SELECT " + COLUMNS + " FROM sales_order ORDER BY id LIMIT ? OFFSET ?")
+                .params(size, offset).query(this::map).list();
+    }
+
+    long count(Long customerId) {
+        return customerId == null
+                ? jdbc.sql("SELECT COUNT(*) FROM sales_order").query(Long.class).single()
+                : jdbc.sql("SELECT COUNT(*) FROM sales_order WHERE customer_id = ?").param(customerId).query(Long.class).single();
+    }
+
+    private List<CanonicalOrder.Line> lines(long orderId, String currency) {
+        return jdbc.sql("""
+                SELECT line_no, sku, description, quantity, unit, unit_price, line_amount
+                FROM sales_order_line WHERE order_id = ? ORDER BY line_no""")
+                .param(orderId)
+                .query((rs, n) -> new CanonicalOrder.Line(rs.getInt(1), rs.getString(2), rs.getString(3),
+                        rs.getBigDecimal(4).stripTrailingZeros(), rs.getString(5), rs.getBigDecimal(6).setScale(4),
+                        Money.scaled(rs.getBigDecimal(7), currency)))
+                .list();
+    }
+
+    private Order map(ResultSet rs, int row) throws SQLException {
+        long id = rs.getLong("id");
+        String currency = rs.getString("currency");
+        return new Order(id, rs.getString("order_number"), rs.getLong("customer_id"), OrderStatus.valueOf(rs.getString("status")),
+                currency, Money.scaled(rs.getBigDecimal("total_amount"), currency), Money.scaled(rs.getBigDecimal("paid_amount"), currency),
+                rs.getString("note"), rs.getLong("version"), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant(), new ArrayList<>(lines(id, currency)));
+    }
+}

@@ -1,0 +1,126 @@
+package io.crmhub.crm.order;
+
+import io.crmhub.crm.canonical.CanonicalOrder;
+import io.crmhub.crm.common.ConflictException;
+import io.crmhub.crm.common.InvalidFieldException;
+import io.crmhub.crm.common.Money;
+import io.crmhub.crm.common.NotFoundException;
+import io.crmhub.crm.common.PageRequest;
+import io.crmhub.crm.common.PageView;
+import io.crmhub.crm.customer.CustomerService;
+import io.crmhub.crm.link.ExternalLinks;
+import io.crmhub.events.OutboxWriter;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Order writes with their lines; totals are computed here, exactly, and every change goes out through the outbox. */
+@Service
+public class OrderService {
+    public static final String AGGREGATE = "order";
+    public static final String ENTITY_TYPE = "ORDER";
+
+    private final OrderRepository repository;
+    private final CustomerService customers;
+    private final OutboxWriter outbox;
+    private final ExternalLinks links;
+    private final Clock clock;
+
+    OrderService(OrderRepository repository, CustomerService customers, OutboxWriter outbox, ExternalLinks links, Clock clock) {
+        this.repository = repository;
+        this.customers = customers;
+        this.outbox = outbox;
+        this.links = links;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public OrderView create(OrderRequest request) {
+        OrderStatus status = request.status() == null ? OrderStatus.DRAFT : request.status();
+        if (status == OrderStatus.CANCELLED) {
+            throw new InvalidFieldException("status", "a new order is DRAFT or CONFIRMED");
+        }
+        requireCustomer(request.customerId());
+        List<CanonicalOrder.Line> lines = lines(request);
+        Instant now = clock.instant();
+        Order saved = repository.insert(new Order(0, null, request.customerId(), status, request.currency(),
+                total(lines, request.currency()), Money.round(BigDecimal.ZERO, request.currency()), request.note(), 1, now, now, lines));
+        outbox.append(AGGREGATE, saved.id(), 1, "created", saved.toCanonical());
+        return OrderView.of(saved, List.of());
+    }
+
+    @Transactional
+    public OrderView update(long id, OrderRequest request) {
+        Order current = repository.findById(id, true).orElseThrow(() -> new NotFoundException("order", id));
+        OrderStatus next = request.status() == null ? current.status() : request.status();
+        if (!current.status().canBecome(next)) {
+            throw new InvalidFieldException("status", "cannot go from " + current.status() + " to " + next);
+        }
+        if (current.status() == OrderStatus.CANCELLED) {
+            throw new ConflictException("status", "order " + id + " is cancelled and cannot change", id);
+        }
+        if (current.customerId() != request.customerId()) {
+            throw new InvalidFieldException("customerId", "an order cannot move to another customer");
+        }
+        if (current.paidAmount().signum() > 0 && !current.currency().equals(request.currency())) {
+            throw new InvalidFieldException("currency", "cannot change the currency of an order with payments");
+        }
+        List<CanonicalOrder.Line> lines = lines(request);
+        Order candidate = new Order(id, current.orderNumber(), current.customerId(), next, request.currency(),
+                total(lines, request.currency()), current.paidAmount(), request.note(), current.version(),
+                current.createdAt(), current.updatedAt(), lines);
+        if (candidate.equals(current)) {
+            return view(current);
+        }
+        Order updated = new Order(id, current.orderNumber(), current.customerId(), next, request.currency(),
+                candidate.totalAmount(), current.paidAmount(), request.note(), current.version() + 1,
+                current.createdAt(), clock.instant(), lines);
+        if (!repository.update(updated, current.version())) {
+            throw new ConflictException("version", "order " + id + " was changed concurrently; retry", id);
+        }
+        String event = next == current.status() ? "updated" : next.name().toLowerCase();
+        outbox.append(AGGREGATE, id, updated.version(), event, updated.toCanonical());
+        return view(updated);
+    }
+
+    @Transactional(readOnly = true)
+    public OrderView get(long id) {
+        return view(repository.findById(id, false).orElseThrow(() -> new NotFoundException("order", id)));
+    }
+
+    @Transactional(readOnly = true)
+    public PageView<OrderView> list(Long customerId, PageRequest page) {
+        return new PageView<>(repository.page(customerId, page.offset(), page.sizeOrDefault()).stream().map(this::view).toList(),
+                page.pageOrDefault(), page.sizeOrDefault(), repository.count(customerId));
+    }
+
+    private OrderView view(Order o) {
+        return OrderView.of(o, links.forEntity(ENTITY_TYPE, o.id()));
+    }
+
+    private void requireCustomer(long customerId) {
+        if (!customers.exists(customerId)) {
+            throw new InvalidFieldException("customerId", "customer " + customerId + " does not exist");
+        }
+    }
+
+    private static List<CanonicalOrder.Line> lines(OrderRequest request) {
+        Money.currency(request.currency(), "currency");
+        List<CanonicalOrder.Line> lines = new ArrayList<>();
+        int no = 1;
+        for (OrderRequest.Line l : request.lines()) {
+            BigDecimal amount = Money.round(l.quantity().multiply(l.unitPrice()), request.currency());
+            lines.add(new CanonicalOrder.Line(no++, l.sku().strip(), l.description(), l.quantity().stripTrailingZeros(),
+                    l.unit().strip(), l.unitPrice().setScale(4), amount));
+        }
+        return lines;
+    }
+
+    private static BigDecimal total(List<CanonicalOrder.Line> lines, String currency) {
+        return lines.stream().map(CanonicalOrder.Line::lineAmount).reduce(Money.round(BigDecimal.ZERO, currency), BigDecimal::add);
+    }
+}

@@ -1,0 +1,23 @@
+package io.crmhub.events;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The outbox relay: how many events one broker transaction carries, how often it looks for work when nobody nudged
+ * it, how long its cluster lease lasts, and how long published rows are kept.
+ */
+@Validated
+@ConfigurationProperties("crmhub.outbox")
+public record OutboxProperties(
+        @DefaultValue("true") boolean relayEnabled,
+        @DefaultValue("200") @Min(1) @Max(5000) int batchSize,
+        @DefaultValue("250ms") @NotNull Duration pollInterval,
+        @DefaultValue("15s") @NotNull Duration leaseDuration,
+        @DefaultValue("7d") @NotNull Duration retainPublished) {
+}

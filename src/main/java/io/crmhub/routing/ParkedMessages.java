@@ -1,0 +1,103 @@
+package io.crmhub.routing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhub.events.EventHeaders;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where the shared error handling puts a message it gives up on: durably, with payload, headers, flow, connector,
+ * reason, attempts and first/last failure time, so an engineer can see, fix and replay it. Parking the same event
+ * again (a failed replay) updates its row. If this write fails the exception escapes, the broker transaction rolls
+ * back and the message stays on its queue: nothing is acknowledged before it is durable.
+ */
+@Component("parkedMessages")
+public class ParkedMessages {
+    public static final String PARKED = "PARKED";
+    private static final Logger log = LoggerFactory.getLogger(ParkedMessages.class);
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    public ParkedMessages(JdbcClient jdbc, ObjectMapper json, Clock clock, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    public void park(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String flow = exchange.getFromRouteId();
+        String connector = cause instanceof ConnectorException ce ? ce.connector() : null;
+        boolean transientFault = cause instanceof TransientConnectorException;
+        String reason = cause == null ? "unknown" : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        int attempts = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        String eventId = exchange.getMessage().getHeader(EventHeaders.EVENT_ID, String.class);
+        String entityKey = entityKey(exchange);
+        String payload = exchange.getVariable(FlowContext.RAW_BODY, String.class);
+        Timestamp now = Timestamp.from(clock.instant());
+        String headers = headers(exchange);
+
+        int updated = eventId == null ? 0 : jdbc.sql("""
+                UPDATE parked_message SET reason_class = ?, reason = ?, transient_fault = ?, attempts = attempts + ?,
+                       headers = ?, payload = ?, status = ?, last_failed_at = ?, connector = ?
+                WHERE flow = ? AND event_id = ?""")
+                .params(className(cause), truncate(reason, 2000), transientFault, attempts, headers, payload, PARKED, now,
+                        connector, flow, eventId)
+                .update();
+        if (updated == 0) {
+            jdbc.sql("""
+                    INSERT INTO parked_message (flow, connector, entity_key, event_id, correlation_id, reason_class, reason,
+                           transient_fault, attempts, source_endpoint, headers, payload, status, first_failed_at, last_failed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(flow, connector, entityKey, eventId,
+                            exchange.getMessage().getHeader(EventHeaders.CORRELATION_ID, String.class),
+                            className(cause), truncate(reason, 2000), transientFault, attempts,
+                            exchange.getFromEndpoint() == null ? null : truncate(exchange.getFromEndpoint().getEndpointUri(), 300),
+                            headers, payload, PARKED, now, now)
+                    .update();
+        }
+        meters.counter("crmhub.flow.parked", "flow", flow, "connector", connector == null ? "none" : connector).increment();
+        log.warn("Parked {} of flow {} after {} attempt(s): {}", entityKey, flow, attempts, reason);
+    }
+
+    private static String entityKey(Exchange exchange) {
+        String type = exchange.getMessage().getHeader(EventHeaders.AGGREGATE_TYPE, String.class);
+        String id = exchange.getMessage().getHeader(EventHeaders.AGGREGATE_ID, String.class);
+        return type == null ? null : type + ":" + id;
+    }
+
+    private String headers(Exchange exchange) {
+        Map<String, Object> kept = new TreeMap<>();
+        exchange.getMessage().getHeaders().forEach((k, v) -> {
+            if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                kept.put(k, v);
+            }
+        });
+        try {
+            return json.writeValueAsString(kept);
+        } catch (JsonProcessingException e) {
+            return "{}";
+        }
+    }
+
+    private static String className(Throwable t) {
+        return t == null ? "unknown" : t.getClass().getName();
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

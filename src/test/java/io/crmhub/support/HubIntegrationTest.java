@@ -1,0 +1,91 @@
+package io.crmhub.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole hub: web API, embedded Artemis, the real database (H2, or PostgreSQL in the PostgreSQL suite), Camel
+ * flows and connectors, with WireMock standing in for SAP at the HTTP boundary.
+ */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+public abstract class HubIntegrationTest {
+    /** Decimals read exactly as sent ("50.20" stays "50.20"), so money assertions compare the wire text. */
+    protected static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true)).build();
+
+    @LocalServerPort
+    protected int port;
+    @Autowired
+    protected TestRestTemplate http;
+    @Autowired
+    protected JdbcClient jdbc;
+
+    @DynamicPropertySource
+    static void sap(DynamicPropertyRegistry registry) {
+        registry.add("crmhub.connectors.erp-sap.base-url", () -> SapTestServer.get().baseUrl());
+        registry.add("crmhub.connectors.erp-sap.username", () -> SapTestServer.USER);
+        registry.add("crmhub.connectors.erp-sap.password", () -> SapTestServer.PASSWORD);
+    }
+
+    @BeforeEach
+    void resetSapFaults() {
+        SapTestServer.wireMock().resetScenarios();
+        SapTestServer.wireMock().getStubMappings().stream().filter(s -> s.getPriority() != null && s.getPriority() < 10)
+                .forEach(s -> SapTestServer.wireMock().removeStub(s));
+    }
+
+    protected ResponseEntity<String> call(String user, HttpMethod method, String path, String body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        if (user != null) {
+            headers.setBasicAuth(user, user);
+        }
+        return http.exchange("http://127.0.0.1:" + port + path, method, new HttpEntity<>(body, headers), String.class);
+    }
+
+    protected static JsonNode json(ResponseEntity<String> response) {
+        try {
+            return JSON.readTree(response.getBody());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + response.getBody(), e);
+        }
+    }
+
+    /** A valid, unique mainland mobile number, in E.164. */
+    protected static String uniquePhone() {
+        return "+86139" + String.format("%08d", ThreadLocalRandom.current().nextInt(100_000_000));
+    }
+
+    protected static String customerJson(String name, String phone, String country) {
+        return """
+                {"type":"ORGANIZATION","name":"%s","phone":"%s","address":{"countryCode":"%s","city":"Shanghai","street":"1 Bund Rd","postalCode":"200000"}}"""
+                .formatted(name, phone, country);
+    }
+
+    protected long createCustomer(String name, String phone, String country) {
+        ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/customers", customerJson(name, phone, country));
+        assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
+        return json(created).path("id").asLong();
+    }
+}
