@@ -13,6 +13,8 @@ public final class EventHeaders {
     /** Artemis duplicate detection: a re-sent event (relay crash before marking) is dropped by the broker. */
     public static final String BROKER_DUPLICATE_ID = "_AMQ_DUPL_ID";
     public static final String GROUP_ID = "JMSXGroupID";
+    /** Set on a message replayed by an operator: the id of the parked message it came from. */
+    public static final String REPLAY_OF = "CrmReplayOf";
 
     private EventHeaders() {
     }

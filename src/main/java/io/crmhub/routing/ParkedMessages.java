@@ -23,6 +23,10 @@ import org.springframework.stereotype.Component;
 @Component("parkedMessages")
 public class ParkedMessages {
     public static final String PARKED = "PARKED";
+    /** Sent back to its flow by an operator; becomes RESOLVED when the flow succeeds, PARKED again when it fails. */
+    public static final String REPLAYED = "REPLAYED";
+    public static final String RESOLVED = "RESOLVED";
+    public static final String DISCARDED = "DISCARDED";
     private static final Logger log = LoggerFactory.getLogger(ParkedMessages.class);
 
     private final JdbcClient jdbc;
@@ -43,7 +47,7 @@ public class ParkedMessages {
         String connector = cause instanceof ConnectorException ce ? ce.connector() : null;
         boolean transientFault = cause instanceof TransientConnectorException;
         String reason = cause == null ? "unknown" : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        int attempts = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        int attempts = FailedAttempts.attempts(exchange);
         String eventId = exchange.getMessage().getHeader(EventHeaders.EVENT_ID, String.class);
         String entityKey = entityKey(exchange);
         String payload = exchange.getVariable(FlowContext.RAW_BODY, String.class);
@@ -71,6 +75,21 @@ public class ParkedMessages {
         }
         meters.counter("crmhub.flow.parked", "flow", flow, "connector", connector == null ? "none" : connector).increment();
         log.warn("Parked {} of flow {} after {} attempt(s): {}", entityKey, flow, attempts, reason);
+    }
+
+    /**
+     * Called when a flow finishes a message: if it was a replay of a parked message, that message is resolved.
+     * Costs nothing for ordinary messages.
+     */
+    public void resolveIfReplay(Exchange exchange, String resolution) {
+        Long parkedId = exchange.getMessage().getHeader(EventHeaders.REPLAY_OF, Long.class);
+        if (parkedId == null) {
+            return;
+        }
+        jdbc.sql("UPDATE parked_message SET status = ?, resolved_at = ?, resolution = ? WHERE id = ? AND status = ?")
+                .params(RESOLVED, Timestamp.from(clock.instant()), resolution, parkedId, REPLAYED)
+                .update();
+        log.info("Parked message {} resolved on replay: {}", parkedId, resolution);
     }
 
     private static String entityKey(Exchange exchange) {

@@ -56,7 +56,7 @@ class HubCrashIT {
         int port = freePort();
         List<String> args = hubArguments(dir, port);
 
-        Process first = start(args, dir.resolve("hub-1.log"));
+        Process first = start(args, logFile("hub-crash-1.log"));
         awaitUp(port);
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < CUSTOMERS; i++) {
@@ -70,7 +70,7 @@ class HubCrashIT {
         int createdBeforeKill = sap.sap().partners().size();
         assertThat(createdBeforeKill).as("the kill must land mid-stream").isBetween(1, CUSTOMERS * 2 / 3);
 
-        start(args, dir.resolve("hub-2.log"));
+        start(args, logFile("hub-crash-2.log"));
         awaitUp(port);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                 .until(() -> sap.sap().partners().size() >= CUSTOMERS && allLinked(port, ids));
@@ -150,6 +150,12 @@ class HubCrashIT {
 
     private static String basic(String user) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Child hub logs go where the suite's log scan (CapturedLogsIT) reads them. */
+    private static Path logFile(String name) throws java.io.IOException {
+        Path dir = Files.createDirectories(Path.of("target", "test-logs"));
+        return dir.resolve(name);
     }
 
     private static int freePort() throws Exception {

@@ -50,7 +50,7 @@ import org.apache.camel.impl.DefaultCamelContext;
  * {@code jms:} consumer with the flow's consumer settings → HTTP POST to the same WireMock, no database.
  * Latency is from the API commit (the customer's createdAt) to SAP receiving the create.
  *
- * <pre>./mvnw -B -Pbench verify [-Dbench.rate=200 -Dbench.seconds=30 -Dbench.burst=4000 -Dbench.consumers=4]</pre>
+ * <pre>./mvnw -B -Pbench verify [-Dbench.warmup=4000 -Dbench.rate=200 -Dbench.seconds=30 -Dbench.burst=4000 -Dbench.consumers=4]</pre>
  */
 public final class CustomerSyncBenchmark {
     private static final Pattern REF = Pattern.compile("\"BusinessPartnerIDByExtSystem\":\"(CRM-C-\\d+)\"");
@@ -62,6 +62,8 @@ public final class CustomerSyncBenchmark {
     private final int seconds = Integer.getInteger("bench.seconds", 30);
     private final int burst = Integer.getInteger("bench.burst", 4000);
     private final int consumers = Integer.getInteger("bench.consumers", 4);
+    /** Unmeasured events first, so both sides are measured JIT-compiled and with warm pools, not during start-up. */
+    private final int warmup = Integer.getInteger("bench.warmup", 4000);
     private final String hubJvmArgs = System.getProperty("bench.hubJvmArgs", "");
     /** JDBC URL of the hub's database; empty: the embedded H2 default (file, WRITE_DELAY=0). */
     private final String db = System.getProperty("bench.db", "");
@@ -122,9 +124,9 @@ public final class CustomerSyncBenchmark {
     }
 
     void run(Path jar) throws Exception {
-        System.out.printf("machine: %d cores, %s %s, Java %s; rate %d/s for %d s, burst %d, %d consumers; hub database: %s%n",
+        System.out.printf("machine: %d cores, %s %s, Java %s; warm-up %d, rate %d/s for %d s, burst %d, %d consumers; hub database: %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-                System.getProperty("java.version"), rate, seconds, burst, consumers, db.isBlank() ? "embedded H2 file" : db);
+                System.getProperty("java.version"), warmup, rate, seconds, burst, consumers, db.isBlank() ? "embedded H2 file" : db);
         List<Result> results = new ArrayList<>();
         try (ProviderSandboxes.SapSandboxServer sap = ProviderSandboxes.startSap(0, "bench", "bench-password", observer)) {
             sap.server().stubFor(post(urlPathEqualTo("/raw")).willReturn(aResponse().withStatus(201)
@@ -194,7 +196,7 @@ public final class CustomerSyncBenchmark {
                 sentAt.put(id, System.currentTimeMillis());
                 producer.send(sessions.get().createTextMessage("{\"id\":\"" + id + "\"}"));
             };
-            phase(send, 500, 16, "raw-warm", sentAt); // warm-up
+            phase(send, warmup, 16, "raw-warm", sentAt); // warm-up
             Result fixed = fixedRate("raw limit @" + rate + "/s", send, sentAt);
             Result max = burst("raw limit, burst of " + burst, send, sentAt);
             return List.of(fixed, max);
@@ -232,7 +234,7 @@ public final class CustomerSyncBenchmark {
             waitUntil(Duration.ofSeconds(120), () -> get(base + "/actuator/health") == 200);
             Map<String, Long> committedAt = new ConcurrentHashMap<>();
             Action create = i -> create(base, i, committedAt);
-            phase(create, 500, 16, "hub-warm", committedAt); // warm-up (JIT, pools, CSRF session)
+            phase(create, warmup, 16, "hub-warm", committedAt); // warm-up (JIT, pools, CSRF session)
             Result fixed = fixedRate("hub @" + rate + "/s", create, committedAt);
             Result max = burst("hub, burst of " + burst, create, committedAt);
             return List.of(fixed, max);

@@ -2,6 +2,7 @@ package io.crmhub.crm.link;
 
 import io.crmhub.events.EventHeaders;
 import io.crmhub.routing.ConnectorResult;
+import io.crmhub.routing.ParkedMessages;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +20,11 @@ public class SyncSteps {
     private static final Logger log = LoggerFactory.getLogger(SyncSteps.class);
 
     private final ExternalLinks links;
+    private final ParkedMessages parked;
 
-    public SyncSteps(ExternalLinks links) {
+    public SyncSteps(ExternalLinks links, ParkedMessages parked) {
         this.links = links;
+        this.parked = parked;
     }
 
     public void prepare(Exchange exchange, String entityType, String system) {
@@ -40,6 +43,7 @@ public class SyncSteps {
     public void recordSynced(Exchange exchange) {
         ConnectorResult result = exchange.getMessage().getBody(ConnectorResult.class);
         links.recordSynced(outcome(exchange, result.externalId(), result.action().name().toLowerCase()));
+        parked.resolveIfReplay(exchange, "delivered on replay: " + result.system() + " " + result.externalId());
         log.info("Synced {} {} v{} to {} as {} ({})", exchange.getVariable("entityType"), exchange.getVariable("entityId"),
                 exchange.getVariable("entityVersion"), result.system(), result.externalId(), result.action());
     }
@@ -47,6 +51,7 @@ public class SyncSteps {
     public void recordSkipped(Exchange exchange) {
         links.journal(outcome(exchange, exchange.getVariable(EXTERNAL_ID, String.class),
                 "already synced at this or a newer version"), ExternalLinks.SKIPPED);
+        parked.resolveIfReplay(exchange, "nothing to do on replay: " + exchange.getVariable("system") + " already has this or a newer version");
         log.info("Skipped {} {} v{}: {} already has it", exchange.getVariable("entityType"), exchange.getVariable("entityId"),
                 exchange.getVariable("entityVersion"), exchange.getVariable("system"));
     }

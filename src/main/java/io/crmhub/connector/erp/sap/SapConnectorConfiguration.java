@@ -2,6 +2,7 @@ package io.crmhub.connector.erp.sap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.routing.mapping.ValueMaps;
+import io.crmhub.routing.ConnectorGuards;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -21,12 +22,13 @@ class SapConnectorConfiguration {
 
     /** Bean name is what the connector kamelet calls: {@code erp-sap-customer-sink}. */
     @Bean("erpSapCustomerSink")
-    SapCustomerSink erpSapCustomerSink(SapODataClient client, SapCustomerMapper mapper, ValueMaps maps, SapProperties properties) {
-        return new SapCustomerSink(client, mapper, maps, properties);
+    SapCustomerSink erpSapCustomerSink(SapODataClient client, SapCustomerMapper mapper, ValueMaps maps, SapProperties properties,
+                                       ConnectorGuards guards) {
+        return new SapCustomerSink(client, mapper, maps, properties, guards);
     }
 
     @Bean("erpSapHealthIndicator")
-    SapHealthIndicator erpSapHealthIndicator(SapODataClient client, SapProperties properties, Clock clock) {
-        return new SapHealthIndicator(client, properties, clock);
+    SapHealthIndicator erpSapHealthIndicator(SapODataClient client, SapProperties properties, Clock clock, ConnectorGuards guards) {
+        return new SapHealthIndicator(client, properties, clock, guards);
     }
 }

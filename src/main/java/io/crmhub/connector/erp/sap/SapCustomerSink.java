@@ -2,6 +2,7 @@ package io.crmhub.connector.erp.sap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.CanonicalCustomer;
+import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorResult;
 import io.crmhub.routing.PermanentConnectorException;
 import io.crmhub.routing.mapping.ValueMaps;
@@ -21,15 +22,22 @@ public class SapCustomerSink {
     private final SapCustomerMapper mapper;
     private final ValueMaps maps;
     private final SapProperties properties;
+    private final ConnectorGuards guards;
 
-    public SapCustomerSink(SapODataClient client, SapCustomerMapper mapper, ValueMaps maps, SapProperties properties) {
+    public SapCustomerSink(SapODataClient client, SapCustomerMapper mapper, ValueMaps maps, SapProperties properties,
+                           ConnectorGuards guards) {
         this.client = client;
         this.mapper = mapper;
         this.maps = maps;
         this.properties = properties;
+        this.guards = guards;
     }
 
     public ConnectorResult upsert(@Body CanonicalCustomer customer, @Variable("externalId") String linkedPartner) {
+        return guards.call(SapODataClient.CONNECTOR, () -> doUpsert(customer, linkedPartner));
+    }
+
+    private ConnectorResult doUpsert(CanonicalCustomer customer, String linkedPartner) {
         String partner = linkedPartner != null ? linkedPartner : findByReference(customer.reference());
         if (partner == null) {
             SapODataClient.ODataResult created = client.post(SERVICE, "A_BusinessPartner", mapper.toCreate(customer, maps, properties.customerRole()));

@@ -1,0 +1,35 @@
+package io.crmhub.ops.audit;
+
+import io.crmhub.crm.common.PageRequest;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Reading the audit log (ENGINEER role): newest first, filtered by target, action and time. */
+@RestController
+@RequestMapping("/api/ops/audit")
+@Tag(name = "Operations: audit log")
+class AuditController {
+    private final AuditLog audit;
+
+    AuditController(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    @GetMapping
+    @Operation(summary = "Audit entries, newest first (targetType e.g. parked_message, targetId, action, from/to ISO instants)")
+    List<AuditLog.Entry> list(@RequestParam(required = false) String targetType, @RequestParam(required = false) String targetId,
+                              @RequestParam(required = false) String action,
+                              @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+                              @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+                              @Valid PageRequest page) {
+        return audit.find(targetType, targetId, action, from, to, page.sizeOrDefault(), page.offset());
+    }
+}
