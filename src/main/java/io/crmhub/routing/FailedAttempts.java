@@ -1,5 +1,6 @@
 package io.crmhub.routing;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -18,9 +19,11 @@ public class FailedAttempts implements Processor {
     public static final String ATTEMPTS = "crmhubFailedAttempts";
 
     private final long capMillis;
+    private final MeterRegistry meters;
 
-    public FailedAttempts(@Value("${crmhub.retry.maximum-retry-after-ms:120000}") long capMillis) {
+    public FailedAttempts(@Value("${crmhub.retry.maximum-retry-after-ms:120000}") long capMillis, MeterRegistry meters) {
         this.capMillis = capMillis;
+        this.meters = meters;
     }
 
     @Override
@@ -29,6 +32,9 @@ public class FailedAttempts implements Processor {
         Throwable failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Duration hint = failure instanceof TransientConnectorException t ? t.retryAfter().orElse(null) : null;
+        meters.counter("crmhub.flow.failed.attempts", "flow", String.valueOf(exchange.getFromRouteId()),
+                "connector", failure instanceof ConnectorException c ? c.connector() : "none",
+                "fault", failure instanceof TransientConnectorException ? "transient" : "permanent").increment();
         if (hint == null) {
             exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
         } else {

@@ -10,16 +10,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
-import io.crmhub.crm.canonical.CanonicalCustomer;
 import io.crmhub.sandbox.SapBusinessPartnerSandbox;
 import io.crmhub.support.HubIntegrationTest;
 import io.crmhub.support.SapTestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,18 +50,12 @@ class ProviderOutageIT extends HubIntegrationTest {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .until(() -> linked(ids) == CUSTOMERS && parkedFor(ids) == 0);
 
-        Map<String, Long> partners = SapTestServer.sap().partners().values().stream()
-                .map(p -> p.path("BusinessPartnerIDByExtSystem").asText())
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-        long delivered = ids.stream().filter(id -> partners.containsKey(CanonicalCustomer.referenceOf(id))).count();
-        long duplicates = ids.stream().mapToLong(id -> partners.getOrDefault(CanonicalCustomer.referenceOf(id), 0L)).filter(n -> n > 1)
-                .map(n -> n - 1).sum();
-        long everParked = jdbc.sql("SELECT COUNT(*) FROM parked_message WHERE flow = 'crm-to-erp.customer-upsert' AND status = 'RESOLVED'")
+        ExactlyOnce result = ExactlyOnce.check(SapTestServer.get(), ids);
+        long resolved = jdbc.sql("SELECT COUNT(*) FROM parked_message WHERE flow = 'crm-to-erp.customer-upsert' AND status = 'RESOLVED'")
                 .query(Long.class).single();
-        System.out.printf("[provider-outage] sent=%d delivered=%d duplicates=%d parkedDuringOutage=%d resolvedByRedrive=%d stillParked=%d lost=%d%n",
-                CUSTOMERS, delivered, duplicates, parkedDuringOutage, everParked, parkedFor(ids), CUSTOMERS - delivered);
-        assertThat(delivered).isEqualTo(CUSTOMERS);
-        assertThat(duplicates).isZero();
+        System.out.printf("[provider-outage] sent=%d %s parkedDuringOutage=%d resolvedOnRedrive=%d stillParked=%d%n",
+                CUSTOMERS, result, parkedDuringOutage, resolved, parkedFor(ids));
+        result.assertExactlyOnce(CUSTOMERS);
         assertThat(parkedFor(ids)).isZero();
     }
 

@@ -50,7 +50,7 @@ import org.apache.camel.impl.DefaultCamelContext;
  * {@code jms:} consumer with the flow's consumer settings → HTTP POST to the same WireMock, no database.
  * Latency is from the API commit (the customer's createdAt) to SAP receiving the create.
  *
- * <pre>./mvnw -B -Pbench verify [-Dbench.warmup=4000 -Dbench.rate=200 -Dbench.seconds=30 -Dbench.burst=4000 -Dbench.consumers=4]</pre>
+ * <pre>./mvnw -B -Pbench verify [-Dbench.warmup=4000 -Dbench.rate=200 -Dbench.lowRate=50 -Dbench.seconds=30 -Dbench.burst=4000 -Dbench.consumers=4]</pre>
  */
 public final class CustomerSyncBenchmark {
     private static final Pattern REF = Pattern.compile("\"BusinessPartnerIDByExtSystem\":\"(CRM-C-\\d+)\"");
@@ -64,6 +64,8 @@ public final class CustomerSyncBenchmark {
     private final int consumers = Integer.getInteger("bench.consumers", 4);
     /** Unmeasured events first, so both sides are measured JIT-compiled and with warm pools, not during start-up. */
     private final int warmup = Integer.getInteger("bench.warmup", 4000);
+    /** A second, lower fixed rate, for latency when the hub is not saturated. */
+    private final int lowRate = Integer.getInteger("bench.lowRate", 50);
     private final String hubJvmArgs = System.getProperty("bench.hubJvmArgs", "");
     /** JDBC URL of the hub's database; empty: the embedded H2 default (file, WRITE_DELAY=0). */
     private final String db = System.getProperty("bench.db", "");
@@ -124,9 +126,9 @@ public final class CustomerSyncBenchmark {
     }
 
     void run(Path jar) throws Exception {
-        System.out.printf("machine: %d cores, %s %s, Java %s; warm-up %d, rate %d/s for %d s, burst %d, %d consumers; hub database: %s%n",
+        System.out.printf("machine: %d cores, %s %s, Java %s; warm-up %d, rates %d/s and %d/s for %d s, burst %d, %d consumers; hub database: %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-                System.getProperty("java.version"), warmup, rate, seconds, burst, consumers, db.isBlank() ? "embedded H2 file" : db);
+                System.getProperty("java.version"), warmup, rate, lowRate, seconds, burst, consumers, db.isBlank() ? "embedded H2 file" : db);
         List<Result> results = new ArrayList<>();
         try (ProviderSandboxes.SapSandboxServer sap = ProviderSandboxes.startSap(0, "bench", "bench-password", observer)) {
             sap.server().stubFor(post(urlPathEqualTo("/raw")).willReturn(aResponse().withStatus(201)
@@ -138,7 +140,8 @@ public final class CustomerSyncBenchmark {
         System.out.println("== results ==");
         results.forEach(r -> System.out.println(r.line()));
         System.out.printf("hub max throughput = %.0f %% of the raw limit; hub p99 at %d/s = %d ms (raw: %d ms)%n",
-                100.0 * results.get(3).throughput() / results.get(1).throughput(), rate, results.get(2).p99(), results.get(0).p99());
+                100.0 * results.get(5).throughput() / results.get(2).throughput(), rate, results.get(3).p99(), results.get(0).p99());
+        System.out.printf("hub p99 at %d/s = %d ms (raw: %d ms)%n", lowRate, results.get(4).p99(), results.get(1).p99());
     }
 
     // ---- raw limit: embedded persistent Artemis -> Camel jms consumer -> HTTP POST, no database ----
@@ -198,8 +201,9 @@ public final class CustomerSyncBenchmark {
             };
             phase(send, warmup, 16, "raw-warm", sentAt); // warm-up
             Result fixed = fixedRate("raw limit @" + rate + "/s", send, sentAt);
+            Result sustained = fixedRate("raw limit @" + lowRate + "/s", lowRate, send, sentAt);
             Result max = burst("raw limit, burst of " + burst, send, sentAt);
-            return List.of(fixed, max);
+            return List.of(fixed, sustained, max);
         } finally {
             camel.stop();
             broker.stop();
@@ -236,8 +240,10 @@ public final class CustomerSyncBenchmark {
             Action create = i -> create(base, i, committedAt);
             phase(create, warmup, 16, "hub-warm", committedAt); // warm-up (JIT, pools, CSRF session)
             Result fixed = fixedRate("hub @" + rate + "/s", create, committedAt);
+            // a rate the hub sustains, for its latency without a backlog
+            Result sustained = fixedRate("hub @" + lowRate + "/s", lowRate, create, committedAt);
             Result max = burst("hub, burst of " + burst, create, committedAt);
-            return List.of(fixed, max);
+            return List.of(fixed, sustained, max);
         } finally {
             hub.destroy();
             hub.waitFor(30, TimeUnit.SECONDS);
@@ -275,6 +281,10 @@ public final class CustomerSyncBenchmark {
 
     /** A fixed arrival rate (open model): requests start on schedule whether or not earlier ones finished. */
     private Result fixedRate(String name, Action action, Map<String, Long> startedAt) throws Exception {
+        return fixedRate(name, rate, action, startedAt);
+    }
+
+    private Result fixedRate(String name, int rate, Action action, Map<String, Long> startedAt) throws Exception {
         observer.reset();
         startedAt.clear();
         int total = rate * seconds;

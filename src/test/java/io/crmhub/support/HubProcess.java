@@ -1,0 +1,107 @@
+package io.crmhub.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A hub in its own JVM (this test JVM's class path), for fault tests that kill processes. Its log goes to
+ * {@code target/test-logs/<name>.log}, where the suite's log scan reads it.
+ */
+public final class HubProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private final Process process;
+    private final int port;
+
+    private HubProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static HubProcess start(String name, int port, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), "io.crmhub.CrmHubApplication", "--server.port=" + port));
+        command.addAll(args);
+        Path log = Files.createDirectories(Path.of("target", "test-logs")).resolve(name + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new HubProcess(process, port);
+    }
+
+    /** Database arguments: the PostgreSQL suite's database when it runs, else an H2 file under {@code dir}. */
+    public static List<String> databaseArguments(Path dir) {
+        String dbUrl = System.getProperty("spring.datasource.url", "");
+        if (dbUrl.startsWith("jdbc:postgresql")) {
+            return List.of("--spring.datasource.url=" + dbUrl,
+                    "--spring.datasource.username=" + System.getProperty("spring.datasource.username", "postgres"));
+        }
+        return List.of("--spring.datasource.url=jdbc:h2:file:" + dir.resolve("db/crmhub") + ";WRITE_DELAY=0");
+    }
+
+    public HubProcess awaitUp() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).ignoreExceptions().until(() ->
+                HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/actuator/health")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        return this;
+    }
+
+    public long createCustomer(String name) throws Exception {
+        String body = """
+                {"type":"ORGANIZATION","name":"%s","email":"c-%d@example.com","address":{"countryCode":"CN"}}"""
+                .formatted(name, System.nanoTime());
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/api/customers"))
+                .header("Content-Type", "application/json").header("Authorization", basic("sales"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return Long.parseLong(response.body().replaceAll("(?s).*?\"id\":(\\d+).*", "$1"));
+    }
+
+    /** Whether every customer shows its SAP reference (the flow recorded the result in external links). */
+    public boolean allLinked(List<Long> ids) throws Exception {
+        for (Long id : ids) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/api/customers/" + id))
+                    .header("Authorization", basic("sales")).build(), HttpResponse.BodyHandlers.ofString());
+            if (!r.body().contains("\"system\":\"erp-sap\"")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** SIGKILL: no shutdown hooks, nothing graceful. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private static String basic(String user) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
