@@ -37,6 +37,13 @@ public class OutboxWriter {
 
     @Transactional(propagation = Propagation.MANDATORY)
     public String append(String aggregateType, Object aggregateId, long version, String eventType, Object payload) {
+        return append(aggregateType, aggregateId, version, eventType, payload, destinationOf(aggregateType));
+    }
+
+    /** An event for an address other than the aggregate's {@code crm.<aggregate>.changed} (e.g. inbound notifications). */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public String append(String aggregateType, Object aggregateId, long version, String eventType, Object payload,
+                         String destination) {
         String eventId = UUID.randomUUID().toString();
         String body;
         try {
@@ -49,7 +56,7 @@ public class OutboxWriter {
                                     correlation_id, payload, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(eventId, aggregateType, String.valueOf(aggregateId), version, eventType,
-                        destinationOf(aggregateType), Correlation.currentOrNew(), body, Timestamp.from(clock.instant()))
+                        destination, Correlation.currentOrNew(), body, Timestamp.from(clock.instant()))
                 .update();
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.crmhub.sandbox.ProviderSandboxes;
 import io.crmhub.sandbox.SapBusinessPartnerSandbox;
 import io.crmhub.support.HubProcess;
+import io.crmhub.support.TestDatabases;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ class BrokerRestartIT {
                 "--crmhub.connectors.erp-sap.username=restart-user",
                 "--crmhub.connectors.erp-sap.password=restart-password",
                 "--crmhub.retry.initial-delay-ms=100"));
-        args.addAll(HubProcess.databaseArguments(dir));
+        args.addAll(TestDatabases.arguments(dir, "brokerrestart"));
         hub = HubProcess.start("broker-restart-hub", HubProcess.freePort(), args).awaitUp();
 
         List<Long> ids = new ArrayList<>();

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.crmhub.sandbox.ProviderSandboxes;
 import io.crmhub.sandbox.SapBusinessPartnerSandbox;
 import io.crmhub.support.HubProcess;
+import io.crmhub.support.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +89,7 @@ class HubCrashIT {
                 "--crmhub.connectors.erp-sap.password=crash-password",
                 "--crmhub.retry.initial-delay-ms=100",
                 "--crmhub.outbox.lease-duration=3s"));
-        args.addAll(HubProcess.databaseArguments(dir));
+        args.addAll(TestDatabases.arguments(dir, "hubcrash"));
         return args;
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.CanonicalCustomer;
 import io.crmhub.support.HubIntegrationTest;
+import io.crmhub.support.TestDatabases;
 import io.crmhub.support.SapTestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ class FailureOperationsIT extends HubIntegrationTest {
     @DynamicPropertySource
     static void mappingsDirectory(DynamicPropertyRegistry registry) {
         registry.add("crmhub.mappings.override-dir", MAPPINGS::toString);
+        TestDatabases.own(registry, "failureops");
     }
 
     @Test

@@ -43,6 +43,7 @@ public abstract class HubIntegrationTest {
 
     @DynamicPropertySource
     static void sap(DynamicPropertyRegistry registry) {
+        TestDatabases.isolate(registry);
         registry.add("crmhub.connectors.erp-sap.base-url", () -> SapTestServer.get().baseUrl());
         registry.add("crmhub.connectors.erp-sap.username", () -> SapTestServer.USER);
         registry.add("crmhub.connectors.erp-sap.password", () -> SapTestServer.PASSWORD);

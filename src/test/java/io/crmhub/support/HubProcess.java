@@ -41,16 +41,6 @@ public final class HubProcess implements AutoCloseable {
         return new HubProcess(process, port);
     }
 
-    /** Database arguments: the PostgreSQL suite's database when it runs, else an H2 file under {@code dir}. */
-    public static List<String> databaseArguments(Path dir) {
-        String dbUrl = System.getProperty("spring.datasource.url", "");
-        if (dbUrl.startsWith("jdbc:postgresql")) {
-            return List.of("--spring.datasource.url=" + dbUrl,
-                    "--spring.datasource.username=" + System.getProperty("spring.datasource.username", "postgres"));
-        }
-        return List.of("--spring.datasource.url=jdbc:h2:file:" + dir.resolve("db/crmhub") + ";WRITE_DELAY=0");
-    }
-
     public HubProcess awaitUp() {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).ignoreExceptions().until(() ->
                 HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/actuator/health")).build(),

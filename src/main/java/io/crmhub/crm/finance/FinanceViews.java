@@ -11,7 +11,7 @@ final class FinanceViews {
 
     record PaymentView(long id, long orderId, String paymentReference, String provider, String providerTxnId,
                        String status, String currency, BigDecimal amount, BigDecimal refundedAmount, long version,
-                       Instant createdAt, Instant updatedAt) {
+                       Instant createdAt, Instant updatedAt, Instant paidAt, String reviewReason) {
     }
 
     record InvoiceView(long id, String invoiceNumber, Long orderId, long customerId, String status, String currency,

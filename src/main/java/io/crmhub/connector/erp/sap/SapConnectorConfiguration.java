@@ -3,6 +3,7 @@ package io.crmhub.connector.erp.sap;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.routing.mapping.ValueMaps;
 import io.crmhub.routing.ConnectorGuards;
+import io.crmhub.routing.ConnectorRateLimiter;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -16,8 +17,8 @@ import org.springframework.context.annotation.Configuration;
 class SapConnectorConfiguration {
 
     @Bean
-    SapODataClient sapODataClient(SapProperties properties, ObjectMapper json) {
-        return new SapODataClient(properties, json);
+    SapODataClient sapODataClient(SapProperties properties, ObjectMapper json, ConnectorRateLimiter rateLimiter) {
+        return new SapODataClient(properties, json, rateLimiter);
     }
 
     /** Bean name is what the connector kamelet calls: {@code erp-sap-customer-sink}. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.routing.ConnectorException;
 import io.crmhub.routing.PermanentConnectorException;
+import io.crmhub.routing.ConnectorRateLimiter;
 import io.crmhub.routing.TransientConnectorException;
 import java.io.IOException;
 import java.net.URI;
@@ -37,6 +38,7 @@ public class SapODataClient {
 
     private final SapProperties properties;
     private final ObjectMapper json;
+    private final ConnectorRateLimiter rateLimiter;
     private final HttpClient http;
     private final String authorization;
     private final Map<String, CsrfSession> sessions = new ConcurrentHashMap<>();
@@ -48,8 +50,9 @@ public class SapODataClient {
     public record ODataResult(int status, JsonNode d, String etag) {
     }
 
-    public SapODataClient(SapProperties properties, ObjectMapper json) {
+    public SapODataClient(SapProperties properties, ObjectMapper json, ConnectorRateLimiter rateLimiter) {
         this.properties = properties;
+        this.rateLimiter = rateLimiter;
         this.json = json;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.connectTimeout()).build();
@@ -144,6 +147,7 @@ public class SapODataClient {
     }
 
     private HttpResponse<byte[]> send(HttpRequest request) {
+        rateLimiter.acquire(CONNECTOR); // every request counts against the connector's limits, on every instance
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {

@@ -1,0 +1,141 @@
+package io.crmhub.crm.finance;
+
+import io.crmhub.crm.canonical.PaymentNotification;
+import io.crmhub.events.Inbox;
+import io.crmhub.events.OutboxWriter;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Applies a verified payment notification to the CRM, once: the provider's transaction id is unique, so a copy that
+ * gets through (a replay, a second event id for the same transaction) changes nothing. The order's paid amount
+ * accumulates partial payments; an over-payment or a currency that is not the order's is recorded but flagged for
+ * finance ({@code NEEDS_REVIEW}), never silently accepted. A notification for a reference we do not know is parked.
+ *
+ * <p>Until payments are created through the hub (issue 4), a notification's merchant order number may also be the
+ * CRM order number: the payment row is then created here.
+ */
+@Component("paymentRecorder")
+public class PaymentRecorder {
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String NEEDS_REVIEW = "NEEDS_REVIEW";
+    private static final Logger log = LoggerFactory.getLogger(PaymentRecorder.class);
+
+    private final JdbcClient jdbc;
+    private final OutboxWriter outbox;
+    private final Inbox inbox;
+    private final Clock clock;
+
+    public PaymentRecorder(JdbcClient jdbc, OutboxWriter outbox, Inbox inbox, Clock clock) {
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.inbox = inbox;
+        this.clock = clock;
+    }
+
+    /** Thrown for a notification about a payment reference the CRM does not know: the flow parks it for review. */
+    public static class UnknownPaymentReferenceException extends RuntimeException {
+        UnknownPaymentReferenceException(String message) {
+            super(message);
+        }
+    }
+
+    private record OrderRow(long id, String currency, BigDecimal total, BigDecimal paid, long version) {
+    }
+
+    @Transactional
+    public void record(PaymentNotification n) {
+        if (n.kind() != PaymentNotification.Kind.PAYMENT_SUCCEEDED) {
+            log.info("{} notification {} ({}) for {} needs no payment change", n.provider(), n.eventId(), n.kind(), n.paymentReference());
+            inbox.markProcessed(n.provider(), n.eventId());
+            return;
+        }
+        boolean known = jdbc.sql("SELECT COUNT(*) FROM payment WHERE provider = ? AND provider_txn_id = ?")
+                .params(n.provider(), n.providerTransactionId()).query(Long.class).single() > 0;
+        if (known) {
+            log.info("{} transaction {} for {} already recorded; notification {} has no further effect", n.provider(),
+                    n.providerTransactionId(), n.paymentReference(), n.eventId());
+            inbox.markProcessed(n.provider(), n.eventId());
+            return;
+        }
+        OrderRow order = orderFor(n.paymentReference()).orElseThrow(() -> new UnknownPaymentReferenceException(
+                "no payment or order with reference '" + n.paymentReference() + "' (" + n.provider() + " transaction "
+                        + n.providerTransactionId() + ", " + n.amount().toPlainString() + " " + n.currency() + ")"));
+        String review = null;
+        BigDecimal paid = order.paid();
+        if (!order.currency().equals(n.currency())) {
+            review = "currency " + n.currency() + " differs from the order's " + order.currency() + "; not counted as paid";
+        } else {
+            paid = order.paid().add(n.amount());
+            if (paid.compareTo(order.total()) > 0) {
+                review = "over-payment: order total " + money(order.total(), order.currency()) + " " + order.currency()
+                        + ", paid " + money(paid, order.currency());
+            }
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        Timestamp paidAt = n.occurredAt() == null ? now : Timestamp.from(n.occurredAt());
+        String status = review == null ? SUCCEEDED : NEEDS_REVIEW;
+        int updated = jdbc.sql("""
+                UPDATE payment SET provider_txn_id = ?, status = ?, amount = ?, currency = ?, review_reason = ?, paid_at = ?,
+                       version = version + 1, updated_at = ?
+                WHERE payment_reference = ? AND provider = ? AND provider_txn_id IS NULL""")
+                .params(n.providerTransactionId(), status, n.amount(), n.currency(), review, paidAt, now, n.paymentReference(),
+                        n.provider())
+                .update();
+        if (updated == 0) {
+            jdbc.sql("""
+                    INSERT INTO payment (order_id, payment_reference, provider, provider_txn_id, status, currency, amount,
+                                         refunded_amount, version, created_at, updated_at, review_reason, paid_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?)""")
+                    .params(order.id(), referenceFor(n), n.provider(), n.providerTransactionId(), status, n.currency(), n.amount(),
+                            now, now, review, paidAt)
+                    .update();
+        }
+        jdbc.sql("UPDATE sales_order SET paid_amount = ?, version = version + 1, updated_at = ? WHERE id = ?")
+                .params(paid, now, order.id()).update();
+        long paymentId = jdbc.sql("SELECT id FROM payment WHERE provider = ? AND provider_txn_id = ?")
+                .params(n.provider(), n.providerTransactionId()).query(Long.class).single();
+        outbox.append("payment", paymentId, 1, "recorded", Map.of("paymentId", paymentId, "orderId", order.id(),
+                "provider", n.provider(), "providerTransactionId", n.providerTransactionId(), "amount", n.amount(),
+                "currency", n.currency(), "status", status));
+        inbox.markProcessed(n.provider(), n.eventId());
+        if (review != null) {
+            log.warn("Payment {} {} for order {} recorded for review: {}", n.provider(), n.providerTransactionId(), order.id(), review);
+        } else {
+            log.info("Payment {} {} of {} {} recorded for order {} (paid {} of {})", n.provider(), n.providerTransactionId(),
+                    money(n.amount(), n.currency()), n.currency(), order.id(), money(paid, order.currency()),
+                    money(order.total(), order.currency()));
+        }
+    }
+
+    private static String money(BigDecimal amount, String currency) {
+        return amount.setScale(java.util.Currency.getInstance(currency).getDefaultFractionDigits(), java.math.RoundingMode.HALF_UP)
+                .toPlainString();
+    }
+
+    /** A payment reference is unique per payment; a second transaction for the same reference gets its own row. */
+    private String referenceFor(PaymentNotification n) {
+        boolean taken = jdbc.sql("SELECT COUNT(*) FROM payment WHERE payment_reference = ?").param(n.paymentReference())
+                .query(Long.class).single() > 0;
+        return taken ? n.paymentReference() + "/" + n.providerTransactionId() : n.paymentReference();
+    }
+
+    private Optional<OrderRow> orderFor(String reference) {
+        Optional<Long> orderId = jdbc.sql("SELECT order_id FROM payment WHERE payment_reference = ?").param(reference)
+                .query(Long.class).optional();
+        String where = orderId.isPresent() ? "id = ?" : "order_number = ?";
+        Object key = orderId.isPresent() ? orderId.get() : reference;
+        return jdbc.sql("SELECT id, currency, total_amount, paid_amount, version FROM sales_order WHERE " + where + " FOR UPDATE")
+                .param(key)
+                .query((rs, i) -> new OrderRow(rs.getLong(1), rs.getString(2).trim(), rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getLong(5)))
+                .optional();
+    }
+}

@@ -1,0 +1,276 @@
+package io.crmhub.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crmhub.support.HubIntegrationTest;
+import io.crmhub.support.TestDatabases;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * WeChat Pay v3 notifications built the way WeChat builds them — AES-256-GCM encrypted resource, SHA256withRSA over
+ * {@code ts\nnonce\nbody\n} with a platform key generated here — against the real endpoint, inbox, broker and flow.
+ */
+class WechatPayNotificationIT extends HubIntegrationTest {
+    private static final String SERIAL = "PUB_KEY_ID_0114232134912410000000000000";
+    private static final String API_V3_KEY = randomKey();
+    private static final KeyPair PLATFORM = rsa();
+    private static final KeyPair STRANGER = rsa();
+
+    @DynamicPropertySource
+    static void wechatPay(DynamicPropertyRegistry registry) {
+        registry.add("crmhub.connectors.payment-wechatpay.merchant-id", () -> "1900000001");
+        TestDatabases.own(registry, "wechatpay");
+        registry.add("crmhub.connectors.payment-wechatpay.api-v3-key", () -> API_V3_KEY);
+        registry.add("crmhub.connectors.payment-wechatpay.platform-public-keys.[" + SERIAL + "]", () ->
+                "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(PLATFORM.getPublic().getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n");
+    }
+
+    @Test
+    void aValidNotificationIsAcknowledgedAndRecordsThePaymentOnce() {
+        Order order = newOrder();
+        String body = notification("EV-" + System.nanoTime(), order.number(), "4200000" + System.nanoTime(), 2010, "CNY");
+        ResponseEntity<String> ack = post(signed(body, PLATFORM.getPrivate(), Instant.now()));
+        assertThat(ack.getStatusCode().value()).isEqualTo(204);
+        assertThat(ack.getBody()).isNull();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> paymentsFor(order.id()) == 1);
+        assertThat(paidAmount(order.id())).isEqualByComparingTo("20.10");
+        JsonNode payment = json(call("finance", HttpMethod.GET, "/api/payments?size=200", null)).path("items");
+        List<String> statuses = new ArrayList<>();
+        payment.forEach(p -> {
+            if (p.path("orderId").asLong() == order.id()) {
+                statuses.add(p.path("status").asText() + " " + p.path("amount").asText() + " " + p.path("currency").asText());
+            }
+        });
+        assertThat(statuses).containsExactly("SUCCEEDED 20.1000 CNY");
+    }
+
+    @Test
+    void theSameNotificationFiftyTimesConcurrentlyHasOneEffect() throws Exception {
+        Order order = newOrder();
+        String eventId = "EV-storm-" + System.nanoTime();
+        String body = notification(eventId, order.number(), "4200001" + System.nanoTime(), 1000, "CNY");
+        HttpEntity<byte[]> request = signed(body, PLATFORM.getPrivate(), Instant.now());
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Integer>> acks = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            acks.add(pool.submit((Callable<Integer>) () -> post(request).getStatusCode().value()));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Integer> a : acks) {
+            statuses.add(a.get());
+        }
+        pool.shutdown();
+        await().atMost(Duration.ofSeconds(20)).until(() -> paymentsFor(order.id()) == 1);
+        Thread.sleep(1500); // let any wrongly accepted copy reach the flow before counting
+        long inboxRows = jdbc.sql("SELECT COUNT(*) FROM inbox WHERE provider = 'wechatpay' AND provider_event_id = ?")
+                .param(eventId).query(Long.class).single();
+        System.out.printf("[duplicate-storm] sent=50 acked=%d inbox=%d payments=%d paid=%s%n",
+                statuses.stream().filter(s -> s == 204).count(), inboxRows, paymentsFor(order.id()), paidAmount(order.id()).toPlainString());
+        assertThat(statuses).containsOnly(204);
+        assertThat(inboxRows).isEqualTo(1);
+        assertThat(paymentsFor(order.id())).isEqualTo(1);
+        assertThat(paidAmount(order.id())).isEqualByComparingTo("10.00");
+    }
+
+    @Test
+    void forgedTamperedStaleProbeAndUnknownKeyNotificationsAreRefusedAuditedAndHaveNoEffect() {
+        Order order = newOrder();
+        String body = notification("EV-bad-" + System.nanoTime(), order.number(), "4200002" + System.nanoTime(), 500, "CNY");
+        long auditsBefore = refusals();
+
+        HttpEntity<byte[]> genuine = signed(body, PLATFORM.getPrivate(), Instant.now());
+        HttpHeaders tamperedHeaders = new HttpHeaders();
+        tamperedHeaders.putAll(genuine.getHeaders());
+        String tamperedBody = body.replace("\"summary\":\"支付成功\"", "\"summary\":\"支付成功 \"");
+        List<HttpEntity<byte[]>> bad = List.of(
+                new HttpEntity<>(tamperedBody.getBytes(StandardCharsets.UTF_8), tamperedHeaders),   // body changed after signing
+                signed(body, STRANGER.getPrivate(), Instant.now()),                                  // wrong key
+                signed(body, PLATFORM.getPrivate(), Instant.now().minus(Duration.ofMinutes(10))),   // stale
+                withHeader(genuine, "Wechatpay-Signature", "WECHATPAY/SIGNTEST/" + genuine.getHeaders().getFirst("Wechatpay-Signature")),
+                withHeader(genuine, "Wechatpay-Serial", "PUB_KEY_ID_UNKNOWN"),
+                withHeader(genuine, "Wechatpay-Timestamp", null));
+        for (HttpEntity<byte[]> request : bad) {
+            ResponseEntity<String> answer = post(request);
+            assertThat(answer.getStatusCode().value()).as(answer.getBody()).isEqualTo(401);
+            assertThat(answer.getBody()).contains("\"code\":\"FAIL\"");
+        }
+        assertThat(refusals() - auditsBefore).isEqualTo(bad.size());
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM inbox WHERE payload LIKE ?").param("%" + order.number() + "%")
+                .query(Long.class).single()).isZero();
+        assertThat(paymentsFor(order.id())).isZero();
+    }
+
+    @Test
+    void aNotificationForAnUnknownOrderIsAcknowledgedAndParkedForReview() {
+        String reference = "SO-UNKNOWN-" + System.nanoTime();
+        String body = notification("EV-unknown-" + System.nanoTime(), reference, "4200003" + System.nanoTime(), 700, "CNY");
+        assertThat(post(signed(body, PLATFORM.getPrivate(), Instant.now())).getStatusCode().value()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
+                "SELECT COUNT(*) FROM parked_message WHERE flow = 'payment-to-crm.record-payment' AND reason LIKE ?")
+                .param("%" + reference + "%").query(Long.class).single() == 1);
+        String reason = jdbc.sql("SELECT reason FROM parked_message WHERE reason LIKE ?").param("%" + reference + "%")
+                .query(String.class).single();
+        assertThat(reason).isEqualTo("no payment or order with reference '" + reference + "' (wechatpay transaction "
+                + reason.replaceAll(".*transaction (\\d+),.*", "$1") + ", 7.00 CNY)");
+    }
+
+    @Test
+    void aPaymentInAnotherCurrencyOrBeyondTheTotalIsFlaggedForFinance() {
+        Order order = newOrder(); // total 50.20 CNY
+        post(signed(notification("EV-usd-" + System.nanoTime(), order.number(), "4200004" + System.nanoTime(), 100, "USD"),
+                PLATFORM.getPrivate(), Instant.now()));
+        post(signed(notification("EV-over-" + System.nanoTime(), order.number(), "4200005" + System.nanoTime(), 6000, "CNY"),
+                PLATFORM.getPrivate(), Instant.now()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> paymentsFor(order.id()) == 2);
+        List<String> reviews = jdbc.sql("SELECT review_reason FROM payment WHERE order_id = ? AND status = 'NEEDS_REVIEW' ORDER BY currency DESC")
+                .param(order.id()).query(String.class).list();
+        assertThat(reviews).containsExactlyInAnyOrder(
+                "currency USD differs from the order's CNY; not counted as paid",
+                "over-payment: order total 50.20 CNY, paid 60.00");
+        assertThat(paidAmount(order.id())).isEqualByComparingTo("60.00");
+    }
+
+    // ---- building notifications as WeChat Pay does ----
+
+    private static String notification(String eventId, String outTradeNo, String transactionId, long fen, String currency) {
+        String transaction = """
+                {"mchid":"1900000001","appid":"wxd678efh567hg6787","out_trade_no":"%s","transaction_id":"%s","trade_type":"NATIVE",
+                 "trade_state":"SUCCESS","trade_state_desc":"支付成功","success_time":"2026-11-25T13:29:35+08:00",
+                 "payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},"amount":{"total":%d,"payer_total":%d,"currency":"%s","payer_currency":"%s"}}"""
+                .formatted(outTradeNo, transactionId, fen, fen, currency, currency);
+        String nonce = "fdasflkja484";
+        String ciphertext = encrypt(transaction, nonce, "transaction");
+        return """
+                {"id":"%s","create_time":"2026-11-25T13:29:35+08:00","resource_type":"encrypt-resource","event_type":"TRANSACTION.SUCCESS","summary":"支付成功","resource":{"original_type":"transaction","algorithm":"AEAD_AES_256_GCM","ciphertext":"%s","associated_data":"transaction","nonce":"%s"}}"""
+                .formatted(eventId, ciphertext, nonce);
+    }
+
+    private static String encrypt(String plaintext, String nonce, String aad) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(API_V3_KEY.getBytes(StandardCharsets.UTF_8), "AES"),
+                    new GCMParameterSpec(128, nonce.getBytes(StandardCharsets.UTF_8)));
+            cipher.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpEntity<byte[]> signed(String body, PrivateKey key, Instant at) {
+        String ts = String.valueOf(at.getEpochSecond());
+        String nonce = Long.toHexString(new SecureRandom().nextLong()) + Long.toHexString(System.nanoTime());
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        headers.set("Wechatpay-Timestamp", ts);
+        headers.set("Wechatpay-Nonce", nonce);
+        headers.set("Wechatpay-Serial", SERIAL);
+        headers.set("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048");
+        headers.set("Wechatpay-Signature", sign(key, ts + "\n" + nonce + "\n" + body + "\n"));
+        return new HttpEntity<>(body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    private static HttpEntity<byte[]> withHeader(HttpEntity<byte[]> request, String name, String value) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.putAll(request.getHeaders());
+        if (value == null) {
+            headers.remove(name);
+        } else {
+            headers.set(name, value);
+        }
+        return new HttpEntity<>(request.getBody(), headers);
+    }
+
+    private static String sign(PrivateKey key, String message) {
+        try {
+            Signature signer = Signature.getInstance("SHA256withRSA");
+            signer.initSign(key);
+            signer.update(message.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(signer.sign());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ResponseEntity<String> post(HttpEntity<byte[]> request) {
+        return http.exchange("http://127.0.0.1:" + port + "/webhooks/payments/wechatpay", HttpMethod.POST, request, String.class);
+    }
+
+    // ---- CRM side ----
+
+    private record Order(long id, String number) {
+    }
+
+    private Order newOrder() {
+        long customer = createCustomer("Pay Co " + System.nanoTime(), uniquePhone(), "CN");
+        ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders", """
+                {"customerId":%d,"currency":"CNY","status":"CONFIRMED",
+                 "lines":[{"sku":"TG11","description":"Tea set","quantity":2,"unit":"EA","unitPrice":"0.10"},
+                          {"sku":"TG12","quantity":0.5,"unit":"KG","unitPrice":"99.99"}]}""".formatted(customer));
+        assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
+        JsonNode order = json(created);
+        return new Order(order.path("id").asLong(), order.path("orderNumber").asText());
+    }
+
+    private long paymentsFor(long orderId) {
+        return jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ?").param(orderId).query(Long.class).single();
+    }
+
+    private BigDecimal paidAmount(long orderId) {
+        return jdbc.sql("SELECT paid_amount FROM sales_order WHERE id = ?").param(orderId).query(BigDecimal.class).single();
+    }
+
+    private long refusals() {
+        return jdbc.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'webhook.refused'").query(Long.class).single();
+    }
+
+    private static String randomKey() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < 32; i++) {
+            key.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return key.toString();
+    }
+
+    private static KeyPair rsa() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
