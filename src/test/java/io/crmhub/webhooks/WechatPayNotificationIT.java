@@ -152,8 +152,9 @@ class WechatPayNotificationIT extends HubIntegrationTest {
         post(signed(notification("EV-over-" + System.nanoTime(), order.number(), "4200005" + System.nanoTime(), 6000, "CNY"),
                 PLATFORM.getPrivate(), Instant.now()));
         await().atMost(Duration.ofSeconds(20)).until(() -> paymentsFor(order.id()) == 2);
-        List<String> reviews = jdbc.sql("SELECT review_reason FROM payment WHERE order_id = ? AND status = 'NEEDS_REVIEW' ORDER BY currency DESC")
-                .param(order.id()).query(String.class).list();
+        List<String> reviews = new ArrayList<>();
+        json(call("finance", HttpMethod.GET, "/api/payments?status=NEEDS_REVIEW&orderId=" + order.id(), null)).path("items")
+                .forEach(p -> reviews.add(p.path("reviewReason").asText()));
         assertThat(reviews).containsExactlyInAnyOrder(
                 "currency USD differs from the order's CNY; not counted as paid",
                 "over-payment: order total 50.20 CNY, paid 60.00");

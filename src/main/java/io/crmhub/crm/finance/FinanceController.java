@@ -5,11 +5,13 @@ import io.crmhub.crm.common.PageRequest;
 import io.crmhub.crm.common.PageView;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Read endpoints for payments and invoices. */
@@ -24,11 +26,17 @@ class FinanceController {
         this.jdbc = jdbc;
     }
 
+    /** Payments, optionally of one order or in one status ({@code NEEDS_REVIEW}: what finance must look at). */
     @GetMapping("/payments")
-    PageView<FinanceViews.PaymentView> payments(@Valid PageRequest page) {
-        return new PageView<>(jdbc.sql("SELECT * FROM payment ORDER BY id LIMIT ? OFFSET ?")
-                .params(page.sizeOrDefault(), page.offset()).query(FinanceViews.PaymentView.class).list(),
-                page.pageOrDefault(), page.sizeOrDefault(), jdbc.sql("SELECT COUNT(*) FROM payment").query(Long.class).single());
+    PageView<FinanceViews.PaymentView> payments(@RequestParam(required = false) @Pattern(regexp = "[A-Z_]{1,16}",
+            message = "must be a payment status such as SUCCEEDED or NEEDS_REVIEW") String status,
+                                                @RequestParam(required = false) Long orderId, @Valid PageRequest page) {
+        String where = " WHERE (CAST(? AS VARCHAR(16)) IS NULL OR status = ?) AND (CAST(? AS BIGINT) IS NULL OR order_id = ?)";
+        return new PageView<>(jdbc.sql("SELECT * FROM payment" + where + " ORDER BY id LIMIT ? OFFSET ?")
+                .params(status, status, orderId, orderId, page.sizeOrDefault(), page.offset())
+                .query(FinanceViews.PaymentView.class).list(),
+                page.pageOrDefault(), page.sizeOrDefault(),
+                jdbc.sql("SELECT COUNT(*) FROM payment" + where).params(status, status, orderId, orderId).query(Long.class).single());
     }
 
     @GetMapping("/payments/{id}")
