@@ -122,6 +122,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONFLICT, "The entity clashes with one written at the same moment; retry", List.of());
     }
 
+    /** A provider that is down or throttling: the request may be repeated (it is idempotent where it matters). */
+    @ExceptionHandler(io.crmhub.routing.TransientConnectorException.class)
+    ResponseEntity<Object> providerUnavailable(io.crmhub.routing.TransientConnectorException ex) {
+        log.warn("Provider unavailable for an API request: {}", ex.getMessage());
+        ResponseEntity<Object> answer = problem(HttpStatus.SERVICE_UNAVAILABLE, "The provider " + ex.connector()
+                + " is unavailable; try again later", List.of());
+        long seconds = ex.retryAfter().map(java.time.Duration::toSeconds).orElse(5L);
+        return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, seconds))).body(answer.getBody());
+    }
+
+    /** A provider refused the request: its reason is passed on, nothing was charged. */
+    @ExceptionHandler(io.crmhub.routing.PermanentConnectorException.class)
+    ResponseEntity<Object> providerRefused(io.crmhub.routing.PermanentConnectorException ex) {
+        log.warn("Provider refused an API request: {}", ex.getMessage());
+        return problem(HttpStatus.BAD_GATEWAY, ex.getMessage(), List.of());
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception ex) {
         log.error("Unexpected error answering an API request", ex);

@@ -31,6 +31,48 @@ public final class ProviderSandboxes {
         return new SapSandboxServer(server, sandbox);
     }
 
+    /** WeChat Pay v3 (Native payments, signed answers, signed notifications) on {@code port} (0 = any free port). */
+    public static WechatPaySandboxServer startWechatPay(int port) {
+        WechatPaySandbox sandbox = new WechatPaySandbox();
+        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).extensions(sandbox)
+                .containerThreads(20).jettyAcceptors(1));
+        server.start();
+        server.stubFor(any(urlPathMatching("/(v3|sandbox)/.*")).atPriority(10)
+                .willReturn(aResponse().withTransformers(WechatPaySandbox.NAME)));
+        return new WechatPaySandboxServer(server, sandbox);
+    }
+
+    public record WechatPaySandboxServer(WireMockServer server, WechatPaySandbox wechatPay) implements AutoCloseable {
+        public String baseUrl() {
+            return "http://127.0.0.1:" + server.port();
+        }
+
+        /** The connector properties that point the hub at this sandbox, with its generated keys. */
+        public java.util.Map<String, Object> hubProperties(String notifyUrl) {
+            java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+            String prefix = "crmhub.connectors.payment-wechatpay.";
+            p.put(prefix + "base-url", baseUrl());
+            p.put(prefix + "merchant-id", WechatPaySandbox.MERCHANT_ID);
+            p.put(prefix + "app-id", WechatPaySandbox.APP_ID);
+            p.put(prefix + "merchant-serial-number", WechatPaySandbox.MERCHANT_SERIAL);
+            p.put(prefix + "merchant-private-key", pem("PRIVATE KEY", wechatPay.merchantPrivateKey().getEncoded()));
+            p.put(prefix + "api-v3-key", wechatPay.apiV3Key());
+            p.put(prefix + "platform-public-keys.[" + WechatPaySandbox.PLATFORM_SERIAL + "]",
+                    pem("PUBLIC KEY", wechatPay.platformPublicKey().getEncoded()));
+            p.put(prefix + "notify-url", notifyUrl);
+            return p;
+        }
+
+        private static String pem(String type, byte[] der) {
+            return "-----BEGIN " + type + "-----\n" + java.util.Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type + "-----\n";
+        }
+
+        @Override
+        public void close() {
+            server.stop();
+        }
+    }
+
     public record SapSandboxServer(WireMockServer server, SapBusinessPartnerSandbox sap) implements AutoCloseable {
         public String baseUrl() {
             return "http://127.0.0.1:" + server.port();

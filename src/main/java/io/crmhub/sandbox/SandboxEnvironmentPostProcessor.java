@@ -1,5 +1,6 @@
 package io.crmhub.sandbox;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
@@ -10,8 +11,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * With {@code crmhub.sandbox.enabled=true} (the local default) and no ERP URL configured, starts the SAP sandbox
- * before the connectors are configured and points the SAP connector at it. Configuring a real provider URL turns
+ * With {@code crmhub.sandbox.enabled=true} (the local default), starts a sandbox for each provider that is not
+ * configured — SAP (no ERP URL), WeChat Pay (no merchant id, keys generated per run) — before the connectors are
+ * configured, and points the connectors at them. Configuring a real provider URL turns
  * the sandbox for that provider off; the prod profile refuses sandboxes altogether.
  */
 public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor {
@@ -20,18 +22,42 @@ public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
-        if (!env.getProperty("crmhub.sandbox.enabled", Boolean.class, false)
-                || env.containsProperty("crmhub.connectors.erp-sap.base-url")) {
+        if (!env.getProperty("crmhub.sandbox.enabled", Boolean.class, false)) {
             return;
         }
-        int port = env.getProperty("crmhub.sandbox.sap-port", Integer.class, 0);
-        ProviderSandboxes.SapSandboxServer sap = ProviderSandboxes.startSap(port, SANDBOX_USER, SANDBOX_PASSWORD);
-        env.getPropertySources().addFirst(new MapPropertySource("crmhub-sandboxes", Map.of(
-                "crmhub.connectors.erp-sap.base-url", sap.baseUrl(),
-                "crmhub.connectors.erp-sap.username", SANDBOX_USER,
-                "crmhub.connectors.erp-sap.password", SANDBOX_PASSWORD)));
-        application.addListeners((ApplicationListener<ContextClosedEvent>) e -> sap.close());
-        application.addListeners((ApplicationListener<ApplicationFailedEvent>) e -> sap.close());
-        System.out.println("CRM Hub: SAP S/4HANA sandbox listening on " + sap.baseUrl());
+        Map<String, Object> properties = new LinkedHashMap<>();
+        if (!env.containsProperty("crmhub.connectors.erp-sap.base-url")) {
+            ProviderSandboxes.SapSandboxServer sap = ProviderSandboxes.startSap(
+                    env.getProperty("crmhub.sandbox.sap-port", Integer.class, 0), SANDBOX_USER, SANDBOX_PASSWORD);
+            properties.put("crmhub.connectors.erp-sap.base-url", sap.baseUrl());
+            properties.put("crmhub.connectors.erp-sap.username", SANDBOX_USER);
+            properties.put("crmhub.connectors.erp-sap.password", SANDBOX_PASSWORD);
+            closeWithApplication(application, sap);
+            System.out.println("CRM Hub: SAP S/4HANA sandbox listening on " + sap.baseUrl());
+        }
+        if (!env.containsProperty("crmhub.connectors.payment-wechatpay.merchant-id")) {
+            ProviderSandboxes.WechatPaySandboxServer wechatPay = ProviderSandboxes.startWechatPay(
+                    env.getProperty("crmhub.sandbox.wechatpay-port", Integer.class, 0));
+            String notifyUrl = "http://127.0.0.1:" + env.getProperty("server.port", "8080") + "/webhooks/payments/wechatpay";
+            properties.putAll(wechatPay.hubProperties(notifyUrl));
+            closeWithApplication(application, wechatPay);
+            System.out.println("CRM Hub: WeChat Pay sandbox listening on " + wechatPay.baseUrl()
+                    + " (pay an order: POST " + wechatPay.baseUrl() + "/sandbox/pay/<payment reference>)");
+        }
+        if (!properties.isEmpty()) {
+            env.getPropertySources().addFirst(new MapPropertySource("crmhub-sandboxes", properties));
+        }
+    }
+
+    private static void closeWithApplication(SpringApplication application, AutoCloseable sandbox) {
+        Runnable close = () -> {
+            try {
+                sandbox.close();
+            } catch (Exception ignored) {
+                // stopping a local stand-in; nothing to recover
+            }
+        };
+        application.addListeners((ApplicationListener<ContextClosedEvent>) e -> close.run());
+        application.addListeners((ApplicationListener<ApplicationFailedEvent>) e -> close.run());
     }
 }

@@ -1,6 +1,8 @@
 package io.crmhub.connector.payment.wechatpay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhub.routing.ConnectorGuards;
+import io.crmhub.routing.ConnectorRateLimiter;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -14,7 +16,19 @@ import org.springframework.context.annotation.Configuration;
 public class WechatPayConfiguration {
 
     @Bean
-    WechatPayNotificationVerifier wechatPayNotificationVerifier(WechatPayProperties properties, ObjectMapper json, Clock clock) {
-        return new WechatPayNotificationVerifier(properties, json, clock);
+    WechatPayKeys wechatPayKeys(WechatPayProperties properties) {
+        return new WechatPayKeys(properties);
+    }
+
+    @Bean
+    WechatPayNotificationVerifier wechatPayNotificationVerifier(WechatPayProperties properties, WechatPayKeys keys,
+                                                                ObjectMapper json, Clock clock) {
+        return new WechatPayNotificationVerifier(properties, keys, json, clock);
+    }
+
+    @Bean
+    WechatPayGateway wechatPayGateway(WechatPayProperties properties, WechatPayKeys keys, ObjectMapper json,
+                                      ConnectorGuards guards, ConnectorRateLimiter rateLimiter, Clock clock) {
+        return new WechatPayGateway(properties, keys, json, guards, rateLimiter, clock);
     }
 }

@@ -8,24 +8,17 @@ import io.crmhub.routing.NotificationVerifier;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.Currency;
-import java.util.HashMap;
 import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * WeChat Pay API v3 notifications (providers.md §1.1): SHA256withRSA over {@code ts\nnonce\nbody\n} with the platform
@@ -40,15 +33,13 @@ public class WechatPayNotificationVerifier implements NotificationVerifier<Payme
     private final WechatPayProperties properties;
     private final ObjectMapper json;
     private final Clock clock;
-    private final Map<String, PublicKey> platformKeys = new HashMap<>();
-    private final SecretKeySpec apiV3Key;
+    private final WechatPayKeys keys;
 
-    public WechatPayNotificationVerifier(WechatPayProperties properties, ObjectMapper json, Clock clock) {
+    public WechatPayNotificationVerifier(WechatPayProperties properties, WechatPayKeys keys, ObjectMapper json, Clock clock) {
         this.properties = properties;
+        this.keys = keys;
         this.json = json;
         this.clock = clock;
-        properties.platformPublicKeys().forEach((serial, pem) -> platformKeys.put(serial, publicKey(serial, pem)));
-        this.apiV3Key = new SecretKeySpec(properties.apiV3Key().getBytes(StandardCharsets.UTF_8), "AES");
     }
 
     @Override
@@ -80,11 +71,12 @@ public class WechatPayNotificationVerifier implements NotificationVerifier<Payme
             throw new NotificationRefusedException("Wechatpay-Timestamp is " + skew.toSeconds() + " s away from now (window "
                     + properties.replayWindow().toSeconds() + " s)");
         }
-        PublicKey key = platformKeys.get(serial);
+        PublicKey key = keys.platformKey(serial);
         if (key == null) {
             throw new NotificationRefusedException("unknown platform key serial " + serial);
         }
-        if (!signatureVerifies(key, timestamp + "\n" + nonce + "\n" + new String(rawBody, StandardCharsets.UTF_8) + "\n", signature)) {
+        if (!WechatPaySignatures.verifies(key, WechatPaySignatures.responseMessage(timestamp, nonce,
+                new String(rawBody, StandardCharsets.UTF_8)), signature)) {
             throw new NotificationRefusedException("signature does not verify with platform key " + serial);
         }
         JsonNode body = parse(rawBody);
@@ -122,23 +114,12 @@ public class WechatPayNotificationVerifier implements NotificationVerifier<Payme
     private byte[] decrypt(JsonNode resource) {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, apiV3Key,
+            cipher.init(Cipher.DECRYPT_MODE, keys.apiV3Key(),
                     new GCMParameterSpec(128, resource.path("nonce").asText().getBytes(StandardCharsets.UTF_8)));
             cipher.updateAAD(resource.path("associated_data").asText().getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(Base64.getDecoder().decode(resource.path("ciphertext").asText()));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new NotificationRefusedException("resource does not decrypt with the APIv3 key");
-        }
-    }
-
-    private static boolean signatureVerifies(PublicKey key, String message, String signature) {
-        try {
-            Signature verifier = Signature.getInstance("SHA256withRSA");
-            verifier.initVerify(key);
-            verifier.update(message.getBytes(StandardCharsets.UTF_8));
-            return verifier.verify(Base64.getDecoder().decode(signature));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
         }
     }
 
@@ -168,16 +149,5 @@ public class WechatPayNotificationVerifier implements NotificationVerifier<Payme
             throw new NotificationRefusedException("missing header " + name);
         }
         return value;
-    }
-
-    static PublicKey publicKey(String serial, String pemOrFile) {
-        try {
-            String pem = pemOrFile.startsWith("file:") ? Files.readString(Path.of(pemOrFile.substring(5))) : pemOrFile;
-            String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
-            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("crmhub.connectors.payment-wechatpay.platform-public-keys." + serial
-                    + " is not a PEM RSA public key (or file:path to one): " + e.getMessage(), e);
-        }
     }
 }

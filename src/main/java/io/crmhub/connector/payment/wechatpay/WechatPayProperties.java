@@ -16,6 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * ({@code ...PLATFORM_PUBLIC_KEYS_<SERIAL>}: PEM text, or {@code file:/path/to/key.pem}).
  *
  * @param replayWindow notifications whose timestamp is further from now than this are refused (the SDK does not check)
+ * @param appId, merchantSerialNumber, merchantPrivateKey (PEM or {@code file:}), notifyUrl: needed to create payments
  */
 @Validated
 @ConfigurationProperties("crmhub.connectors.payment-wechatpay")
@@ -23,7 +24,13 @@ public record WechatPayProperties(
         @NotBlank String merchantId,
         @NotNull @Size(min = 32, max = 32, message = "must be the 32-character APIv3 key") String apiV3Key,
         @NotEmpty Map<String, String> platformPublicKeys,
-        @NotNull @DefaultValue("300s") Duration replayWindow) {
+        @NotNull @DefaultValue("300s") Duration replayWindow,
+        @NotNull @DefaultValue("https://api.mch.weixin.qq.com") java.net.URI baseUrl,
+        String appId,
+        String merchantSerialNumber,
+        String merchantPrivateKey,
+        java.net.URI notifyUrl,
+        @NotNull @DefaultValue("10s") Duration timeout) {
 
     @Override
     public String toString() {

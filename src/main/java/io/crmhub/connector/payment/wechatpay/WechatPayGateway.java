@@ -1,0 +1,162 @@
+package io.crmhub.connector.payment.wechatpay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmhub.crm.canonical.PaymentGateway;
+import io.crmhub.routing.ConnectorGuards;
+import io.crmhub.routing.ConnectorRateLimiter;
+import io.crmhub.routing.PermanentConnectorException;
+import io.crmhub.routing.TransientConnectorException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+
+/**
+ * WeChat Pay v3 Native payments (providers.md §1.1): {@code POST /v3/pay/transactions/native} signed with the
+ * merchant key ({@code WECHATPAY2-SHA256-RSA2048}), our payment reference as {@code out_trade_no} (re-submitting the
+ * same order is safe), amount in fen; the platform's signature on the answer is verified before it is believed.
+ */
+public class WechatPayGateway implements PaymentGateway {
+    public static final String CONNECTOR = "payment-wechatpay";
+    static final String NATIVE = "/v3/pay/transactions/native";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final WechatPayProperties properties;
+    private final WechatPayKeys keys;
+    private final ObjectMapper json;
+    private final ConnectorGuards guards;
+    private final ConnectorRateLimiter rateLimiter;
+    private final Clock clock;
+    private final HttpClient http;
+
+    public WechatPayGateway(WechatPayProperties properties, WechatPayKeys keys, ObjectMapper json, ConnectorGuards guards,
+                            ConnectorRateLimiter rateLimiter, Clock clock) {
+        this.properties = properties;
+        this.keys = keys;
+        this.json = json;
+        this.guards = guards;
+        this.rateLimiter = rateLimiter;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(properties.timeout()).build();
+    }
+
+    @Override
+    public String provider() {
+        return WechatPayNotificationVerifier.PROVIDER;
+    }
+
+    @Override
+    public PaymentInstructions create(PaymentRequest request) {
+        if (properties.appId() == null || properties.merchantSerialNumber() == null || properties.notifyUrl() == null) {
+            throw new PermanentConnectorException(CONNECTOR, "WeChat Pay needs app-id, merchant-serial-number, "
+                    + "merchant-private-key and notify-url to create payments");
+        }
+        ObjectNode body = json.createObjectNode();
+        body.put("appid", properties.appId());
+        body.put("mchid", properties.merchantId());
+        body.put("description", request.description());
+        body.put("out_trade_no", request.reference());
+        body.put("notify_url", properties.notifyUrl().toString());
+        ObjectNode amount = body.putObject("amount");
+        amount.put("total", fen(request.amount(), request.currency()));
+        amount.put("currency", request.currency());
+        JsonNode answer = guards.call(CONNECTOR, () -> post(NATIVE, body.toString()));
+        String codeUrl = answer.path("code_url").asText("");
+        if (codeUrl.isEmpty()) {
+            throw new PermanentConnectorException(CONNECTOR, "WeChat Pay answered without code_url: " + answer);
+        }
+        return new PaymentInstructions(codeUrl, null);
+    }
+
+    private JsonNode post(String path, String body) {
+        String timestamp = String.valueOf(clock.instant().getEpochSecond());
+        String nonce = HexFormat.of().withUpperCase().formatHex(RANDOM.generateSeed(16));
+        String signature = WechatPaySignatures.sign(keys.merchantKey(),
+                WechatPaySignatures.requestMessage("POST", path, timestamp, nonce, body));
+        String authorization = "WECHATPAY2-SHA256-RSA2048 mchid=\"%s\",nonce_str=\"%s\",timestamp=\"%s\",serial_no=\"%s\",signature=\"%s\""
+                .formatted(properties.merchantId(), nonce, timestamp, properties.merchantSerialNumber(), signature);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(properties.baseUrl().toString().replaceAll("/$", "") + path))
+                .timeout(properties.timeout())
+                .header("Authorization", authorization).header("Accept", "application/json")
+                .header("Content-Type", "application/json").header("User-Agent", "crm-hub/0.1 (WeChat Pay v3)")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        rateLimiter.acquire(CONNECTOR);
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new TransientConnectorException(CONNECTOR, "POST " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientConnectorException(CONNECTOR, "interrupted", e);
+        }
+        int status = response.statusCode();
+        if (status == 429 || status >= 500) {
+            throw new TransientConnectorException(CONNECTOR, "WeChat Pay answered " + status + " " + errorOf(response.body()),
+                    response.headers().firstValue("retry-after").map(v -> java.time.Duration.ofSeconds(parseSeconds(v))).orElse(null), null);
+        }
+        if (status / 100 != 2) {
+            throw new PermanentConnectorException(CONNECTOR, "WeChat Pay refused " + path + " with " + status + " " + errorOf(response.body()));
+        }
+        verifyResponse(response);
+        try {
+            return json.readTree(response.body());
+        } catch (IOException e) {
+            throw new PermanentConnectorException(CONNECTOR, "WeChat Pay answered " + status + " with a body that is not JSON");
+        }
+    }
+
+    /** The platform signs every answer; one that does not verify is not believed (and not retried). */
+    private void verifyResponse(HttpResponse<String> response) {
+        String serial = response.headers().firstValue("Wechatpay-Serial").orElse("");
+        PublicKey key = keys.platformKey(serial);
+        String timestamp = response.headers().firstValue("Wechatpay-Timestamp").orElse("");
+        String nonce = response.headers().firstValue("Wechatpay-Nonce").orElse("");
+        String signature = response.headers().firstValue("Wechatpay-Signature").orElse("");
+        if (key == null || !WechatPaySignatures.verifies(key, WechatPaySignatures.responseMessage(timestamp, nonce, response.body()), signature)) {
+            throw new PermanentConnectorException(CONNECTOR, "WeChat Pay's answer does not carry a valid platform signature (serial '"
+                    + serial + "')");
+        }
+        long skew = Math.abs(clock.instant().getEpochSecond() - parseSeconds(timestamp));
+        if (skew > properties.replayWindow().toSeconds()) {
+            throw new PermanentConnectorException(CONNECTOR, "WeChat Pay's answer is timestamped " + skew + " s away from now");
+        }
+    }
+
+    private String errorOf(String body) {
+        try {
+            JsonNode error = json.readTree(body);
+            return error.path("code").asText("") + ": " + error.path("message").asText("");
+        } catch (IOException | RuntimeException e) {
+            return body == null ? "" : body.substring(0, Math.min(200, body.length()));
+        }
+    }
+
+    private static long parseSeconds(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** WeChat Pay amounts are integers in the currency's minor unit (fen); anything finer is refused, never rounded. */
+    static long fen(BigDecimal amount, String currency) {
+        int digits = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
+        try {
+            return amount.setScale(digits, java.math.RoundingMode.UNNECESSARY).unscaledValue().longValueExact();
+        } catch (ArithmeticException e) {
+            throw new PermanentConnectorException(CONNECTOR, "amount " + amount.toPlainString() + " " + currency
+                    + " has more decimals than WeChat Pay accepts");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.crmhub.crm.finance;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Sales send a customer a way to pay: a payment for what is still open on a confirmed order. */
+@Tag(name = "Finance")
+@RestController
+class PaymentController {
+    private final PaymentService payments;
+
+    PaymentController(PaymentService payments) {
+        this.payments = payments;
+    }
+
+    record CreatePaymentRequest(@NotBlank(message = "is required, e.g. wechatpay") @Size(max = 32) String provider,
+                                @Size(max = 127) String description) {
+    }
+
+    @PostMapping("/api/orders/{id}/payments")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Create a payment for the open amount of a CONFIRMED order; returns what the customer needs "
+            + "(QR code URL). Asking again while it is open returns the same payment.")
+    PaymentService.CreatedPayment create(@PathVariable long id, @RequestBody @Valid CreatePaymentRequest request) {
+        return payments.create(id, request.provider(), request.description());
+    }
+}

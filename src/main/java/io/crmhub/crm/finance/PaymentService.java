@@ -1,0 +1,111 @@
+package io.crmhub.crm.finance;
+
+import io.crmhub.crm.canonical.PaymentGateway;
+import io.crmhub.crm.common.ConflictException;
+import io.crmhub.crm.common.InvalidFieldException;
+import io.crmhub.crm.common.NotFoundException;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Creates a payment for what is still open on a confirmed order. The payment row (with our reference, the provider's
+ * merchant order number) is committed before the provider is called, and asking again while it is open re-uses the
+ * same reference: a retried request never charges twice.
+ */
+@Service
+public class PaymentService {
+    public static final String CREATED = "CREATED";
+    public static final String FAILED = "FAILED";
+    private static final Logger log = LoggerFactory.getLogger(PaymentService.class);
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final Map<String, PaymentGateway> gateways = new TreeMap<>();
+
+    public PaymentService(JdbcClient jdbc, TransactionTemplate tx, Clock clock, List<PaymentGateway> gateways) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.clock = clock;
+        gateways.forEach(g -> this.gateways.put(g.provider(), g));
+    }
+
+    public record CreatedPayment(long paymentId, String reference, String provider, BigDecimal amount, String currency,
+                                 String status, String qrCodeUrl, String clientSecret) {
+    }
+
+    private record Open(long paymentId, String reference, BigDecimal amount, String currency, String orderNumber) {
+    }
+
+    public CreatedPayment create(long orderId, String provider, String description) {
+        PaymentGateway gateway = gateways.get(provider);
+        if (gateway == null) {
+            throw new InvalidFieldException("provider", "no payment connector '" + provider + "' is configured"
+                    + (gateways.isEmpty() ? "" : "; configured: " + gateways.keySet()));
+        }
+        Open open = tx.execute(status -> openPayment(orderId, provider));
+        PaymentGateway.PaymentInstructions instructions;
+        try {
+            instructions = gateway.create(new PaymentGateway.PaymentRequest(open.reference(), open.amount(), open.currency(),
+                    description == null || description.isBlank() ? "Order " + open.orderNumber() : description));
+        } catch (io.crmhub.routing.PermanentConnectorException e) {
+            jdbc.sql("UPDATE payment SET status = ?, review_reason = ?, updated_at = ? WHERE id = ? AND status = ?")
+                    .params(FAILED, truncate(e.getMessage(), 500), Timestamp.from(clock.instant()), open.paymentId(), CREATED).update();
+            throw e;
+        }
+        jdbc.sql("UPDATE payment SET qr_code_url = ?, updated_at = ? WHERE id = ?")
+                .params(instructions.qrCodeUrl(), Timestamp.from(clock.instant()), open.paymentId()).update();
+        log.info("Payment {} ({} {} via {}) created for order {}", open.reference(), open.amount().toPlainString(),
+                open.currency(), provider, orderId);
+        return new CreatedPayment(open.paymentId(), open.reference(), provider, open.amount(), open.currency(), CREATED,
+                instructions.qrCodeUrl(), instructions.clientSecret());
+    }
+
+    private Open openPayment(long orderId, String provider) {
+        record OrderRow(String number, String status, String currency, BigDecimal total, BigDecimal paid) {
+        }
+        OrderRow order = jdbc.sql("SELECT order_number, status, currency, total_amount, paid_amount FROM sales_order WHERE id = ? FOR UPDATE")
+                .param(orderId)
+                .query((rs, n) -> new OrderRow(rs.getString(1), rs.getString(2), rs.getString(3).trim(), rs.getBigDecimal(4), rs.getBigDecimal(5)))
+                .optional().orElseThrow(() -> new NotFoundException("order", orderId));
+        if (!"CONFIRMED".equals(order.status())) {
+            throw new ConflictException("status", "order " + order.number() + " is " + order.status() + "; only CONFIRMED orders are paid", null);
+        }
+        BigDecimal outstanding = order.total().subtract(order.paid());
+        if (outstanding.signum() <= 0) {
+            throw new ConflictException("paidAmount", "order " + order.number() + " is fully paid", null);
+        }
+        var existing = jdbc.sql("""
+                SELECT id, payment_reference FROM payment
+                WHERE order_id = ? AND provider = ? AND status = ? AND amount = ? ORDER BY id DESC""")
+                .params(orderId, provider, CREATED, outstanding)
+                .query((rs, n) -> new Open(rs.getLong(1), rs.getString(2), outstanding, order.currency(), order.number()))
+                .list();
+        if (!existing.isEmpty()) {
+            return existing.get(0);
+        }
+        long count = jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ?").param(orderId).query(Long.class).single();
+        String reference = order.number() + "-P" + (count + 1);
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.sql("""
+                INSERT INTO payment (order_id, payment_reference, provider, status, currency, amount, refunded_amount, version,
+                                     created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?, ?)""")
+                .params(orderId, reference, provider, CREATED, order.currency(), outstanding, now, now).update();
+        long id = jdbc.sql("SELECT id FROM payment WHERE payment_reference = ?").param(reference).query(Long.class).single();
+        return new Open(id, reference, outstanding, order.currency(), order.number());
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

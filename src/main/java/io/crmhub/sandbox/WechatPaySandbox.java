@@ -1,0 +1,257 @@
+package io.crmhub.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * WeChat Pay v3 for the local run and the tests: it checks each merchant request's {@code WECHATPAY2-SHA256-RSA2048}
+ * signature by recomputing it with the merchant's public key (401 {@code SIGN_ERROR} otherwise), keeps Native orders
+ * by {@code out_trade_no} (the same order again gets the same {@code code_url}), signs every answer with its platform
+ * key, and — standing in for the customer scanning the QR code — {@code POST /sandbox/pay/{out_trade_no}} sends the
+ * hub a genuinely signed, AES-256-GCM encrypted {@code TRANSACTION.SUCCESS} notification. All keys are generated
+ * here, per run; nothing is committed.
+ */
+public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
+    public static final String NAME = "wechatpay";
+    public static final String MERCHANT_ID = "1900000001";
+    public static final String APP_ID = "wxd678efh567hg6787";
+    public static final String MERCHANT_SERIAL = "3775B6A45ACD588826D15E583A95F5DD********".replace('*', '0');
+    public static final String PLATFORM_SERIAL = "PUB_KEY_ID_0119000000012024112500000000000001";
+    private static final Pattern AUTH = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    private static final Pattern PAY = Pattern.compile("/sandbox/pay/([A-Za-z0-9_\\-*|]{6,32})");
+
+    private final KeyPair merchant = rsa();
+    private final KeyPair platform = rsa();
+    private final String apiV3Key = randomKey();
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Map<String, ObjectNode> orders = new ConcurrentHashMap<>();
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    @Override
+    public boolean applyGlobally() {
+        return false;
+    }
+
+    public PrivateKey merchantPrivateKey() {
+        return merchant.getPrivate();
+    }
+
+    public PublicKey platformPublicKey() {
+        return platform.getPublic();
+    }
+
+    public String apiV3Key() {
+        return apiV3Key;
+    }
+
+    public Map<String, ObjectNode> orders() {
+        return orders;
+    }
+
+    @Override
+    public ResponseDefinition transform(ServeEvent event) {
+        Request request = event.getRequest();
+        String path = URI.create(request.getUrl()).getPath();
+        Matcher pay = PAY.matcher(path);
+        if (pay.matches()) {
+            return pay(pay.group(1), request.queryParameter("notifyUrl").isPresent()
+                    ? request.queryParameter("notifyUrl").firstValue() : null);
+        }
+        if (!path.equals("/v3/pay/transactions/native") || !request.getMethod().getName().equals("POST")) {
+            return signed(404, error("NOT_FOUND", "no such API in the sandbox: " + path));
+        }
+        String body = request.getBodyAsString();
+        Map<String, String> auth = authorization(request.getHeader("Authorization"));
+        String message = "POST\n" + path + "\n" + auth.get("timestamp") + "\n" + auth.get("nonce_str") + "\n" + body + "\n";
+        if (!MERCHANT_ID.equals(auth.get("mchid")) || !MERCHANT_SERIAL.equals(auth.get("serial_no"))
+                || !verifies(merchant.getPublic(), message, auth.get("signature"))) {
+            return signed(401, error("SIGN_ERROR", "签名错误: the request signature does not verify"));
+        }
+        JsonNode order;
+        try {
+            order = json.readTree(body);
+        } catch (Exception e) {
+            return signed(400, error("PARAM_ERROR", "body is not JSON"));
+        }
+        String outTradeNo = order.path("out_trade_no").asText();
+        long total = order.path("amount").path("total").asLong(0);
+        if (!outTradeNo.matches("[A-Za-z0-9_\\-*|]{6,32}") || total <= 0 || !order.hasNonNull("notify_url")) {
+            return signed(400, error("PARAM_ERROR", "out_trade_no, amount.total and notify_url are required"));
+        }
+        ObjectNode known = orders.computeIfAbsent(outTradeNo, k -> {
+            ObjectNode o = ((ObjectNode) order).deepCopy();
+            o.put("code_url", "weixin://wxpay/bizpayurl?pr=" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6)));
+            o.put("trade_state", "NOTPAY");
+            return o;
+        });
+        if (known.path("amount").path("total").asLong() != total) {
+            return signed(400, error("INVALID_REQUEST", "201 商户订单号重复: out_trade_no used with another amount"));
+        }
+        return signed(200, "{\"code_url\":\"" + known.path("code_url").asText() + "\"}");
+    }
+
+    /** The customer pays: the order becomes SUCCESS and the hub gets a signed notification (synchronously). */
+    private ResponseDefinition pay(String outTradeNo, String notifyUrlOverride) {
+        ObjectNode order = orders.get(outTradeNo);
+        if (order == null) {
+            return new ResponseDefinitionBuilder().withStatus(404).withBody("no order " + outTradeNo).build();
+        }
+        order.put("trade_state", "SUCCESS");
+        order.put("transaction_id", "42000" + System.currentTimeMillis() + (100 + new SecureRandom().nextInt(900)));
+        String transaction = json.createObjectNode()
+                .put("mchid", MERCHANT_ID).put("appid", APP_ID).put("out_trade_no", outTradeNo)
+                .put("transaction_id", order.path("transaction_id").asText()).put("trade_type", "NATIVE")
+                .put("trade_state", "SUCCESS").put("trade_state_desc", "支付成功")
+                .put("success_time", OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).toString())
+                .set("amount", json.createObjectNode().put("total", order.path("amount").path("total").asLong())
+                        .put("payer_total", order.path("amount").path("total").asLong())
+                        .put("currency", order.path("amount").path("currency").asText("CNY")).put("payer_currency", "CNY"))
+                .toString();
+        String nonce = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+        ObjectNode notification = json.createObjectNode();
+        notification.put("id", UUID.randomUUID().toString());
+        notification.put("create_time", OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).toString());
+        notification.put("resource_type", "encrypt-resource");
+        notification.put("event_type", "TRANSACTION.SUCCESS");
+        notification.put("summary", "支付成功");
+        notification.set("resource", json.createObjectNode().put("original_type", "transaction")
+                .put("algorithm", "AEAD_AES_256_GCM").put("ciphertext", encrypt(transaction, nonce, "transaction"))
+                .put("associated_data", "transaction").put("nonce", nonce));
+        String body = notification.toString();
+        String ts = String.valueOf(Instant.now().getEpochSecond());
+        String headerNonce = UUID.randomUUID().toString().replace("-", "");
+        String target = notifyUrlOverride != null ? notifyUrlOverride : order.path("notify_url").asText();
+        try {
+            HttpResponse<String> ack = http.send(HttpRequest.newBuilder(URI.create(target))
+                    .header("Content-Type", "application/json")
+                    .header("Wechatpay-Timestamp", ts).header("Wechatpay-Nonce", headerNonce)
+                    .header("Wechatpay-Serial", PLATFORM_SERIAL).header("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
+                    .header("Wechatpay-Signature", sign(platform.getPrivate(), ts + "\n" + headerNonce + "\n" + body + "\n"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+            return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "application/json")
+                    .withBody(json.createObjectNode().put("out_trade_no", outTradeNo)
+                            .put("transaction_id", order.path("transaction_id").asText())
+                            .put("notified", target).put("hubAnswered", ack.statusCode()).toString()).build();
+        } catch (Exception e) {
+            return new ResponseDefinitionBuilder().withStatus(502).withBody("could not notify " + target + ": " + e).build();
+        }
+    }
+
+    private ResponseDefinition signed(int status, String body) {
+        String ts = String.valueOf(Instant.now().getEpochSecond());
+        String nonce = UUID.randomUUID().toString().replace("-", "");
+        return new ResponseDefinitionBuilder().withStatus(status).withHeader("Content-Type", "application/json")
+                .withHeader("Request-ID", UUID.randomUUID().toString())
+                .withHeader("Wechatpay-Timestamp", ts).withHeader("Wechatpay-Nonce", nonce)
+                .withHeader("Wechatpay-Serial", PLATFORM_SERIAL)
+                .withHeader("Wechatpay-Signature", sign(platform.getPrivate(), ts + "\n" + nonce + "\n" + body + "\n"))
+                .withBody(body).build();
+    }
+
+    private String error(String code, String message) {
+        return json.createObjectNode().put("code", code).put("message", message).toString();
+    }
+
+    private static Map<String, String> authorization(String header) {
+        Map<String, String> parts = new ConcurrentHashMap<>();
+        if (header != null && header.startsWith("WECHATPAY2-SHA256-RSA2048 ")) {
+            Matcher m = AUTH.matcher(header);
+            while (m.find()) {
+                parts.put(m.group(1), m.group(2));
+            }
+        }
+        return parts;
+    }
+
+    private String encrypt(String plaintext, String nonce, String aad) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(apiV3Key.getBytes(StandardCharsets.UTF_8), "AES"),
+                    new GCMParameterSpec(128, nonce.getBytes(StandardCharsets.UTF_8)));
+            cipher.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sign(PrivateKey key, String message) {
+        try {
+            Signature signer = Signature.getInstance("SHA256withRSA");
+            signer.initSign(key);
+            signer.update(message.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(signer.sign());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean verifies(PublicKey key, String message, String signature) {
+        if (signature == null) {
+            return false;
+        }
+        try {
+            Signature verifier = Signature.getInstance("SHA256withRSA");
+            verifier.initVerify(key);
+            verifier.update(message.getBytes(StandardCharsets.UTF_8));
+            return verifier.verify(Base64.getDecoder().decode(signature));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static KeyPair rsa() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String randomKey() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < 32; i++) {
+            key.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return key.toString();
+    }
+}

@@ -1,0 +1,144 @@
+package io.crmhub.webhooks;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crmhub.sandbox.ProviderSandboxes;
+import io.crmhub.support.HubIntegrationTest;
+import io.crmhub.support.TestDatabases;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Order → pay → paid against the WeChat Pay sandbox, which recomputes every request signature with the merchant's
+ * public key, signs its answers with a platform key, and pays by sending a signed, encrypted notification.
+ */
+class WechatPayPaymentIT extends HubIntegrationTest {
+    private static final ProviderSandboxes.WechatPaySandboxServer WECHAT = ProviderSandboxes.startWechatPay(0);
+    private static final String NATIVE = "/v3/pay/transactions/native";
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void wechatPay(DynamicPropertyRegistry registry) {
+        WECHAT.hubProperties("http://127.0.0.1:1/replaced-by-the-test").forEach((k, v) -> registry.add(k, () -> v));
+        TestDatabases.own(registry, "wechatpay_payments");
+    }
+
+    @BeforeEach
+    void removeFaults() {
+        WECHAT.server().getStubMappings().stream().filter(s -> s.getPriority() != null && s.getPriority() < 10)
+                .forEach(s -> WECHAT.server().removeStub(s));
+    }
+
+    @Test
+    void anOrderIsPaidThroughWechatPayAndRecordedOnce() throws Exception {
+        long order = confirmedOrder();
+        ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}");
+        assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
+        JsonNode payment = json(created);
+        String reference = payment.path("reference").asText();
+        assertThat(payment.path("qrCodeUrl").asText()).startsWith("weixin://wxpay/bizpayurl?pr=");
+        assertThat(payment.path("amount").decimalValue()).isEqualByComparingTo("50.20");
+        assertThat(WECHAT.wechatPay().orders().get(reference).path("amount").path("total").asLong()).isEqualTo(5020);
+
+        // asking again while it is open: the same payment, the same QR code, no second order at WeChat Pay
+        JsonNode again = json(call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}"));
+        assertThat(again.path("reference").asText()).isEqualTo(reference);
+        assertThat(again.path("qrCodeUrl").asText()).isEqualTo(payment.path("qrCodeUrl").asText());
+
+        HttpResponse<String> paid = client.send(HttpRequest.newBuilder(URI.create(WECHAT.baseUrl() + "/sandbox/pay/" + reference
+                        + "?notifyUrl=http://127.0.0.1:" + port + "/webhooks/payments/wechatpay"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(paid.body()).contains("\"hubAnswered\":204");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(jdbc.sql(
+                "SELECT status FROM payment WHERE payment_reference = ?").param(reference).query(String.class).single()));
+        assertThat(jdbc.sql("SELECT paid_amount FROM sales_order WHERE id = ?").param(order).query(BigDecimal.class).single())
+                .isEqualByComparingTo("50.20");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ?").param(order).query(Long.class).single()).isEqualTo(1);
+
+        ResponseEntity<String> nothingLeft = call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}");
+        assertThat(nothingLeft.getStatusCode().value()).isEqualTo(409);
+        assertThat(nothingLeft.getBody()).contains("fully paid");
+    }
+
+    @Test
+    void theSandboxRecomputesRequestSignaturesAndRefusesAForgedOne() throws Exception {
+        String body = "{\"appid\":\"x\",\"mchid\":\"1900000001\",\"description\":\"d\",\"out_trade_no\":\"FORGED-001\","
+                + "\"notify_url\":\"http://127.0.0.1/\",\"amount\":{\"total\":1,\"currency\":\"CNY\"}}";
+        HttpResponse<String> forged = client.send(HttpRequest.newBuilder(URI.create(WECHAT.baseUrl() + NATIVE))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "WECHATPAY2-SHA256-RSA2048 mchid=\"1900000001\",nonce_str=\"abc\",timestamp=\""
+                        + System.currentTimeMillis() / 1000 + "\",serial_no=\"" + io.crmhub.sandbox.WechatPaySandbox.MERCHANT_SERIAL
+                        + "\",signature=\"" + java.util.Base64.getEncoder().encodeToString(new byte[256]) + "\"")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertThat(forged.body()).contains("SIGN_ERROR");
+        assertThat(WECHAT.wechatPay().orders()).doesNotContainKey("FORGED-001");
+    }
+
+    @Test
+    void aProviderRefusalIsA502NamingItsReasonAndAnOutageA503WithRetryAfter() {
+        long order = confirmedOrder();
+        WECHAT.server().stubFor(post(urlPathEqualTo(NATIVE)).atPriority(1).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json").withBody("{\"code\":\"PARAM_ERROR\",\"message\":\"appid和mch_id不匹配\"}")));
+        ResponseEntity<String> refused = call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}");
+        assertThat(refused.getStatusCode().value()).isEqualTo(502);
+        assertThat(refused.getBody()).contains("PARAM_ERROR").contains("appid和mch_id不匹配");
+        assertThat(jdbc.sql("SELECT status FROM payment WHERE order_id = ?").param(order).query(String.class).list()).containsExactly("FAILED");
+
+        removeFaults();
+        WECHAT.server().stubFor(post(urlPathEqualTo(NATIVE)).atPriority(1).willReturn(aResponse().withStatus(503)
+                .withHeader("Retry-After", "7").withBody("{\"code\":\"SYSTEM_ERROR\",\"message\":\"系统繁忙\"}")));
+        ResponseEntity<String> unavailable = call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}");
+        assertThat(unavailable.getStatusCode().value()).isEqualTo(503);
+        assertThat(unavailable.getHeaders().getFirst("Retry-After")).isEqualTo("7");
+    }
+
+    @Test
+    void onlyConfirmedOrdersWithAnOpenAmountAndAConfiguredProviderArePaid() {
+        long customer = createCustomer("Draft Co " + System.nanoTime(), uniquePhone(), "CN");
+        long draft = json(call("sales", HttpMethod.POST, "/api/orders", order(customer, "DRAFT"))).path("id").asLong();
+        ResponseEntity<String> notConfirmed = call("sales", HttpMethod.POST, "/api/orders/" + draft + "/payments", "{\"provider\":\"wechatpay\"}");
+        assertThat(notConfirmed.getStatusCode().value()).isEqualTo(409);
+        assertThat(notConfirmed.getBody()).contains("only CONFIRMED orders are paid");
+
+        ResponseEntity<String> unknown = call("sales", HttpMethod.POST, "/api/orders/" + confirmedOrder() + "/payments", "{\"provider\":\"paypal\"}");
+        assertThat(unknown.getStatusCode().value()).isEqualTo(400);
+        assertThat(unknown.getBody()).contains("\"field\":\"provider\"").contains("[wechatpay]");
+
+        ResponseEntity<String> missing = call("sales", HttpMethod.POST, "/api/orders/" + confirmedOrder() + "/payments", "{}");
+        assertThat(missing.getStatusCode().value()).isEqualTo(400);
+        assertThat(missing.getBody()).contains("\"field\":\"provider\"");
+        assertThat(call("sales", HttpMethod.POST, "/api/orders/999999999/payments", "{\"provider\":\"wechatpay\"}")
+                .getStatusCode().value()).isEqualTo(404);
+    }
+
+    private long confirmedOrder() {
+        long customer = createCustomer("Pay Co " + System.nanoTime(), uniquePhone(), "CN");
+        ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders", order(customer, "CONFIRMED"));
+        assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
+        return json(created).path("id").asLong();
+    }
+
+    private static String order(long customer, String status) {
+        return """
+                {"customerId":%d,"currency":"CNY","status":"%s",
+                 "lines":[{"sku":"TG11","description":"Tea set","quantity":2,"unit":"EA","unitPrice":"0.10"},
+                          {"sku":"TG12","quantity":0.5,"unit":"KG","unitPrice":"99.99"}]}""".formatted(customer, status);
+    }
+}
