@@ -71,7 +71,7 @@ class WechatPayNotificationIT extends HubIntegrationTest {
                 statuses.add(p.path("status").asText() + " " + p.path("amount").asText() + " " + p.path("currency").asText());
             }
         });
-        assertThat(statuses).containsExactly("SUCCEEDED 20.1000 CNY");
+        assertThat(statuses).containsExactly("SUCCEEDED 20.10 CNY");
     }
 
     @Test

@@ -12,6 +12,11 @@ final class FinanceViews {
     record PaymentView(long id, long orderId, String paymentReference, String provider, String providerTxnId,
                        String status, String currency, BigDecimal amount, BigDecimal refundedAmount, long version,
                        Instant createdAt, Instant updatedAt, Instant paidAt, String reviewReason) {
+        PaymentView {
+            currency = currency == null ? null : currency.trim();
+            amount = currency == null ? amount : io.crmhub.crm.common.Money.scaled(amount, currency);
+            refundedAmount = currency == null ? refundedAmount : io.crmhub.crm.common.Money.scaled(refundedAmount, currency);
+        }
     }
 
     record InvoiceView(long id, String invoiceNumber, Long orderId, long customerId, String status, String currency,

@@ -80,7 +80,7 @@ public class PaymentService {
         if (!"CONFIRMED".equals(order.status())) {
             throw new ConflictException("status", "order " + order.number() + " is " + order.status() + "; only CONFIRMED orders are paid", null);
         }
-        BigDecimal outstanding = order.total().subtract(order.paid());
+        BigDecimal outstanding = io.crmhub.crm.common.Money.scaled(order.total().subtract(order.paid()), order.currency());
         if (outstanding.signum() <= 0) {
             throw new ConflictException("paidAmount", "order " + order.number() + " is fully paid", null);
         }
