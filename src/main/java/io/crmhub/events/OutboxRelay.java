@@ -279,13 +279,13 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    private double lagSeconds() {
+    double lagSeconds() {
         List<Timestamp> oldest = jdbc.sql("SELECT created_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT 1")
                 .query(Timestamp.class).list();
         return oldest.isEmpty() ? 0 : Math.max(0, Duration.between(oldest.get(0).toInstant(), clock.instant()).toMillis() / 1000.0);
     }
 
-    private double backlog() {
+    double backlog() {
         return jdbc.sql("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL").query(Long.class).single();
     }
 

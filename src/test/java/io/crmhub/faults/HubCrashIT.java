@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * reaches SAP exactly once.
  */
 class HubCrashIT {
-    private static final int CUSTOMERS = 2000;
+    private static final int CUSTOMERS = 3000;
     private final List<HubProcess> hubs = new ArrayList<>();
     private ProviderSandboxes.SapSandboxServer sap;
 
@@ -40,7 +40,7 @@ class HubCrashIT {
     @Test
     void killingTheHubMidStreamStillDeliversEveryCustomerExactlyOnce() throws Exception {
         sap = ProviderSandboxes.startSap(0, "crash-user", "crash-password");
-        // SAP takes 100 ms per create, so over a thousand creates are queued and in flight when the hub dies
+        // SAP takes 100 ms per create, so a couple of thousand creates are queued and in flight when the hub dies
         sap.server().stubFor(post(urlPathEqualTo(SapBusinessPartnerSandbox.SERVICE_PATH + "A_BusinessPartner")).atPriority(5)
                 .willReturn(aResponse().withTransformers(SapBusinessPartnerSandbox.NAME).withFixedDelay(100)));
         Path dir = Files.createTempDirectory("crmhub-crash");

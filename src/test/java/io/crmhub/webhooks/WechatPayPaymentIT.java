@@ -71,6 +71,13 @@ class WechatPayPaymentIT extends HubIntegrationTest {
                 .isEqualByComparingTo("50.20");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ?").param(order).query(Long.class).single()).isEqualTo(1);
 
+        String transactionId = jdbc.sql("SELECT provider_txn_id FROM payment WHERE payment_reference = ?").param(reference)
+                .query(String.class).single();
+        JsonNode tracked = json(call("engineer", HttpMethod.GET, "/api/ops/messages?key=" + transactionId, null));
+        java.util.List<String> events = new java.util.ArrayList<>();
+        tracked.path("messages").forEach(m -> events.add(m.path("eventType").asText()));
+        assertThat(events).containsExactly("wechatpay:TRANSACTION.SUCCESS", "recorded");
+
         ResponseEntity<String> nothingLeft = call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}");
         assertThat(nothingLeft.getStatusCode().value()).isEqualTo(409);
         assertThat(nothingLeft.getBody()).contains("fully paid");

@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Finds the messages behind a key (correlation id, event id, entity key such as {@code customer:12} (any case), our business
- * reference such as {@code CRM-C-12}, an order number, or an external system's id) and lays out each message's hops:
+ * reference such as {@code CRM-C-12}, an order number, a payment reference or provider transaction id, or an
+ * external system's id) and lays out each message's hops:
  * CRM commit → broker publish → each flow outcome (synced, skipped, parked) → operator replays and discards.
  */
 @Component
@@ -55,12 +56,14 @@ public class MessageTracking {
         eventIds.addAll(jdbc.sql("SELECT event_id FROM parked_message WHERE (event_id = ? OR correlation_id = ?) AND event_id IS NOT NULL")
                 .params(k, k).query(String.class).list());
         for (String entity : entities) {
-            String[] parts = entity.split(":");
+            String[] parts = entity.split(":", 2);
             eventIds.addAll(jdbc.sql("SELECT event_id FROM outbox WHERE aggregate_type = ? AND aggregate_id = ? ORDER BY id")
                     .params(parts[0], parts[1]).query(String.class).list());
-            eventIds.addAll(jdbc.sql("""
-                    SELECT DISTINCT event_id FROM sync_journal WHERE entity_type = ? AND entity_id = ? AND event_id IS NOT NULL""")
-                    .params(parts[0].toUpperCase(Locale.ROOT), Long.parseLong(parts[1])).query(String.class).list());
+            if (parts[1].matches("\\d{1,18}")) {
+                eventIds.addAll(jdbc.sql("""
+                        SELECT DISTINCT event_id FROM sync_journal WHERE entity_type = ? AND entity_id = ? AND event_id IS NOT NULL""")
+                        .params(parts[0].toUpperCase(Locale.ROOT), Long.parseLong(parts[1])).query(String.class).list());
+            }
             eventIds.addAll(jdbc.sql("SELECT event_id FROM parked_message WHERE entity_key = ? AND event_id IS NOT NULL")
                     .param(entity).query(String.class).list());
         }
@@ -87,6 +90,9 @@ public class MessageTracking {
         }
         jdbc.sql("SELECT id FROM sales_order WHERE order_number = ?").param(key).query(Long.class).list()
                 .forEach(id -> found.add("order:" + id));
+        // a payment: its own events by id, the provider notifications about it by our reference
+        jdbc.sql("SELECT id, payment_reference FROM payment WHERE provider_txn_id = ? OR payment_reference = ?").params(key, key)
+                .query((rs, n) -> List.of("payment:" + rs.getLong(1), "payment:" + rs.getString(2))).list().forEach(found::addAll);
         jdbc.sql("SELECT entity_type, entity_id FROM external_link WHERE external_id = ?").param(key)
                 .query((rs, n) -> rs.getString(1).toLowerCase(Locale.ROOT) + ":" + rs.getLong(2)).list().forEach(found::add);
         return found;

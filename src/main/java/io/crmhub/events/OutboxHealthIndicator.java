@@ -1,0 +1,30 @@
+package io.crmhub.events;
+
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/**
+ * Health component {@code outbox}: events waiting to be relayed and the age of the oldest. Older than
+ * {@code crmhub.outbox.degraded-after} (default 60 s) means the relay is not keeping up or the broker is
+ * unreachable: DEGRADED, since nothing is lost — the events wait in the database.
+ */
+@Component("outboxHealthIndicator")
+class OutboxHealthIndicator implements HealthIndicator {
+    private final OutboxRelay relay;
+    private final Duration degradedAfter;
+
+    OutboxHealthIndicator(OutboxRelay relay, @Value("${crmhub.outbox.degraded-after:60s}") Duration degradedAfter) {
+        this.relay = relay;
+        this.degradedAfter = degradedAfter;
+    }
+
+    @Override
+    public Health health() {
+        double lag = relay.lagSeconds();
+        Health.Builder builder = lag > degradedAfter.toSeconds() ? Health.status("DEGRADED") : Health.up();
+        return builder.withDetail("lagSeconds", lag).withDetail("backlog", (long) relay.backlog()).build();
+    }
+}
