@@ -37,8 +37,9 @@ import javax.crypto.spec.SecretKeySpec;
  * WeChat Pay v3 for the local run and the tests: it checks each merchant request's {@code WECHATPAY2-SHA256-RSA2048}
  * signature by recomputing it with the merchant's public key (401 {@code SIGN_ERROR} otherwise), keeps Native orders
  * by {@code out_trade_no} (the same order again gets the same {@code code_url}), signs every answer with its platform
- * key, and — standing in for the customer scanning the QR code — {@code POST /sandbox/pay/{out_trade_no}} sends the
- * hub a genuinely signed, AES-256-GCM encrypted {@code TRANSACTION.SUCCESS} notification. All keys are generated
+ * key, answers order queries and closes by {@code out_trade_no}, and — standing in for the customer scanning the QR
+ * code — {@code POST /sandbox/pay/{out_trade_no}} sends the hub a genuinely signed, AES-256-GCM encrypted
+ * {@code TRANSACTION.SUCCESS} notification ({@code ?notify=false}: the notification is lost). All keys are generated
  * here, per run; nothing is committed.
  */
 public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
@@ -49,6 +50,7 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
     public static final String PLATFORM_SERIAL = "PUB_KEY_ID_0119000000012024112500000000000001";
     private static final Pattern AUTH = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final Pattern PAY = Pattern.compile("/sandbox/pay/([A-Za-z0-9_\\-*|]{6,32})");
+    private static final Pattern BY_OUT_TRADE_NO = Pattern.compile("/v3/pay/transactions/out-trade-no/([A-Za-z0-9_\\-*|]{6,32})(/close)?");
 
     private final KeyPair merchant = rsa();
     private final KeyPair platform = rsa();
@@ -90,17 +92,42 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
         Matcher pay = PAY.matcher(path);
         if (pay.matches()) {
             return pay(pay.group(1), request.queryParameter("notifyUrl").isPresent()
-                    ? request.queryParameter("notifyUrl").firstValue() : null);
+                    ? request.queryParameter("notifyUrl").firstValue() : null,
+                    !(request.queryParameter("notify").isPresent() && "false".equals(request.queryParameter("notify").firstValue())));
         }
-        if (!path.equals("/v3/pay/transactions/native") || !request.getMethod().getName().equals("POST")) {
-            return signed(404, error("NOT_FOUND", "no such API in the sandbox: " + path));
-        }
+        String method = request.getMethod().getName();
         String body = request.getBodyAsString();
+        String rawQuery = URI.create(request.getUrl()).getRawQuery();
+        String canonicalUrl = path + (rawQuery == null ? "" : "?" + rawQuery);
         Map<String, String> auth = authorization(request.getHeader("Authorization"));
-        String message = "POST\n" + path + "\n" + auth.get("timestamp") + "\n" + auth.get("nonce_str") + "\n" + body + "\n";
+        String message = method + "\n" + canonicalUrl + "\n" + auth.get("timestamp") + "\n" + auth.get("nonce_str") + "\n" + body + "\n";
         if (!MERCHANT_ID.equals(auth.get("mchid")) || !MERCHANT_SERIAL.equals(auth.get("serial_no"))
                 || !verifies(merchant.getPublic(), message, auth.get("signature"))) {
             return signed(401, error("SIGN_ERROR", "签名错误: the request signature does not verify"));
+        }
+        Matcher byNumber = BY_OUT_TRADE_NO.matcher(path);
+        if (byNumber.matches()) {
+            ObjectNode known = orders.get(byNumber.group(1));
+            if (known == null) {
+                return signed(404, error("ORDER_NOT_EXIST", "订单不存在"));
+            }
+            if (byNumber.group(2) != null && method.equals("POST")) {
+                if (!"SUCCESS".equals(known.path("trade_state").asText())) {
+                    known.put("trade_state", "CLOSED");
+                }
+                return signed(204, "");
+            }
+            ObjectNode transaction = json.createObjectNode().put("mchid", MERCHANT_ID).put("appid", APP_ID)
+                    .put("out_trade_no", byNumber.group(1)).put("trade_state", known.path("trade_state").asText());
+            if (known.has("transaction_id")) {
+                transaction.put("transaction_id", known.path("transaction_id").asText())
+                        .put("success_time", known.path("success_time").asText());
+            }
+            transaction.set("amount", known.path("amount").deepCopy());
+            return signed(200, transaction.toString());
+        }
+        if (!path.equals("/v3/pay/transactions/native") || !method.equals("POST")) {
+            return signed(404, error("NOT_FOUND", "no such API in the sandbox: " + path));
         }
         JsonNode order;
         try {
@@ -126,18 +153,27 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
     }
 
     /** The customer pays: the order becomes SUCCESS and the hub gets a signed notification (synchronously). */
-    private ResponseDefinition pay(String outTradeNo, String notifyUrlOverride) {
+    private ResponseDefinition pay(String outTradeNo, String notifyUrlOverride, boolean notify) {
         ObjectNode order = orders.get(outTradeNo);
         if (order == null) {
             return new ResponseDefinitionBuilder().withStatus(404).withBody("no order " + outTradeNo).build();
         }
+        if ("CLOSED".equals(order.path("trade_state").asText())) {
+            return new ResponseDefinitionBuilder().withStatus(409).withBody("order " + outTradeNo + " is closed").build();
+        }
         order.put("trade_state", "SUCCESS");
         order.put("transaction_id", "42000" + System.currentTimeMillis() + (100 + new SecureRandom().nextInt(900)));
+        order.put("success_time", OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).toString());
+        if (!notify) { // the notification is lost: the hub has to ask
+            return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "application/json")
+                    .withBody(json.createObjectNode().put("out_trade_no", outTradeNo)
+                            .put("transaction_id", order.path("transaction_id").asText()).put("notified", false).toString()).build();
+        }
         String transaction = json.createObjectNode()
                 .put("mchid", MERCHANT_ID).put("appid", APP_ID).put("out_trade_no", outTradeNo)
                 .put("transaction_id", order.path("transaction_id").asText()).put("trade_type", "NATIVE")
                 .put("trade_state", "SUCCESS").put("trade_state_desc", "支付成功")
-                .put("success_time", OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).toString())
+                .put("success_time", order.path("success_time").asText())
                 .set("amount", json.createObjectNode().put("total", order.path("amount").path("total").asLong())
                         .put("payer_total", order.path("amount").path("total").asLong())
                         .put("currency", order.path("amount").path("currency").asText("CNY")).put("payer_currency", "CNY"))

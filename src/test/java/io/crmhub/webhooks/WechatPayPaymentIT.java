@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -36,6 +37,10 @@ class WechatPayPaymentIT extends HubIntegrationTest {
     static void wechatPay(DynamicPropertyRegistry registry) {
         WECHAT.hubProperties("http://127.0.0.1:1/replaced-by-the-test").forEach((k, v) -> registry.add(k, () -> v));
         TestDatabases.own(registry, "wechatpay_payments");
+        // the status check is called by the tests, with no grace and immediate expiry
+        registry.add("crmhub.payments.notification-grace", () -> "0s");
+        registry.add("crmhub.payments.expire-after", () -> "0s");
+        registry.add("crmhub.payments.check-interval", () -> "1h");
     }
 
     @BeforeEach
@@ -81,6 +86,41 @@ class WechatPayPaymentIT extends HubIntegrationTest {
         ResponseEntity<String> nothingLeft = call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}");
         assertThat(nothingLeft.getStatusCode().value()).isEqualTo(409);
         assertThat(nothingLeft.getBody()).contains("fully paid");
+    }
+
+    @Autowired
+    io.crmhub.crm.finance.PaymentStatusCheck statusCheck;
+
+    @Test
+    void aPaymentWhoseNotificationIsLostIsRecordedFromTheProvidersStatus() throws Exception {
+        long order = confirmedOrder();
+        String reference = json(call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}"))
+                .path("reference").asText();
+        HttpResponse<String> paid = client.send(HttpRequest.newBuilder(URI.create(WECHAT.baseUrl() + "/sandbox/pay/" + reference + "?notify=false"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(paid.body()).contains("\"notified\":false");
+
+        statusCheck.check();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(jdbc.sql(
+                "SELECT status FROM payment WHERE payment_reference = ?").param(reference).query(String.class).single()));
+        assertThat(jdbc.sql("SELECT paid_amount FROM sales_order WHERE id = ?").param(order).query(BigDecimal.class).single())
+                .isEqualByComparingTo("50.20");
+        statusCheck.check(); // asking again changes nothing
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ?").param(order).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnpaidPaymentIsClosedAtWechatPayOnceItExpires() throws Exception {
+        long order = confirmedOrder();
+        String reference = json(call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}"))
+                .path("reference").asText();
+        statusCheck.check();
+        assertThat(jdbc.sql("SELECT status FROM payment WHERE payment_reference = ?").param(reference).query(String.class).single())
+                .isEqualTo("CLOSED");
+        assertThat(WECHAT.wechatPay().orders().get(reference).path("trade_state").asText()).isEqualTo("CLOSED");
+        HttpResponse<String> late = client.send(HttpRequest.newBuilder(URI.create(WECHAT.baseUrl() + "/sandbox/pay/" + reference))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(late.statusCode()).isEqualTo(409);
     }
 
     @Test

@@ -13,6 +13,19 @@ public interface PaymentGateway {
 
     PaymentInstructions create(PaymentRequest request);
 
+    /** The provider's view of one of our payments, for when its notification does not come. */
+    PaymentStatus query(String reference);
+
+    /** Closes an unpaid payment at the provider, so an old QR code can no longer be paid. */
+    void close(String reference);
+
+    /**
+     * @param state         PAID, UNPAID, CLOSED or OTHER (refunded, failed, in progress)
+     * @param notification  for PAID: the payment as a notification would have reported it
+     */
+    record PaymentStatus(String state, String providerStatus, PaymentNotification notification) {
+    }
+
     record PaymentRequest(String reference, BigDecimal amount, String currency, String description) {
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmhub.crm.canonical.PaymentGateway;
+import io.crmhub.crm.canonical.PaymentNotification;
 import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorRateLimiter;
 import io.crmhub.routing.PermanentConnectorException;
@@ -77,24 +78,67 @@ public class WechatPayGateway implements PaymentGateway {
         return new PaymentInstructions(codeUrl, null);
     }
 
+    @Override
+    public PaymentStatus query(String reference) {
+        String path = "/v3/pay/transactions/out-trade-no/" + encode(reference) + "?mchid=" + encode(properties.merchantId());
+        JsonNode t = guards.call(CONNECTOR, () -> send("GET", path, ""));
+        String tradeState = t.path("trade_state").asText();
+        String state = switch (tradeState) {
+            case "SUCCESS" -> "PAID";
+            case "NOTPAY" -> "UNPAID";
+            case "CLOSED", "REVOKED" -> "CLOSED";
+            default -> "OTHER";
+        };
+        PaymentNotification paid = null;
+        if ("PAID".equals(state)) {
+            String currency = t.path("amount").path("currency").asText("CNY");
+            int digits = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
+            java.time.Instant at;
+            try {
+                at = java.time.OffsetDateTime.parse(t.path("success_time").asText()).toInstant();
+            } catch (RuntimeException e) {
+                at = clock.instant();
+            }
+            paid = new PaymentNotification(provider(), "query:" + t.path("transaction_id").asText(),
+                    PaymentNotification.Kind.PAYMENT_SUCCEEDED, reference, t.path("transaction_id").asText(),
+                    BigDecimal.valueOf(t.path("amount").path("total").asLong(), digits), currency, at, tradeState);
+        }
+        return new PaymentStatus(state, tradeState, paid);
+    }
+
+    @Override
+    public void close(String reference) {
+        String path = "/v3/pay/transactions/out-trade-no/" + encode(reference) + "/close";
+        guards.call(CONNECTOR, () -> send("POST", path, json.createObjectNode().put("mchid", properties.merchantId()).toString()));
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
     private JsonNode post(String path, String body) {
+        return send("POST", path, body);
+    }
+
+    private JsonNode send(String method, String path, String body) {
         String timestamp = String.valueOf(clock.instant().getEpochSecond());
         String nonce = HexFormat.of().withUpperCase().formatHex(RANDOM.generateSeed(16));
         String signature = WechatPaySignatures.sign(keys.merchantKey(),
-                WechatPaySignatures.requestMessage("POST", path, timestamp, nonce, body));
+                WechatPaySignatures.requestMessage(method, path, timestamp, nonce, body));
         String authorization = "WECHATPAY2-SHA256-RSA2048 mchid=\"%s\",nonce_str=\"%s\",timestamp=\"%s\",serial_no=\"%s\",signature=\"%s\""
                 .formatted(properties.merchantId(), nonce, timestamp, properties.merchantSerialNumber(), signature);
         HttpRequest request = HttpRequest.newBuilder(URI.create(properties.baseUrl().toString().replaceAll("/$", "") + path))
                 .timeout(properties.timeout())
                 .header("Authorization", authorization).header("Accept", "application/json")
                 .header("Content-Type", "application/json").header("User-Agent", "crm-hub/0.1 (WeChat Pay v3)")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+                .method(method, "GET".equals(method) ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
         rateLimiter.acquire(CONNECTOR);
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new TransientConnectorException(CONNECTOR, "POST " + path + " failed: " + e, e);
+            throw new TransientConnectorException(CONNECTOR, method + " " + path + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientConnectorException(CONNECTOR, "interrupted", e);
@@ -108,6 +152,9 @@ public class WechatPayGateway implements PaymentGateway {
             throw new PermanentConnectorException(CONNECTOR, "WeChat Pay refused " + path + " with " + status + " " + errorOf(response.body()));
         }
         verifyResponse(response);
+        if (response.body() == null || response.body().isEmpty()) {
+            return json.createObjectNode(); // 204 No Content (close)
+        }
         try {
             return json.readTree(response.body());
         } catch (IOException e) {

@@ -1,0 +1,117 @@
+package io.crmhub.crm.finance;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhub.crm.canonical.PaymentGateway;
+import io.crmhub.events.Inbox;
+import io.crmhub.routing.ClusterLease;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * For payments created but not reported back within {@code crmhub.payments.notification-grace}: asks the provider.
+ * A paid one goes through the inbox as if notified (the flow records it once, whatever arrives later); an unpaid one
+ * older than {@code crmhub.payments.expire-after} is closed at the provider and here, so its QR code no longer works.
+ * Runs on one hub instance at a time (database lease).
+ */
+@Component
+public class PaymentStatusCheck {
+    public static final String CLOSED = "CLOSED";
+    private static final Logger log = LoggerFactory.getLogger(PaymentStatusCheck.class);
+
+    private final JdbcClient jdbc;
+    private final Inbox inbox;
+    private final ClusterLease lease;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Duration grace;
+    private final Duration expireAfter;
+    private final Map<String, PaymentGateway> gateways = new TreeMap<>();
+
+    public PaymentStatusCheck(JdbcClient jdbc, Inbox inbox, ClusterLease lease, ObjectMapper json, Clock clock,
+                              List<PaymentGateway> gateways,
+                              @Value("${crmhub.payments.notification-grace:10m}") Duration grace,
+                              @Value("${crmhub.payments.expire-after:2h}") Duration expireAfter) {
+        this.jdbc = jdbc;
+        this.inbox = inbox;
+        this.lease = lease;
+        this.json = json;
+        this.clock = clock;
+        this.grace = grace;
+        this.expireAfter = expireAfter;
+        gateways.forEach(g -> this.gateways.put(g.provider(), g));
+    }
+
+    public record Outcome(int asked, int paid, int closed) {
+    }
+
+    private record Open(long id, String reference, String provider, Instant createdAt) {
+    }
+
+    @Scheduled(fixedDelayString = "${crmhub.payments.check-interval:60s}", initialDelayString = "${crmhub.payments.check-interval:60s}")
+    void scheduled() {
+        if (lease.acquireOrRenew("payment-status-check", Duration.ofMinutes(5))) {
+            check();
+        }
+    }
+
+    public Outcome check() {
+        Instant now = clock.instant();
+        List<Open> open = jdbc.sql("""
+                SELECT id, payment_reference, provider, created_at FROM payment
+                WHERE status = ? AND created_at <= ? ORDER BY id LIMIT 200""")
+                .params(PaymentService.CREATED, Timestamp.from(now.minus(grace)))
+                .query((rs, n) -> new Open(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant()))
+                .list();
+        int paid = 0;
+        int closed = 0;
+        for (Open p : open) {
+            PaymentGateway gateway = gateways.get(p.provider());
+            if (gateway == null) {
+                continue;
+            }
+            try {
+                PaymentGateway.PaymentStatus status = gateway.query(p.reference());
+                if ("PAID".equals(status.state()) && status.notification() != null) {
+                    var n = status.notification();
+                    inbox.accept(n.provider(), n.eventId(), "TRANSACTION.SUCCESS", "payment", p.reference(), n, toJson(n),
+                            "crm.payment.notified");
+                    paid++;
+                    log.warn("Payment {} was paid at {} without a notification reaching us; recorded from the status query",
+                            p.reference(), p.provider());
+                } else if ("CLOSED".equals(status.state()) || ("UNPAID".equals(status.state())
+                        && p.createdAt().isBefore(now.minus(expireAfter)))) {
+                    if (!"CLOSED".equals(status.state())) {
+                        gateway.close(p.reference());
+                    }
+                    jdbc.sql("UPDATE payment SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
+                            .params(CLOSED, Timestamp.from(now), p.id(), PaymentService.CREATED).update();
+                    closed++;
+                    log.info("Payment {} closed: unpaid after {}", p.reference(), expireAfter);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Could not check payment {} at {}: {}", p.reference(), p.provider(), e.getMessage());
+            }
+        }
+        return new Outcome(open.size(), paid, closed);
+    }
+
+    private String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
