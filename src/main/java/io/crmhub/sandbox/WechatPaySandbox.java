@@ -50,6 +50,7 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
     public static final String PLATFORM_SERIAL = "PUB_KEY_ID_0119000000012024112500000000000001";
     private static final Pattern AUTH = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final Pattern PAY = Pattern.compile("/sandbox/pay/([A-Za-z0-9_\\-*|]{6,32})");
+    private static final Pattern REFUNDED = Pattern.compile("/sandbox/refund/([A-Za-z0-9_\\-*|/@]{1,64})");
     private static final Pattern BY_OUT_TRADE_NO = Pattern.compile("/v3/pay/transactions/out-trade-no/([A-Za-z0-9_\\-*|]{6,32})(/close)?");
 
     private final KeyPair merchant = rsa();
@@ -58,6 +59,7 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, ObjectNode> orders = new ConcurrentHashMap<>();
+    private final Map<String, ObjectNode> refunds = new ConcurrentHashMap<>();
 
     @Override
     public String getName() {
@@ -89,6 +91,11 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
     public ResponseDefinition transform(ServeEvent event) {
         Request request = event.getRequest();
         String path = URI.create(request.getUrl()).getPath();
+        Matcher refunded = REFUNDED.matcher(path);
+        if (refunded.matches()) {
+            return completeRefund(refunded.group(1), request.queryParameter("notifyUrl").isPresent()
+                    ? request.queryParameter("notifyUrl").firstValue() : null);
+        }
         Matcher pay = PAY.matcher(path);
         if (pay.matches()) {
             return pay(pay.group(1), request.queryParameter("notifyUrl").isPresent()
@@ -104,6 +111,9 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
         if (!MERCHANT_ID.equals(auth.get("mchid")) || !MERCHANT_SERIAL.equals(auth.get("serial_no"))
                 || !verifies(merchant.getPublic(), message, auth.get("signature"))) {
             return signed(401, error("SIGN_ERROR", "签名错误: the request signature does not verify"));
+        }
+        if (path.equals("/v3/refund/domestic/refunds") && method.equals("POST")) {
+            return refund(body);
         }
         Matcher byNumber = BY_OUT_TRADE_NO.matcher(path);
         if (byNumber.matches()) {
@@ -178,20 +188,79 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
                         .put("payer_total", order.path("amount").path("total").asLong())
                         .put("currency", order.path("amount").path("currency").asText("CNY")).put("payer_currency", "CNY"))
                 .toString();
+        String target = notifyUrlOverride != null ? notifyUrlOverride : order.path("notify_url").asText();
+        return notifyHub("TRANSACTION.SUCCESS", "transaction", transaction, target,
+                json.createObjectNode().put("out_trade_no", outTradeNo).put("transaction_id", order.path("transaction_id").asText()));
+    }
+
+    /** A refund request: checked against what was paid and already refunded; same out_refund_no, same refund. */
+    private synchronized ResponseDefinition refund(String body) {
+        JsonNode request;
+        try {
+            request = json.readTree(body);
+        } catch (Exception e) {
+            return signed(400, error("PARAM_ERROR", "body is not JSON"));
+        }
+        String outTradeNo = request.path("out_trade_no").asText();
+        String outRefundNo = request.path("out_refund_no").asText();
+        ObjectNode order = orders.get(outTradeNo);
+        if (order == null || !"SUCCESS".equals(order.path("trade_state").asText())) {
+            return signed(404, error("RESOURCE_NOT_EXISTS", "订单不存在或未支付"));
+        }
+        ObjectNode known = refunds.get(outRefundNo);
+        if (known == null) {
+            long refund = request.path("amount").path("refund").asLong();
+            long already = refunds.values().stream().filter(r -> r.path("out_trade_no").asText().equals(outTradeNo))
+                    .mapToLong(r -> r.path("amount").path("refund").asLong()).sum();
+            if (refund <= 0 || already + refund > order.path("amount").path("total").asLong()) {
+                return signed(400, error("NOT_ENOUGH", "申请退款金额超过订单可退金额"));
+            }
+            known = json.createObjectNode().put("refund_id", "50000" + System.currentTimeMillis() + (100 + new SecureRandom().nextInt(900)))
+                    .put("out_refund_no", outRefundNo).put("out_trade_no", outTradeNo)
+                    .put("transaction_id", order.path("transaction_id").asText()).put("status", "PROCESSING")
+                    .put("notify_url", request.path("notify_url").asText(order.path("notify_url").asText()));
+            known.set("amount", json.createObjectNode().put("refund", refund).put("total", order.path("amount").path("total").asLong())
+                    .put("payer_refund", refund).put("payer_total", order.path("amount").path("total").asLong())
+                    .put("currency", order.path("amount").path("currency").asText("CNY")));
+            refunds.put(outRefundNo, known);
+        }
+        ObjectNode answer = known.deepCopy();
+        answer.remove("notify_url");
+        return signed(200, answer.toString());
+    }
+
+    /** The refund completes at "the bank": the hub gets a signed REFUND.SUCCESS notification. */
+    private ResponseDefinition completeRefund(String outRefundNo, String notifyUrlOverride) {
+        ObjectNode refund = refunds.get(outRefundNo);
+        if (refund == null) {
+            return new ResponseDefinitionBuilder().withStatus(404).withBody("no refund " + outRefundNo).build();
+        }
+        refund.put("status", "SUCCESS");
+        ObjectNode plain = json.createObjectNode().put("mchid", MERCHANT_ID)
+                .put("out_trade_no", refund.path("out_trade_no").asText()).put("transaction_id", refund.path("transaction_id").asText())
+                .put("out_refund_no", outRefundNo).put("refund_id", refund.path("refund_id").asText()).put("refund_status", "SUCCESS")
+                .put("success_time", OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).toString());
+        plain.set("amount", refund.path("amount").deepCopy());
+        String target = notifyUrlOverride != null ? notifyUrlOverride : refund.path("notify_url").asText();
+        return notifyHub("REFUND.SUCCESS", "refund", plain.toString(), target,
+                json.createObjectNode().put("out_refund_no", outRefundNo).put("refund_id", refund.path("refund_id").asText()));
+    }
+
+    /** Sends the hub a notification as WeChat Pay does: resource encrypted with the APIv3 key, body signed. */
+    private ResponseDefinition notifyHub(String eventType, String originalType, String plaintext, String target, ObjectNode report) {
         String nonce = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
         ObjectNode notification = json.createObjectNode();
         notification.put("id", UUID.randomUUID().toString());
         notification.put("create_time", OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).toString());
         notification.put("resource_type", "encrypt-resource");
-        notification.put("event_type", "TRANSACTION.SUCCESS");
-        notification.put("summary", "支付成功");
-        notification.set("resource", json.createObjectNode().put("original_type", "transaction")
-                .put("algorithm", "AEAD_AES_256_GCM").put("ciphertext", encrypt(transaction, nonce, "transaction"))
-                .put("associated_data", "transaction").put("nonce", nonce));
+        notification.put("event_type", eventType);
+        notification.put("summary", eventType.startsWith("REFUND") ? "退款成功" : "支付成功");
+        notification.set("resource", json.createObjectNode().put("original_type", originalType)
+                .put("algorithm", "AEAD_AES_256_GCM").put("ciphertext", encrypt(plaintext, nonce, originalType))
+                .put("associated_data", originalType).put("nonce", nonce));
         String body = notification.toString();
         String ts = String.valueOf(Instant.now().getEpochSecond());
         String headerNonce = UUID.randomUUID().toString().replace("-", "");
-        String target = notifyUrlOverride != null ? notifyUrlOverride : order.path("notify_url").asText();
         try {
             HttpResponse<String> ack = http.send(HttpRequest.newBuilder(URI.create(target))
                     .header("Content-Type", "application/json")
@@ -199,10 +268,9 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
                     .header("Wechatpay-Serial", PLATFORM_SERIAL).header("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
                     .header("Wechatpay-Signature", sign(platform.getPrivate(), ts + "\n" + headerNonce + "\n" + body + "\n"))
                     .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+            report.put("notified", target).put("hubAnswered", ack.statusCode());
             return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "application/json")
-                    .withBody(json.createObjectNode().put("out_trade_no", outTradeNo)
-                            .put("transaction_id", order.path("transaction_id").asText())
-                            .put("notified", target).put("hubAnswered", ack.statusCode()).toString()).build();
+                    .withBody(report.toString()).build();
         } catch (Exception e) {
             return new ResponseDefinitionBuilder().withStatus(502).withBody("could not notify " + target + ": " + e).build();
         }

@@ -124,6 +124,54 @@ class WechatPayPaymentIT extends HubIntegrationTest {
     }
 
     @Test
+    void financeRefundsPartOfAPaymentOnceAndTheMoneyMovesBackWhenWechatPayConfirms() throws Exception {
+        long order = confirmedOrder();
+        String reference = json(call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}"))
+                .path("reference").asText();
+        client.send(HttpRequest.newBuilder(URI.create(WECHAT.baseUrl() + "/sandbox/pay/" + reference + "?notifyUrl=http://127.0.0.1:"
+                + port + "/webhooks/payments/wechatpay")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(jdbc.sql(
+                "SELECT status FROM payment WHERE payment_reference = ?").param(reference).query(String.class).single()));
+        long paymentId = jdbc.sql("SELECT id FROM payment WHERE payment_reference = ?").param(reference).query(Long.class).single();
+
+        assertThat(refund("sales", paymentId, "10.00", "k1").getStatusCode().value()).isEqualTo(403);
+        ResponseEntity<String> requested = refund("finance", paymentId, "10.00", "refund-key-1");
+        assertThat(requested.getStatusCode().value()).as(requested.getBody()).isEqualTo(201);
+        JsonNode refund = json(requested);
+        assertThat(refund.path("status").asText()).isEqualTo("PROCESSING");
+        assertThat(refund.path("amount").decimalValue()).isEqualByComparingTo("10.00");
+        // the same request again (a retry): the same refund, nothing new at WeChat Pay
+        JsonNode again = json(refund("finance", paymentId, "10.00", "refund-key-1"));
+        assertThat(again.path("id").asLong()).isEqualTo(refund.path("id").asLong());
+        // more than is left (50.20 - 10.00 in flight) is refused before WeChat Pay is asked
+        ResponseEntity<String> tooMuch = refund("finance", paymentId, "40.21", "refund-key-2");
+        assertThat(tooMuch.getStatusCode().value()).isEqualTo(409);
+        assertThat(tooMuch.getBody()).contains("at most 40.20 CNY");
+
+        HttpResponse<String> completed = client.send(HttpRequest.newBuilder(URI.create(WECHAT.baseUrl() + "/sandbox/refund/"
+                + refund.path("refundReference").asText() + "?notifyUrl=http://127.0.0.1:" + port + "/webhooks/payments/wechatpay"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(completed.body()).contains("\"hubAnswered\":204");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(jdbc.sql(
+                "SELECT status FROM refund WHERE id = ?").param(refund.path("id").asLong()).query(String.class).single()));
+        assertThat(jdbc.sql("SELECT refunded_amount FROM payment WHERE id = ?").param(paymentId).query(BigDecimal.class).single())
+                .isEqualByComparingTo("10.00");
+        assertThat(jdbc.sql("SELECT paid_amount FROM sales_order WHERE id = ?").param(order).query(BigDecimal.class).single())
+                .isEqualByComparingTo("40.20");
+        assertThat(WECHAT.wechatPay().orders().get(reference)).isNotNull();
+    }
+
+    private ResponseEntity<String> refund(String user, long paymentId, String amount, String key) {
+        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+        headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+        headers.setBasicAuth(user, user);
+        headers.set("Idempotency-Key", key);
+        return http.exchange("http://127.0.0.1:" + port + "/api/payments/" + paymentId + "/refunds", HttpMethod.POST,
+                new org.springframework.http.HttpEntity<>("{\"amount\":\"" + amount + "\",\"reason\":\"damaged tea set\"}", headers),
+                String.class);
+    }
+
+    @Test
     void theSandboxRecomputesRequestSignaturesAndRefusesAForgedOne() throws Exception {
         String body = "{\"appid\":\"x\",\"mchid\":\"1900000001\",\"description\":\"d\",\"out_trade_no\":\"FORGED-001\","
                 + "\"notify_url\":\"http://127.0.0.1/\",\"amount\":{\"total\":1,\"currency\":\"CNY\"}}";

@@ -13,6 +13,17 @@ public interface PaymentGateway {
 
     PaymentInstructions create(PaymentRequest request);
 
+    /** Asks the provider to refund part or all of a payment; {@code refundReference} is its idempotency key. */
+    RefundResult refund(RefundRequest request);
+
+    record RefundRequest(String paymentReference, String refundReference, BigDecimal amount, BigDecimal paymentAmount,
+                         String currency, String reason) {
+    }
+
+    /** @param status PROCESSING or SUCCEEDED (the final outcome may come later by notification) */
+    record RefundResult(String providerRefundId, String status) {
+    }
+
     /** The provider's view of one of our payments, for when its notification does not come. */
     PaymentStatus query(String reference);
 

@@ -3,12 +3,16 @@ package io.crmhub.crm.finance;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -17,9 +21,24 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class PaymentController {
     private final PaymentService payments;
+    private final RefundService refunds;
 
-    PaymentController(PaymentService payments) {
+    PaymentController(PaymentService payments, RefundService refunds) {
         this.payments = payments;
+        this.refunds = refunds;
+    }
+
+    record RefundRequest(@NotNull(message = "is required") @DecimalMin(value = "0.01", message = "must be positive")
+                         @Digits(integer = 15, fraction = 4) java.math.BigDecimal amount,
+                         @Size(max = 80) String reason) {
+    }
+
+    @PostMapping("/api/payments/{id}/refunds")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Refund part or all of a payment (FINANCE). Send Idempotency-Key to make a retried request safe.")
+    RefundService.RefundView refund(@PathVariable long id, @RequestBody @Valid RefundRequest request,
+                                    @RequestHeader(name = "Idempotency-Key", required = false) @Size(max = 100) String idempotencyKey) {
+        return refunds.request(id, request.amount(), request.reason(), idempotencyKey);
     }
 
     record CreatePaymentRequest(@NotBlank(message = "is required, e.g. wechatpay") @Size(max = 32) String provider,

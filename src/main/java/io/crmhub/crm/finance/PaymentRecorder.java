@@ -53,6 +53,10 @@ public class PaymentRecorder {
 
     @Transactional
     public void record(PaymentNotification n) {
+        if (n.kind() == PaymentNotification.Kind.REFUND_SUCCEEDED) {
+            recordRefund(n);
+            return;
+        }
         if (n.kind() != PaymentNotification.Kind.PAYMENT_SUCCEEDED) {
             log.info("{} notification {} ({}) for {} needs no payment change", n.provider(), n.eventId(), n.kind(), n.paymentReference());
             inbox.markProcessed(n.provider(), n.eventId());
@@ -114,6 +118,53 @@ public class PaymentRecorder {
                     money(n.amount(), n.currency()), n.currency(), order.id(), money(paid, order.currency()),
                     money(order.total(), order.currency()));
         }
+    }
+
+    /**
+     * A refund the provider completed: once per provider refund id, it moves the money back on the payment and the
+     * order. A refund we did not request (made in the provider's console) is recorded too, flagged for review.
+     */
+    private void recordRefund(PaymentNotification n) {
+        Timestamp now = Timestamp.from(clock.instant());
+        int updated = jdbc.sql("UPDATE refund SET status = ?, updated_at = ? WHERE provider_refund_id = ? AND status <> ?")
+                .params("SUCCEEDED", now, n.providerTransactionId(), "SUCCEEDED").update();
+        boolean known = jdbc.sql("SELECT COUNT(*) FROM refund WHERE provider_refund_id = ?").param(n.providerTransactionId())
+                .query(Long.class).single() > 0;
+        if (known && updated == 0) {
+            log.info("{} refund {} already recorded; notification {} has no further effect", n.provider(), n.providerTransactionId(), n.eventId());
+            inbox.markProcessed(n.provider(), n.eventId());
+            return;
+        }
+        record PaymentRow(long id, long orderId, BigDecimal amount, BigDecimal refunded) {
+        }
+        PaymentRow payment = jdbc.sql("SELECT id, order_id, amount, refunded_amount FROM payment WHERE payment_reference = ? FOR UPDATE")
+                .param(n.paymentReference())
+                .query((rs, i) -> new PaymentRow(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3), rs.getBigDecimal(4)))
+                .optional().orElseThrow(() -> new UnknownPaymentReferenceException("refund " + n.providerTransactionId()
+                        + " for unknown payment reference '" + n.paymentReference() + "'"));
+        if (!known) {
+            jdbc.sql("""
+                    INSERT INTO refund (payment_id, refund_reference, provider_refund_id, status, currency, amount, reason, requested_by,
+                                        created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(payment.id(), n.paymentReference() + "-X" + n.providerTransactionId(), n.providerTransactionId(),
+                            "SUCCEEDED", n.currency(), n.amount(), "made at the provider, not requested through the hub",
+                            n.provider(), now, now).update();
+        }
+        BigDecimal refunded = payment.refunded().add(n.amount());
+        String status = refunded.compareTo(payment.amount()) >= 0 ? "REFUNDED" : SUCCEEDED;
+        String review = known ? null : "refund " + n.providerTransactionId() + " was made at " + n.provider() + ", not through the hub";
+        jdbc.sql("""
+                UPDATE payment SET refunded_amount = ?, status = ?, review_reason = COALESCE(?, review_reason),
+                       version = version + 1, updated_at = ? WHERE id = ?""")
+                .params(refunded, review == null ? status : NEEDS_REVIEW, review, now, payment.id()).update();
+        jdbc.sql("UPDATE sales_order SET paid_amount = paid_amount - ?, version = version + 1, updated_at = ? WHERE id = ?")
+                .params(n.amount(), now, payment.orderId()).update();
+        outbox.append("payment", payment.id(), 1, "refunded", Map.of("paymentId", payment.id(), "orderId", payment.orderId(),
+                "provider", n.provider(), "providerRefundId", n.providerTransactionId(), "amount", n.amount(), "currency", n.currency()));
+        inbox.markProcessed(n.provider(), n.eventId());
+        log.info("Refund {} of {} {} recorded on payment {}", n.providerTransactionId(), money(n.amount(), n.currency()),
+                n.currency(), n.paymentReference());
     }
 
     private static String money(BigDecimal amount, String currency) {

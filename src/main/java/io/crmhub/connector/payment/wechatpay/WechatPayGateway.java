@@ -79,6 +79,29 @@ public class WechatPayGateway implements PaymentGateway {
     }
 
     @Override
+    public RefundResult refund(RefundRequest request) {
+        ObjectNode body = json.createObjectNode();
+        body.put("out_trade_no", request.paymentReference());
+        body.put("out_refund_no", request.refundReference());
+        if (request.reason() != null && !request.reason().isBlank()) {
+            body.put("reason", request.reason());
+        }
+        if (properties.notifyUrl() != null) {
+            body.put("notify_url", properties.notifyUrl().toString());
+        }
+        ObjectNode amount = body.putObject("amount");
+        amount.put("refund", fen(request.amount(), request.currency()));
+        amount.put("total", fen(request.paymentAmount(), request.currency()));
+        amount.put("currency", request.currency());
+        JsonNode answer = guards.call(CONNECTOR, () -> post("/v3/refund/domestic/refunds", body.toString()));
+        String status = answer.path("status").asText();
+        if (answer.path("refund_id").asText("").isEmpty() || !(status.equals("SUCCESS") || status.equals("PROCESSING"))) {
+            throw new PermanentConnectorException(CONNECTOR, "WeChat Pay did not accept the refund: " + answer);
+        }
+        return new RefundResult(answer.path("refund_id").asText(), status.equals("SUCCESS") ? "SUCCEEDED" : "PROCESSING");
+    }
+
+    @Override
     public PaymentStatus query(String reference) {
         String path = "/v3/pay/transactions/out-trade-no/" + encode(reference) + "?mchid=" + encode(properties.merchantId());
         JsonNode t = guards.call(CONNECTOR, () -> send("GET", path, ""));
