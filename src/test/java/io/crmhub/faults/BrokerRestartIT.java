@@ -84,7 +84,9 @@ class BrokerRestartIT {
                 .until(() -> sap.sap().partners().size() >= CUSTOMERS && hub.allLinked(ids));
 
         ExactlyOnce result = ExactlyOnce.check(sap, ids);
-        System.out.printf("[broker-restart] sent=%d deliveredBeforeBrokerKill=%d %s%n", CUSTOMERS, deliveredBeforeKill, result);
+        long parked = hub.parkedCount();
+        System.out.printf("[broker-restart] sent=%d deliveredBeforeBrokerKill=%d %s parked=%d%n", CUSTOMERS, deliveredBeforeKill, result, parked);
+        assertThat(parked).as("parked").isZero();
         assertThat(deliveredBeforeKill).as("the broker died mid-stream").isBetween(1, CUSTOMERS - 1);
         result.assertExactlyOnce(CUSTOMERS);
     }

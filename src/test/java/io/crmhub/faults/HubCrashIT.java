@@ -67,9 +67,11 @@ class HubCrashIT {
 
         ExactlyOnce result = ExactlyOnce.check(sap, ids);
         long posts = sap.server().findAll(postRequestedFor(urlPathEqualTo(SapBusinessPartnerSandbox.SERVICE_PATH + "A_BusinessPartner"))).size();
-        System.out.printf("[hub-crash] sent=%d createdWhileSending=%d createdBeforeKill=%d inFlightAtKill=%d %s sapPosts=%d%n",
-                CUSTOMERS, createdWhileSending, createdBeforeKill, CUSTOMERS - createdBeforeKill, result, posts);
+        long parked = second.parkedCount();
+        System.out.printf("[hub-crash] sent=%d createdWhileSending=%d createdBeforeKill=%d inFlightAtKill=%d %s parked=%d sapPosts=%d%n",
+                CUSTOMERS, createdWhileSending, createdBeforeKill, CUSTOMERS - createdBeforeKill, result, parked, posts);
         result.assertExactlyOnce(CUSTOMERS);
+        assertThat(parked).as("parked").isZero();
     }
 
     private HubProcess start(String name, int port, List<String> args) throws Exception {

@@ -71,6 +71,14 @@ public final class HubProcess implements AutoCloseable {
         return true;
     }
 
+    /** Messages this hub parked, whatever their status now (the ops API, as an engineer). */
+    public long parkedCount() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/api/ops/failures?status=ALL&size=1"))
+                .header("Authorization", basic("engineer")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return Long.parseLong(r.body().replaceAll("(?s).*\"totalItems\":(\\d+).*", "$1"));
+    }
+
     /** SIGKILL: no shutdown hooks, nothing graceful. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
