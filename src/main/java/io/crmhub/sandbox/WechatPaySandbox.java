@@ -303,6 +303,11 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
     }
 
     private String encrypt(String plaintext, String nonce, String aad) {
+        return encrypt(apiV3Key, plaintext, nonce, aad);
+    }
+
+    /** A notification {@code resource.ciphertext} as WeChat Pay makes it: AES-256-GCM, tag appended, Base64. */
+    public static String encrypt(String apiV3Key, String plaintext, String nonce, String aad) {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(apiV3Key.getBytes(StandardCharsets.UTF_8), "AES"),
@@ -314,7 +319,8 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
         }
     }
 
-    private static String sign(PrivateKey key, String message) {
+    /** SHA256withRSA, Base64. */
+    public static String sign(PrivateKey key, String message) {
         try {
             Signature signer = Signature.getInstance("SHA256withRSA");
             signer.initSign(key);
@@ -339,7 +345,8 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
         }
     }
 
-    private static KeyPair rsa() {
+    /** A fresh 2048-bit RSA key pair (keys are generated per run, never committed). */
+    public static KeyPair rsa() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -349,7 +356,8 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
         }
     }
 
-    private static String randomKey() {
+    /** A fresh 32-character APIv3 key. */
+    public static String randomKey() {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         SecureRandom random = new SecureRandom();
         StringBuilder key = new StringBuilder();

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crmhub.sandbox.WechatPaySandbox;
 import io.crmhub.support.HubIntegrationTest;
 import io.crmhub.support.TestDatabases;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,9 +21,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
@@ -40,9 +36,9 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 class WechatPayNotificationIT extends HubIntegrationTest {
     private static final String SERIAL = "PUB_KEY_ID_0114232134912410000000000000";
-    private static final String API_V3_KEY = randomKey();
-    private static final KeyPair PLATFORM = rsa();
-    private static final KeyPair STRANGER = rsa();
+    private static final String API_V3_KEY = WechatPaySandbox.randomKey();
+    private static final KeyPair PLATFORM = WechatPaySandbox.rsa();
+    private static final KeyPair STRANGER = WechatPaySandbox.rsa();
 
     @DynamicPropertySource
     static void wechatPay(DynamicPropertyRegistry registry) {
@@ -170,22 +166,10 @@ class WechatPayNotificationIT extends HubIntegrationTest {
                  "payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},"amount":{"total":%d,"payer_total":%d,"currency":"%s","payer_currency":"%s"}}"""
                 .formatted(outTradeNo, transactionId, fen, fen, currency, currency);
         String nonce = "fdasflkja484";
-        String ciphertext = encrypt(transaction, nonce, "transaction");
+        String ciphertext = WechatPaySandbox.encrypt(API_V3_KEY, transaction, nonce, "transaction");
         return """
                 {"id":"%s","create_time":"2026-11-25T13:29:35+08:00","resource_type":"encrypt-resource","event_type":"TRANSACTION.SUCCESS","summary":"支付成功","resource":{"original_type":"transaction","algorithm":"AEAD_AES_256_GCM","ciphertext":"%s","associated_data":"transaction","nonce":"%s"}}"""
                 .formatted(eventId, ciphertext, nonce);
-    }
-
-    private static String encrypt(String plaintext, String nonce, String aad) {
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(API_V3_KEY.getBytes(StandardCharsets.UTF_8), "AES"),
-                    new GCMParameterSpec(128, nonce.getBytes(StandardCharsets.UTF_8)));
-            cipher.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static HttpEntity<byte[]> signed(String body, PrivateKey key, Instant at) {
@@ -197,7 +181,7 @@ class WechatPayNotificationIT extends HubIntegrationTest {
         headers.set("Wechatpay-Nonce", nonce);
         headers.set("Wechatpay-Serial", SERIAL);
         headers.set("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048");
-        headers.set("Wechatpay-Signature", sign(key, ts + "\n" + nonce + "\n" + body + "\n"));
+        headers.set("Wechatpay-Signature", WechatPaySandbox.sign(key, ts + "\n" + nonce + "\n" + body + "\n"));
         return new HttpEntity<>(body.getBytes(StandardCharsets.UTF_8), headers);
     }
 
@@ -210,17 +194,6 @@ class WechatPayNotificationIT extends HubIntegrationTest {
             headers.set(name, value);
         }
         return new HttpEntity<>(request.getBody(), headers);
-    }
-
-    private static String sign(PrivateKey key, String message) {
-        try {
-            Signature signer = Signature.getInstance("SHA256withRSA");
-            signer.initSign(key);
-            signer.update(message.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(signer.sign());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private ResponseEntity<String> post(HttpEntity<byte[]> request) {
@@ -253,25 +226,5 @@ class WechatPayNotificationIT extends HubIntegrationTest {
 
     private long refusals() {
         return jdbc.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'webhook.refused'").query(Long.class).single();
-    }
-
-    private static String randomKey() {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        SecureRandom random = new SecureRandom();
-        StringBuilder key = new StringBuilder();
-        for (int i = 0; i < 32; i++) {
-            key.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return key.toString();
-    }
-
-    private static KeyPair rsa() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
