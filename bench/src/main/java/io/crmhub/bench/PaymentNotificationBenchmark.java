@@ -1,0 +1,242 @@
+package io.crmhub.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import io.crmhub.sandbox.WechatPaySandbox;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.Signature;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Verified WeChat Pay notifications per second and ack latency at {@code /webhooks/payments/wechatpay} (signature on
+ * the raw body, replay window, AES-256-GCM decryption, inbox + outbox commit, 204), next to the raw limit measured
+ * in the same run: a JDK HTTP server in this JVM doing the same verification and decryption, no database.
+ *
+ * <pre>./mvnw -B -Pbench verify -Dbench.main=io.crmhub.bench.PaymentNotificationBenchmark [-Dbench.notifications=20000 -Dbench.clients=32]</pre>
+ */
+public final class PaymentNotificationBenchmark {
+    private static final String SERIAL = "PUB_KEY_ID_BENCH000000000000000000000001";
+    private final int total = Integer.getInteger("bench.notifications", 20000);
+    private final int clients = Integer.getInteger("bench.clients", 32);
+    private final String db = System.getProperty("bench.db", "");
+    private final KeyPair platform = WechatPaySandbox.rsa();
+    private final String apiV3Key = WechatPaySandbox.randomKey();
+    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+
+    public static void main(String[] args) throws Exception {
+        new PaymentNotificationBenchmark().run(Path.of(args.length > 0 ? args[0] : "target/crm-hub-0.1.0-SNAPSHOT.jar"));
+        System.exit(0);
+    }
+
+    record Result(String name, double perSecond, long p50, long p99, long max, int ok, int total) {
+        String line() {
+            return "%-34s %7.0f notifications/s   ack p50 %4d ms   p99 %4d ms   max %5d ms   (%d/%d acked)"
+                    .formatted(name, perSecond, p50, p99, max, ok, total);
+        }
+    }
+
+    void run(Path jar) throws Exception {
+        System.out.printf("machine: %d cores, %s %s, Java %s; %d notifications, %d concurrent clients; hub database: %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
+                System.getProperty("java.version"), total, clients, db.isBlank() ? "embedded H2 file" : db);
+        Result raw = raw();
+        Result hub = hub(jar);
+        System.out.println();
+        System.out.println("== results ==");
+        System.out.println(raw.line());
+        System.out.println(hub.line());
+        System.out.printf("hub = %.0f %% of the raw limit; target >= 3000/s with ack p99 <= 25 ms%n", 100.0 * hub.perSecond() / raw.perSecond());
+    }
+
+    // ---- raw limit: the same verification and decryption in a JDK HTTP server, no database ----
+
+    private Result raw() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.createContext("/raw", exchange -> {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            boolean ok = verifyAndDecrypt(exchange.getRequestHeaders().getFirst("Wechatpay-Timestamp"),
+                    exchange.getRequestHeaders().getFirst("Wechatpay-Nonce"),
+                    exchange.getRequestHeaders().getFirst("Wechatpay-Signature"), body);
+            exchange.sendResponseHeaders(ok ? 204 : 401, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/raw";
+            load(url, "SO-RAW", Math.min(2000, total / 5)); // warm-up
+            return load(url, "SO-RAW", total).named("raw limit (verify + decrypt, no DB)");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private boolean verifyAndDecrypt(String ts, String nonce, String signature, byte[] body) {
+        try {
+            Signature verifier = Signature.getInstance("SHA256withRSA");
+            verifier.initVerify(platform.getPublic());
+            verifier.update((ts + "\n" + nonce + "\n" + new String(body, StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8));
+            if (!verifier.verify(Base64.getDecoder().decode(signature))) {
+                return false;
+            }
+            String text = new String(body, StandardCharsets.UTF_8);
+            String ciphertext = text.replaceAll(".*\"ciphertext\":\"([^\"]+)\".*", "$1");
+            String resourceNonce = text.replaceAll(".*\"resource\":\\{.*\"nonce\":\"([^\"]+)\".*", "$1");
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(apiV3Key.getBytes(StandardCharsets.UTF_8), "AES"),
+                    new GCMParameterSpec(128, resourceNonce.getBytes(StandardCharsets.UTF_8)));
+            cipher.updateAAD("transaction".getBytes(StandardCharsets.UTF_8));
+            cipher.doFinal(Base64.getDecoder().decode(ciphertext));
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    // ---- the hub in its own JVM ----
+
+    private Result hub(Path jar) throws Exception {
+        Path dir = Files.createTempDirectory("bench-notify");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(platform.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-jar", jar.toAbsolutePath().toString(), "--server.port=" + port,
+                "--spring.datasource.url=" + (db.isBlank() ? "jdbc:h2:file:" + dir.resolve("db/crmhub") + ";WRITE_DELAY=0" : db),
+                "--spring.datasource.username=" + (db.isBlank() ? "sa" : System.getProperty("bench.dbUser", "postgres")),
+                "--spring.artemis.embedded.data-directory=" + dir.resolve("artemis"),
+                "--crmhub.sandbox.enabled=false", "--crmhub.broker.tcp-acceptor=", "--crmhub.mappings.override-dir=",
+                "--crmhub.connectors.erp-sap.base-url=http://127.0.0.1:9", "--crmhub.connectors.erp-sap.username=none",
+                "--crmhub.connectors.erp-sap.password=none",
+                "--crmhub.connectors.payment-wechatpay.merchant-id=1900000001",
+                "--crmhub.connectors.payment-wechatpay.api-v3-key=" + apiV3Key,
+                "--crmhub.connectors.payment-wechatpay.platform-public-keys.[" + SERIAL + "]=" + pem,
+                "--logging.level.io.crmhub=WARN"));
+        System.out.println("hub: port " + port + ", log " + dir.resolve("hub.log"));
+        Process hub = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("hub.log").toFile()).start();
+        try {
+            String base = "http://127.0.0.1:" + port;
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (status(base + "/actuator/health") < 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("hub did not start; see " + dir.resolve("hub.log"));
+                }
+                Thread.sleep(300);
+            }
+            String url = base + "/webhooks/payments/wechatpay";
+            load(url, "SO-BENCH", Math.min(2000, total / 5)); // warm-up
+            return load(url, "SO-BENCH", total).named("hub /webhooks/payments/wechatpay");
+        } finally {
+            hub.destroy();
+            hub.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private int status(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    // ---- load: distinct, genuinely signed notifications from concurrent clients ----
+
+    private record Prepared(String body, String ts, String nonce, String signature) {
+    }
+
+    private record Measured(double perSecond, List<Long> latencies, int ok, int total) {
+        Result named(String name) {
+            List<Long> sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            return new Result(name, perSecond, pct(sorted, 0.50), pct(sorted, 0.99), sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1), ok, total);
+        }
+    }
+
+    private Measured load(String url, String reference, int count) throws Exception {
+        List<Prepared> prepared = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            prepared.add(prepare(reference + "-" + (i % 50)));
+        }
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>(count));
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger ok = new AtomicInteger();
+        HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    Prepared p = prepared.get(i);
+                    long t0 = System.nanoTime();
+                    try {
+                        int code = client.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                                .header("Wechatpay-Timestamp", p.ts()).header("Wechatpay-Nonce", p.nonce())
+                                .header("Wechatpay-Serial", SERIAL).header("Wechatpay-Signature", p.signature())
+                                .POST(HttpRequest.BodyPublishers.ofString(p.body())).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                        if (code == 204) {
+                            ok.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        // counted as not acked
+                    }
+                    latencies.add((System.nanoTime() - t0) / 1_000_000);
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(30, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Measured(count / seconds, latencies, ok.get(), count);
+    }
+
+    private Prepared prepare(String outTradeNo) {
+        String transaction = "{\"mchid\":\"1900000001\",\"appid\":\"wxd678efh567hg6787\",\"out_trade_no\":\"" + outTradeNo
+                + "\",\"transaction_id\":\"42" + UUID.randomUUID().toString().replace("-", "").substring(0, 26)
+                + "\",\"trade_type\":\"NATIVE\",\"trade_state\":\"SUCCESS\",\"success_time\":\"2026-11-25T13:29:35+08:00\","
+                + "\"amount\":{\"total\":100,\"payer_total\":100,\"currency\":\"CNY\",\"payer_currency\":\"CNY\"}}";
+        String nonce = UUID.randomUUID().toString().substring(0, 12);
+        String body = "{\"id\":\"" + UUID.randomUUID() + "\",\"create_time\":\"2026-11-25T13:29:35+08:00\",\"resource_type\":\"encrypt-resource\","
+                + "\"event_type\":\"TRANSACTION.SUCCESS\",\"summary\":\"ok\",\"resource\":{\"original_type\":\"transaction\","
+                + "\"algorithm\":\"AEAD_AES_256_GCM\",\"ciphertext\":\"" + WechatPaySandbox.encrypt(apiV3Key, transaction, nonce, "transaction")
+                + "\",\"associated_data\":\"transaction\",\"nonce\":\"" + nonce + "\"}}";
+        String ts = String.valueOf(System.currentTimeMillis() / 1000);
+        String headerNonce = UUID.randomUUID().toString().replace("-", "");
+        return new Prepared(body, ts, headerNonce, WechatPaySandbox.sign(platform.getPrivate(), ts + "\n" + headerNonce + "\n" + body + "\n"));
+    }
+
+    private static long pct(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)));
+    }
+}
