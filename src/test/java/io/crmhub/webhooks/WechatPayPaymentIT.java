@@ -205,6 +205,14 @@ class WechatPayPaymentIT extends HubIntegrationTest {
     }
 
     @Test
+    void healthListsTheWechatPayConnectorWithItsBreaker() {
+        JsonNode component = json(call("engineer", HttpMethod.GET, "/actuator/health", null)).path("components").path("paymentWechatpay");
+        assertThat(component.path("status").asText()).isIn("UP", "DEGRADED");
+        assertThat(component.path("details").path("circuitBreaker").asText()).isIn("CLOSED", "OPEN", "HALF_OPEN");
+        assertThat(component.path("details").path("connector").asText()).isEqualTo("payment-wechatpay");
+    }
+
+    @Test
     void onlyConfirmedOrdersWithAnOpenAmountAndAConfiguredProviderArePaid() {
         long customer = createCustomer("Draft Co " + System.nanoTime(), uniquePhone(), "CN");
         long draft = json(call("sales", HttpMethod.POST, "/api/orders", order(customer, "DRAFT"))).path("id").asLong();

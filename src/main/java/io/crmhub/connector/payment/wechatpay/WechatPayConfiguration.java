@@ -26,6 +26,11 @@ public class WechatPayConfiguration {
         return new WechatPayNotificationVerifier(properties, keys, json, clock);
     }
 
+    @Bean("paymentWechatpayHealthIndicator")
+    WechatPayHealthIndicator paymentWechatpayHealthIndicator(WechatPayProperties properties, ConnectorGuards guards) {
+        return new WechatPayHealthIndicator(properties, guards);
+    }
+
     @Bean
     WechatPayGateway wechatPayGateway(WechatPayProperties properties, WechatPayKeys keys, ObjectMapper json,
                                       ConnectorGuards guards, ConnectorRateLimiter rateLimiter, Clock clock) {
