@@ -168,8 +168,7 @@ public class PaymentRecorder {
     }
 
     private static String money(BigDecimal amount, String currency) {
-        return amount.setScale(java.util.Currency.getInstance(currency).getDefaultFractionDigits(), java.math.RoundingMode.HALF_UP)
-                .toPlainString();
+        return io.crmhub.crm.common.Money.round(amount, currency).toPlainString();
     }
 
     /** A payment reference is unique per payment; a second transaction for the same reference gets its own row. */

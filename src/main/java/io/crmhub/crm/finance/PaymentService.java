@@ -2,14 +2,10 @@ package io.crmhub.crm.finance;
 
 import io.crmhub.crm.canonical.PaymentGateway;
 import io.crmhub.crm.common.ConflictException;
-import io.crmhub.crm.common.InvalidFieldException;
 import io.crmhub.crm.common.NotFoundException;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -30,13 +26,13 @@ public class PaymentService {
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final Clock clock;
-    private final Map<String, PaymentGateway> gateways = new TreeMap<>();
+    private final PaymentGateways gateways;
 
-    public PaymentService(JdbcClient jdbc, TransactionTemplate tx, Clock clock, List<PaymentGateway> gateways) {
+    PaymentService(JdbcClient jdbc, TransactionTemplate tx, Clock clock, PaymentGateways gateways) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
-        gateways.forEach(g -> this.gateways.put(g.provider(), g));
+        this.gateways = gateways;
     }
 
     public record CreatedPayment(long paymentId, String reference, String provider, BigDecimal amount, String currency,
@@ -47,11 +43,7 @@ public class PaymentService {
     }
 
     public CreatedPayment create(long orderId, String provider, String description) {
-        PaymentGateway gateway = gateways.get(provider);
-        if (gateway == null) {
-            throw new InvalidFieldException("provider", "no payment connector '" + provider + "' is configured"
-                    + (gateways.isEmpty() ? "" : "; configured: " + gateways.keySet()));
-        }
+        PaymentGateway gateway = gateways.require(provider, "provider");
         Open open = tx.execute(status -> openPayment(orderId, provider));
         PaymentGateway.PaymentInstructions instructions;
         try {

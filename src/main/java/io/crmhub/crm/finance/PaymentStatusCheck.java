@@ -10,8 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -37,10 +35,10 @@ public class PaymentStatusCheck {
     private final Clock clock;
     private final Duration grace;
     private final Duration expireAfter;
-    private final Map<String, PaymentGateway> gateways = new TreeMap<>();
+    private final PaymentGateways gateways;
 
-    public PaymentStatusCheck(JdbcClient jdbc, Inbox inbox, ClusterLease lease, ObjectMapper json, Clock clock,
-                              List<PaymentGateway> gateways,
+    PaymentStatusCheck(JdbcClient jdbc, Inbox inbox, ClusterLease lease, ObjectMapper json, Clock clock,
+                              PaymentGateways gateways,
                               @Value("${crmhub.payments.notification-grace:10m}") Duration grace,
                               @Value("${crmhub.payments.expire-after:2h}") Duration expireAfter) {
         this.jdbc = jdbc;
@@ -50,7 +48,7 @@ public class PaymentStatusCheck {
         this.clock = clock;
         this.grace = grace;
         this.expireAfter = expireAfter;
-        gateways.forEach(g -> this.gateways.put(g.provider(), g));
+        this.gateways = gateways;
     }
 
     public record Outcome(int asked, int paid, int closed) {
@@ -77,7 +75,7 @@ public class PaymentStatusCheck {
         int paid = 0;
         int closed = 0;
         for (Open p : open) {
-            PaymentGateway gateway = gateways.get(p.provider());
+            PaymentGateway gateway = gateways.find(p.provider()).orElse(null);
             if (gateway == null) {
                 continue;
             }

@@ -9,9 +9,6 @@ import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,13 +33,13 @@ public class RefundService {
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final Clock clock;
-    private final Map<String, PaymentGateway> gateways = new TreeMap<>();
+    private final PaymentGateways gateways;
 
-    public RefundService(JdbcClient jdbc, TransactionTemplate tx, Clock clock, List<PaymentGateway> gateways) {
+    RefundService(JdbcClient jdbc, TransactionTemplate tx, Clock clock, PaymentGateways gateways) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
-        gateways.forEach(g -> this.gateways.put(g.provider(), g));
+        this.gateways = gateways;
     }
 
     public record RefundView(long id, long paymentId, String refundReference, String providerRefundId, String status,
@@ -104,10 +101,7 @@ public class RefundService {
         if (prepared.existing() && !REQUESTED.equals(refund.status())) {
             return refund;
         }
-        PaymentGateway gateway = gateways.get(prepared.payment().provider());
-        if (gateway == null) {
-            throw new InvalidFieldException("paymentId", "no payment connector '" + prepared.payment().provider() + "' is configured");
-        }
+        PaymentGateway gateway = gateways.require(prepared.payment().provider(), "paymentId");
         PaymentGateway.RefundResult result;
         try {
             result = gateway.refund(new PaymentGateway.RefundRequest(prepared.payment().reference(), refund.refundReference(),

@@ -35,9 +35,8 @@ public class Failures {
     }
 
     public PageView<ParkedMessageView> list(FailureFilter filter, PageRequest page) {
-        StringBuilder where = new StringBuilder();
         List<Object> params = FailureFilter.newParams();
-        filter.appendWhere(where, params, clock.instant());
+        String where = where(filter, params);
         long total = jdbc.sql("SELECT COUNT(*) FROM parked_message" + where).params(params).query(Long.class).single();
         List<ParkedMessageView> items = jdbc.sql("SELECT " + COLUMNS + " FROM parked_message" + where
                         + " ORDER BY last_failed_at DESC, id DESC LIMIT " + page.sizeOrDefault() + " OFFSET " + page.offset())
@@ -47,18 +46,22 @@ public class Failures {
 
     /** Ids matching the filter, oldest failure first, at most {@code limit}. */
     List<Long> matchingIds(FailureFilter filter, int limit) {
-        StringBuilder where = new StringBuilder();
         List<Object> params = FailureFilter.newParams();
-        filter.appendWhere(where, params, clock.instant());
+        String where = where(filter, params);
         return jdbc.sql("SELECT id FROM parked_message" + where + " ORDER BY first_failed_at, id LIMIT " + limit)
                 .params(params).query(Long.class).list();
     }
 
     long count(FailureFilter filter) {
-        StringBuilder where = new StringBuilder();
         List<Object> params = FailureFilter.newParams();
-        filter.appendWhere(where, params, clock.instant());
+        String where = where(filter, params);
         return jdbc.sql("SELECT COUNT(*) FROM parked_message" + where).params(params).query(Long.class).single();
+    }
+
+    private String where(FailureFilter filter, List<Object> params) {
+        StringBuilder where = new StringBuilder();
+        filter.appendWhere(where, params, clock.instant());
+        return where.toString();
     }
 
     public ParkedMessageView detail(long id) {
