@@ -15,6 +15,19 @@ public interface NotificationVerifier<T> {
     /** @param headers request headers, names lower-case */
     Verified<T> verify(Map<String, String> headers, byte[] rawBody);
 
+    /**
+     * What the provider must get back for a notification it should not re-send: WeChat Pay 204, Alipay exactly
+     * {@code success} as plain text, Stripe any 2xx. The same answer is given to accepted copies.
+     */
+    default Acknowledgement acknowledgement() {
+        return Acknowledgement.NO_CONTENT;
+    }
+
+    /** @param body null for none */
+    record Acknowledgement(int status, String contentType, String body) {
+        public static final Acknowledgement NO_CONTENT = new Acknowledgement(204, null, null);
+    }
+
     /** A verified notification: the provider's event id (the inbox key), its type, our business key, the content. */
     record Verified<T>(String eventId, String eventType, String businessKey, T content) {
     }

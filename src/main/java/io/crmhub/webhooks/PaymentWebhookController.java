@@ -39,7 +39,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/webhooks/payments")
 @Tag(name = "Webhooks: payments", description = "Provider notifications (signed; no user authentication)")
 class PaymentWebhookController {
-    static final String DESTINATION = "crm.payment.notified";
+    static final String DESTINATION = io.crmhub.crm.finance.PaymentStatusCheck.NOTIFIED;
     private static final Logger log = LoggerFactory.getLogger(PaymentWebhookController.class);
 
     private final Map<String, NotificationVerifier<PaymentNotification>> verifiers;
@@ -76,7 +76,14 @@ class PaymentWebhookController {
                 verified.businessKey(), verified.content(), toJson(verified.content()), DESTINATION);
         log.info("{} payment notification {} ({}) for {}: {}", provider, verified.eventId(), verified.eventType(),
                 verified.businessKey(), outcome == Inbox.Outcome.ACCEPTED ? "accepted" : "duplicate, already accepted");
-        return ResponseEntity.noContent().header(Correlation.HTTP_HEADER, Correlation.currentOrNew()).build();
+        NotificationVerifier.Acknowledgement ack = verifier.acknowledgement();
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(ack.status())
+                .header(Correlation.HTTP_HEADER, Correlation.currentOrNew());
+        if (ack.body() == null) {
+            return response.build();
+        }
+        return response.contentType(MediaType.parseMediaType(ack.contentType()))
+                .body(ack.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private String toJson(Object content) {

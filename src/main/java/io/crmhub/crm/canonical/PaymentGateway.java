@@ -20,8 +20,16 @@ public interface PaymentGateway {
                          String currency, String reason) {
     }
 
-    /** @param status PROCESSING or SUCCEEDED (the final outcome may come later by notification) */
-    record RefundResult(String providerRefundId, String status) {
+    /**
+     * @param status    PROCESSING or SUCCEEDED (the final outcome may come later by notification)
+     * @param completed for a provider that completes refunds in its answer and sends no refund notification
+     *                  (Alipay): the refund as a notification would have reported it, applied through the inbox
+     *                  like one; null otherwise
+     */
+    record RefundResult(String providerRefundId, String status, PaymentNotification completed) {
+        public RefundResult(String providerRefundId, String status) {
+            this(providerRefundId, status, null);
+        }
     }
 
     /** The provider's view of one of our payments, for when its notification does not come. */

@@ -137,8 +137,11 @@ public class PaymentRecorder {
         }
         record PaymentRow(long id, long orderId, BigDecimal amount, BigDecimal refunded) {
         }
-        PaymentRow payment = jdbc.sql("SELECT id, order_id, amount, refunded_amount FROM payment WHERE payment_reference = ? FOR UPDATE")
-                .param(n.paymentReference())
+        // a refund made in the provider's console may name only the provider's payment id (Stripe)
+        PaymentRow payment = jdbc.sql("""
+                SELECT id, order_id, amount, refunded_amount FROM payment
+                WHERE payment_reference = ? OR (provider = ? AND provider_txn_id = ?) ORDER BY id FETCH FIRST 1 ROWS ONLY FOR UPDATE""")
+                .params(n.paymentReference(), n.provider(), n.paymentReference())
                 .query((rs, i) -> new PaymentRow(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3), rs.getBigDecimal(4)))
                 .optional().orElseThrow(() -> new UnknownPaymentReferenceException("refund " + n.providerTransactionId()
                         + " for unknown payment reference '" + n.paymentReference() + "'"));

@@ -26,6 +26,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class PaymentStatusCheck {
     public static final String CLOSED = "CLOSED";
+    /** Where verified payment notifications (and what stands in for a missing one) are routed. */
+    public static final String NOTIFIED = "crm.payment.notified";
     private static final Logger log = LoggerFactory.getLogger(PaymentStatusCheck.class);
 
     private final JdbcClient jdbc;
@@ -84,7 +86,7 @@ public class PaymentStatusCheck {
                 if ("PAID".equals(status.state()) && status.notification() != null) {
                     var n = status.notification();
                     inbox.accept(n.provider(), n.eventId(), "TRANSACTION.SUCCESS", "payment", p.reference(), n, toJson(n),
-                            "crm.payment.notified");
+                            NOTIFIED);
                     paid++;
                     log.warn("Payment {} was paid at {} without a notification reaching us; recorded from the status query",
                             p.reference(), p.provider());

@@ -1,6 +1,10 @@
 package io.crmhub.crm.finance;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.crm.canonical.PaymentGateway;
+import io.crmhub.crm.canonical.PaymentNotification;
+import io.crmhub.events.Inbox;
 import io.crmhub.crm.common.ConflictException;
 import io.crmhub.crm.common.InvalidFieldException;
 import io.crmhub.crm.common.Money;
@@ -34,8 +38,12 @@ public class RefundService {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final PaymentGateways gateways;
+    private final Inbox inbox;
+    private final ObjectMapper json;
 
-    RefundService(JdbcClient jdbc, TransactionTemplate tx, Clock clock, PaymentGateways gateways) {
+    RefundService(JdbcClient jdbc, TransactionTemplate tx, Clock clock, PaymentGateways gateways, Inbox inbox, ObjectMapper json) {
+        this.inbox = inbox;
+        this.json = json;
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
@@ -114,6 +122,16 @@ public class RefundService {
         jdbc.sql("UPDATE refund SET provider_refund_id = ?, status = ?, updated_at = ? WHERE refund_reference = ? AND status = ?")
                 .params(result.providerRefundId(), PROCESSING, Timestamp.from(clock.instant()), refund.refundReference(), REQUESTED)
                 .update();
+        if (result.completed() != null) {
+            // completed in the answer, no notification will follow: applied once through the inbox and the payment flow
+            PaymentNotification done = result.completed();
+            try {
+                inbox.accept(done.provider(), done.eventId(), "REFUND.SUCCESS", "payment", done.paymentReference(), done,
+                        json.writeValueAsString(done), PaymentStatusCheck.NOTIFIED);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         log.info("Refund {} of {} {} requested for payment {} ({}): {}", refund.refundReference(), refund.amount().toPlainString(),
                 refund.currency(), prepared.payment().reference(), result.providerRefundId(), result.status());
         return view(refund.refundReference());
