@@ -32,11 +32,15 @@ public interface PaymentGateway {
         }
     }
 
-    /** The provider's view of one of our payments, for when its notification does not come. */
-    PaymentStatus query(String reference);
+    /**
+     * The provider's view of one of our payments, for when its notification does not come.
+     *
+     * @param providerPaymentId the provider's id from {@link PaymentInstructions} (null for providers keyed by our reference)
+     */
+    PaymentStatus query(String reference, String providerPaymentId);
 
-    /** Closes an unpaid payment at the provider, so an old QR code can no longer be paid. */
-    void close(String reference);
+    /** Closes an unpaid payment at the provider, so an old QR code (or client secret) can no longer be paid. */
+    void close(String reference, String providerPaymentId);
 
     /**
      * @param state         PAID, UNPAID, CLOSED or OTHER (refunded, failed, in progress)
@@ -48,7 +52,10 @@ public interface PaymentGateway {
     record PaymentRequest(String reference, BigDecimal amount, String currency, String description) {
     }
 
-    /** What the customer needs to pay: a QR code URL (WeChat Pay, Alipay) or a client secret (Stripe). */
-    record PaymentInstructions(String qrCodeUrl, String clientSecret) {
+    /**
+     * What the customer needs to pay: a QR code URL (WeChat Pay, Alipay) or a client secret (Stripe), and the
+     * provider's own id of the payment where it has one before it is paid (Stripe's PaymentIntent id), kept for queries.
+     */
+    record PaymentInstructions(String qrCodeUrl, String clientSecret, String providerPaymentId) {
     }
 }

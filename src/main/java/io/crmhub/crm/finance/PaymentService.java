@@ -54,8 +54,9 @@ public class PaymentService {
                     .params(FAILED, truncate(e.getMessage(), 500), Timestamp.from(clock.instant()), open.paymentId(), CREATED).update();
             throw e;
         }
-        jdbc.sql("UPDATE payment SET qr_code_url = ?, updated_at = ? WHERE id = ?")
-                .params(instructions.qrCodeUrl(), Timestamp.from(clock.instant()), open.paymentId()).update();
+        jdbc.sql("UPDATE payment SET qr_code_url = ?, provider_payment_id = ?, updated_at = ? WHERE id = ?")
+                .params(instructions.qrCodeUrl(), instructions.providerPaymentId(), Timestamp.from(clock.instant()),
+                        open.paymentId()).update();
         log.info("Payment {} ({} {} via {}) created for order {}", open.reference(), open.amount().toPlainString(),
                 open.currency(), provider, orderId);
         return new CreatedPayment(open.paymentId(), open.reference(), provider, open.amount(), open.currency(), CREATED,

@@ -56,7 +56,7 @@ public class PaymentStatusCheck {
     public record Outcome(int asked, int paid, int closed) {
     }
 
-    private record Open(long id, String reference, String provider, Instant createdAt) {
+    private record Open(long id, String reference, String provider, Instant createdAt, String providerPaymentId) {
     }
 
     @Scheduled(fixedDelayString = "${crmhub.payments.check-interval:60s}", initialDelayString = "${crmhub.payments.check-interval:60s}")
@@ -69,10 +69,10 @@ public class PaymentStatusCheck {
     public Outcome check() {
         Instant now = clock.instant();
         List<Open> open = jdbc.sql("""
-                SELECT id, payment_reference, provider, created_at FROM payment
+                SELECT id, payment_reference, provider, created_at, provider_payment_id FROM payment
                 WHERE status = ? AND created_at <= ? ORDER BY id LIMIT 200""")
                 .params(PaymentService.CREATED, Timestamp.from(now.minus(grace)))
-                .query((rs, n) -> new Open(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant()))
+                .query((rs, n) -> new Open(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5)))
                 .list();
         int paid = 0;
         int closed = 0;
@@ -82,7 +82,7 @@ public class PaymentStatusCheck {
                 continue;
             }
             try {
-                PaymentGateway.PaymentStatus status = gateway.query(p.reference());
+                PaymentGateway.PaymentStatus status = gateway.query(p.reference(), p.providerPaymentId());
                 if ("PAID".equals(status.state()) && status.notification() != null) {
                     var n = status.notification();
                     inbox.accept(n.provider(), n.eventId(), "TRANSACTION.SUCCESS", "payment", p.reference(), n, toJson(n),
@@ -93,7 +93,7 @@ public class PaymentStatusCheck {
                 } else if ("CLOSED".equals(status.state()) || ("UNPAID".equals(status.state())
                         && p.createdAt().isBefore(now.minus(expireAfter)))) {
                     if (!"CLOSED".equals(status.state())) {
-                        gateway.close(p.reference());
+                        gateway.close(p.reference(), p.providerPaymentId());
                     }
                     jdbc.sql("UPDATE payment SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
                             .params(CLOSED, Timestamp.from(now), p.id(), PaymentService.CREATED).update();

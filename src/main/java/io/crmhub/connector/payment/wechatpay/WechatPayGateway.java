@@ -75,7 +75,7 @@ public class WechatPayGateway implements PaymentGateway {
         if (codeUrl.isEmpty()) {
             throw new PermanentConnectorException(CONNECTOR, "WeChat Pay answered without code_url: " + answer);
         }
-        return new PaymentInstructions(codeUrl, null);
+        return new PaymentInstructions(codeUrl, null, null);
     }
 
     @Override
@@ -102,7 +102,7 @@ public class WechatPayGateway implements PaymentGateway {
     }
 
     @Override
-    public PaymentStatus query(String reference) {
+    public PaymentStatus query(String reference, String providerPaymentId) {
         String path = "/v3/pay/transactions/out-trade-no/" + encode(reference) + "?mchid=" + encode(properties.merchantId());
         JsonNode t = guards.call(CONNECTOR, () -> send("GET", path, ""));
         String tradeState = t.path("trade_state").asText();
@@ -130,7 +130,7 @@ public class WechatPayGateway implements PaymentGateway {
     }
 
     @Override
-    public void close(String reference) {
+    public void close(String reference, String providerPaymentId) {
         String path = "/v3/pay/transactions/out-trade-no/" + encode(reference) + "/close";
         guards.call(CONNECTOR, () -> send("POST", path, json.createObjectNode().put("mchid", properties.merchantId()).toString()));
     }
