@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.extension.Extension;
+import io.crmhub.connector.payment.RsaKeys;
 
 /**
  * Local stand-ins for the providers, speaking their real wire protocols so that the real connectors run against
@@ -42,6 +43,41 @@ public final class ProviderSandboxes {
         return new WechatPaySandboxServer(server, sandbox);
     }
 
+    /** Alipay's v2 gateway (precreate, query, close, refund; signed answers and notifications) on {@code port}. */
+    public static AlipaySandboxServer startAlipay(int port) {
+        AlipaySandbox sandbox = new AlipaySandbox();
+        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).extensions(sandbox)
+                .containerThreads(20).jettyAcceptors(1));
+        server.start();
+        server.stubFor(any(urlPathMatching("/(gateway\\.do|sandbox/.*)")).atPriority(10)
+                .willReturn(aResponse().withTransformers(AlipaySandbox.NAME)));
+        return new AlipaySandboxServer(server, sandbox);
+    }
+
+    public record AlipaySandboxServer(WireMockServer server, AlipaySandbox alipay) implements AutoCloseable {
+        public String baseUrl() {
+            return "http://127.0.0.1:" + server.port();
+        }
+
+        /** The connector properties that point the hub at this sandbox, with its generated keys. */
+        public java.util.Map<String, Object> hubProperties(String notifyUrl) {
+            java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+            String prefix = "crmhub.connectors.payment-alipay.";
+            p.put(prefix + "gateway-url", baseUrl() + "/gateway.do");
+            p.put(prefix + "app-id", AlipaySandbox.APP_ID);
+            p.put(prefix + "seller-id", AlipaySandbox.SELLER_ID);
+            p.put(prefix + "app-private-key", RsaKeys.pem("PRIVATE KEY", alipay.appPrivateKey().getEncoded()));
+            p.put(prefix + "alipay-public-key", RsaKeys.pem("PUBLIC KEY", alipay.alipayPublicKey().getEncoded()));
+            p.put(prefix + "notify-url", notifyUrl);
+            return p;
+        }
+
+        @Override
+        public void close() {
+            server.stop();
+        }
+    }
+
     public record WechatPaySandboxServer(WireMockServer server, WechatPaySandbox wechatPay) implements AutoCloseable {
         public String baseUrl() {
             return "http://127.0.0.1:" + server.port();
@@ -55,16 +91,12 @@ public final class ProviderSandboxes {
             p.put(prefix + "merchant-id", WechatPaySandbox.MERCHANT_ID);
             p.put(prefix + "app-id", WechatPaySandbox.APP_ID);
             p.put(prefix + "merchant-serial-number", WechatPaySandbox.MERCHANT_SERIAL);
-            p.put(prefix + "merchant-private-key", pem("PRIVATE KEY", wechatPay.merchantPrivateKey().getEncoded()));
+            p.put(prefix + "merchant-private-key", RsaKeys.pem("PRIVATE KEY", wechatPay.merchantPrivateKey().getEncoded()));
             p.put(prefix + "api-v3-key", wechatPay.apiV3Key());
             p.put(prefix + "platform-public-keys.[" + WechatPaySandbox.PLATFORM_SERIAL + "]",
-                    pem("PUBLIC KEY", wechatPay.platformPublicKey().getEncoded()));
+                    RsaKeys.pem("PUBLIC KEY", wechatPay.platformPublicKey().getEncoded()));
             p.put(prefix + "notify-url", notifyUrl);
             return p;
-        }
-
-        private static String pem(String type, byte[] der) {
-            return "-----BEGIN " + type + "-----\n" + java.util.Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type + "-----\n";
         }
 
         @Override

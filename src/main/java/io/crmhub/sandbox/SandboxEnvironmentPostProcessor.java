@@ -12,7 +12,7 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * With {@code crmhub.sandbox.enabled=true} (the local default), starts a sandbox for each provider that is not
- * configured — SAP (no ERP URL), WeChat Pay (no merchant id, keys generated per run) — before the connectors are
+ * configured — SAP (no ERP URL), WeChat Pay (no merchant id), Alipay (no app id); keys generated per run — before the connectors are
  * configured, and points the connectors at them. Configuring a real provider URL turns
  * the sandbox for that provider off; the prod profile refuses sandboxes altogether.
  */
@@ -43,6 +43,15 @@ public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor
             closeWithApplication(application, wechatPay);
             System.out.println("CRM Hub: WeChat Pay sandbox listening on " + wechatPay.baseUrl()
                     + " (pay an order: POST " + wechatPay.baseUrl() + "/sandbox/pay/<payment reference>)");
+        }
+        if (!env.containsProperty("crmhub.connectors.payment-alipay.app-id")) {
+            ProviderSandboxes.AlipaySandboxServer alipay = ProviderSandboxes.startAlipay(
+                    env.getProperty("crmhub.sandbox.alipay-port", Integer.class, 0));
+            String notifyUrl = "http://127.0.0.1:" + env.getProperty("server.port", "8080") + "/webhooks/payments/alipay";
+            properties.putAll(alipay.hubProperties(notifyUrl));
+            closeWithApplication(application, alipay);
+            System.out.println("CRM Hub: Alipay sandbox listening on " + alipay.baseUrl()
+                    + " (pay an order: POST " + alipay.baseUrl() + "/sandbox/pay/<payment reference>)");
         }
         if (!properties.isEmpty()) {
             env.getPropertySources().addFirst(new MapPropertySource("crmhub-sandboxes", properties));

@@ -1,6 +1,7 @@
 package io.crmhub.connector.payment.wechatpay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhub.routing.ConnectorBreakerHealth;
 import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorRateLimiter;
 import java.time.Clock;
@@ -27,8 +28,9 @@ public class WechatPayConfiguration {
     }
 
     @Bean("paymentWechatpayHealthIndicator")
-    WechatPayHealthIndicator paymentWechatpayHealthIndicator(WechatPayProperties properties, ConnectorGuards guards) {
-        return new WechatPayHealthIndicator(properties, guards);
+    ConnectorBreakerHealth paymentWechatpayHealthIndicator(WechatPayProperties properties, ConnectorGuards guards) {
+        return new ConnectorBreakerHealth(WechatPayGateway.CONNECTOR, guards,
+                java.util.Map.of("baseUrl", properties.baseUrl().toString(), "merchantId", properties.merchantId()));
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.crmhub.connector.payment.wechatpay;
 
+import io.crmhub.connector.payment.RsaKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -146,7 +147,7 @@ public class WechatPayGateway implements PaymentGateway {
     private JsonNode send(String method, String path, String body) {
         String timestamp = String.valueOf(clock.instant().getEpochSecond());
         String nonce = HexFormat.of().withUpperCase().formatHex(RANDOM.generateSeed(16));
-        String signature = WechatPaySignatures.sign(keys.merchantKey(),
+        String signature = RsaKeys.sign(keys.merchantKey(),
                 WechatPaySignatures.requestMessage(method, path, timestamp, nonce, body));
         String authorization = "WECHATPAY2-SHA256-RSA2048 mchid=\"%s\",nonce_str=\"%s\",timestamp=\"%s\",serial_no=\"%s\",signature=\"%s\""
                 .formatted(properties.merchantId(), nonce, timestamp, properties.merchantSerialNumber(), signature);
@@ -192,7 +193,7 @@ public class WechatPayGateway implements PaymentGateway {
         String timestamp = response.headers().firstValue("Wechatpay-Timestamp").orElse("");
         String nonce = response.headers().firstValue("Wechatpay-Nonce").orElse("");
         String signature = response.headers().firstValue("Wechatpay-Signature").orElse("");
-        if (key == null || !WechatPaySignatures.verifies(key, WechatPaySignatures.responseMessage(timestamp, nonce, response.body()), signature)) {
+        if (key == null || !RsaKeys.verifies(key, WechatPaySignatures.responseMessage(timestamp, nonce, response.body()), signature)) {
             throw new PermanentConnectorException(CONNECTOR, "WeChat Pay's answer does not carry a valid platform signature (serial '"
                     + serial + "')");
         }

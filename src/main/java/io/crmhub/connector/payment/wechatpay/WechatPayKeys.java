@@ -1,5 +1,6 @@
 package io.crmhub.connector.payment.wechatpay;
 
+import io.crmhub.connector.payment.RsaKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -15,9 +16,9 @@ public final class WechatPayKeys {
 
     public WechatPayKeys(WechatPayProperties properties) {
         properties.platformPublicKeys().forEach((serial, pem) -> platformKeys.put(serial,
-                WechatPaySignatures.publicKey("crmhub.connectors.payment-wechatpay.platform-public-keys." + serial, pem)));
+                RsaKeys.publicKey("crmhub.connectors.payment-wechatpay.platform-public-keys." + serial, pem)));
         this.merchantKey = properties.merchantPrivateKey() == null ? null
-                : WechatPaySignatures.privateKey("crmhub.connectors.payment-wechatpay.merchant-private-key", properties.merchantPrivateKey());
+                : RsaKeys.privateKey("crmhub.connectors.payment-wechatpay.merchant-private-key", properties.merchantPrivateKey());
         this.apiV3Key = new SecretKeySpec(properties.apiV3Key().getBytes(StandardCharsets.UTF_8), "AES");
     }
 

@@ -1,5 +1,6 @@
 package io.crmhub.connector.payment.wechatpay;
 
+import io.crmhub.connector.payment.RsaKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.crm.canonical.PaymentNotification;
@@ -75,7 +76,7 @@ public class WechatPayNotificationVerifier implements NotificationVerifier<Payme
         if (key == null) {
             throw new NotificationRefusedException("unknown platform key serial " + serial);
         }
-        if (!WechatPaySignatures.verifies(key, WechatPaySignatures.responseMessage(timestamp, nonce,
+        if (!RsaKeys.verifies(key, WechatPaySignatures.responseMessage(timestamp, nonce,
                 new String(rawBody, StandardCharsets.UTF_8)), signature)) {
             throw new NotificationRefusedException("signature does not verify with platform key " + serial);
         }

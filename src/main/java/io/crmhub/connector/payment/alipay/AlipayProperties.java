@@ -1,0 +1,40 @@
+package io.crmhub.connector.payment.alipay;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code crmhub.connectors.payment-alipay.*} (providers.md §1.2, the v2 gateway with RSA2 keys). Keys come from the
+ * environment ({@code CRMHUB_CONNECTORS_PAYMENT_ALIPAY_APP_PRIVATE_KEY}, {@code ..._ALIPAY_PUBLIC_KEY}): PEM, the bare
+ * Base64 Alipay's console shows, or {@code file:/path}.
+ *
+ * @param appPrivateKey   signs our requests (PKCS#8)
+ * @param alipayPublicKey verifies Alipay's answers and notifications ("支付宝公钥", not the app's own public key)
+ * @param sellerId        when set, notifications for another seller are refused
+ * @param replayWindow    notifications whose signed {@code notify_time} is further from now are refused; Alipay
+ *                        re-sends for about 25 h (4m, 10m, 10m, 1h, 2h, 6h, 15h), so the window covers that
+ * @param qrTimeout       how long a precreated QR code can be paid ({@code timeout_express})
+ */
+@Validated
+@ConfigurationProperties("crmhub.connectors.payment-alipay")
+public record AlipayProperties(
+        @NotBlank String appId,
+        @NotBlank String appPrivateKey,
+        @NotBlank String alipayPublicKey,
+        String sellerId,
+        @NotNull @DefaultValue("https://openapi.alipay.com/gateway.do") URI gatewayUrl,
+        URI notifyUrl,
+        @NotNull @DefaultValue("25h") Duration replayWindow,
+        @NotNull @DefaultValue("2h") Duration qrTimeout,
+        @NotNull @DefaultValue("10s") Duration timeout) {
+
+    @Override
+    public String toString() {
+        return "AlipayProperties[appId=" + appId + ", gatewayUrl=" + gatewayUrl + "]";
+    }
+}
