@@ -2,62 +2,138 @@ package io.crmhub.events;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.MDC;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Inbound provider events, stored once per (provider, provider event id) together with the outbox event that routes
  * them to their flow, in one transaction: a provider re-sending (or sending 50 copies at once) produces one row and
- * one event; the copies are acknowledged without effect.
+ * one event; the copies are acknowledged without effect. Entries that arrive together are written together
+ * ({@link InboxWriter} groups concurrent requests into one commit); nothing is acknowledged before its commit.
  */
 @Component
 public class Inbox {
     private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
     private final OutboxWriter outbox;
+    private final TransactionTemplate tx;
     private final Clock clock;
 
-    public Inbox(JdbcClient jdbc, OutboxWriter outbox, Clock clock) {
+    public Inbox(JdbcClient jdbc, JdbcTemplate batch, OutboxWriter outbox, TransactionTemplate tx, Clock clock) {
         this.jdbc = jdbc;
+        this.batch = batch;
         this.outbox = outbox;
+        this.tx = tx;
         this.clock = clock;
     }
 
     public enum Outcome { ACCEPTED, DUPLICATE }
 
     /**
+     * One inbound event.
+     *
      * @param aggregateType and {@code businessKey}: the message group of the routed event (one payment's
      *                      notifications stay in order)
      * @param destination   the address the event is published to, e.g. {@code crm.payment.notified}
+     * @param correlationId the correlation id of the request that brought it
      */
-    @Transactional(propagation = Propagation.REQUIRES_NEW)
-    public Outcome accept(String provider, String providerEventId, String eventType, String aggregateType, String businessKey,
-                          Object payload, String payloadJson, String destination) {
-        if (exists(provider, providerEventId)) {
-            return Outcome.DUPLICATE;
+    public record Entry(String provider, String providerEventId, String eventType, String aggregateType, String businessKey,
+                        Object payload, String payloadJson, String destination, String correlationId) {
+        public Entry {
+            correlationId = correlationId == null ? Correlation.currentOrNew() : correlationId;
         }
-        long id;
+
+        String key() {
+            return provider + "\u0000" + providerEventId;
+        }
+    }
+
+    /** Stores entries in one transaction; outcomes in the order given. A concurrent writer's copy fails the batch. */
+    public List<Outcome> acceptAll(List<Entry> entries) {
+        return tx.execute(status -> write(entries));
+    }
+
+    /** One entry in its own transaction; a copy written concurrently by another instance counts as a duplicate. */
+    public Outcome accept(Entry entry) {
         try {
-            jdbc.sql("""
-                    INSERT INTO inbox (provider, provider_event_id, event_type, correlation_id, payload, received_at)
-                    VALUES (?, ?, ?, ?, ?, ?)""")
-                    .params(provider, providerEventId, eventType, Correlation.currentOrNew(), payloadJson,
-                            Timestamp.from(clock.instant()))
-                    .update();
+            return acceptAll(List.of(entry)).get(0);
         } catch (DuplicateKeyException concurrentCopy) {
             return Outcome.DUPLICATE;
         }
-        id = jdbc.sql("SELECT id FROM inbox WHERE provider = ? AND provider_event_id = ?").params(provider, providerEventId)
-                .query(Long.class).single();
-        outbox.append(aggregateType, businessKey, id, provider + ":" + eventType, payload, destination);
-        return Outcome.ACCEPTED;
     }
 
-    private boolean exists(String provider, String providerEventId) {
-        return jdbc.sql("SELECT COUNT(*) FROM inbox WHERE provider = ? AND provider_event_id = ?")
-                .params(provider, providerEventId).query(Long.class).single() > 0;
+    private List<Outcome> write(List<Entry> entries) {
+        Map<String, Entry> fresh = new LinkedHashMap<>();
+        for (Entry e : entries) {
+            fresh.putIfAbsent(e.key(), e);
+        }
+        fresh.keySet().removeAll(existing(fresh.values()));
+        if (!fresh.isEmpty()) {
+            Timestamp now = Timestamp.from(clock.instant());
+            List<Object[]> rows = new ArrayList<>();
+            fresh.values().forEach(e -> rows.add(new Object[] {e.provider(), e.providerEventId(), e.eventType(), e.correlationId(),
+                    e.payloadJson(), now}));
+            batch.batchUpdate("""
+                    INSERT INTO inbox (provider, provider_event_id, event_type, correlation_id, payload, received_at)
+                    VALUES (?, ?, ?, ?, ?, ?)""", rows);
+            Map<String, Long> ids = ids(fresh.values());
+            String outer = MDC.get(Correlation.MDC_KEY);
+            try {
+                for (Entry e : fresh.values()) {
+                    MDC.put(Correlation.MDC_KEY, e.correlationId()); // the routed event carries the request's correlation id
+                    outbox.append(e.aggregateType(), e.businessKey(), ids.get(e.key()), e.provider() + ":" + e.eventType(),
+                            e.payload(), e.destination());
+                }
+            } finally {
+                if (outer == null) {
+                    MDC.remove(Correlation.MDC_KEY);
+                } else {
+                    MDC.put(Correlation.MDC_KEY, outer);
+                }
+            }
+        }
+        Set<Entry> written = new HashSet<>();
+        List<Outcome> outcomes = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            Entry first = fresh.get(e.key());
+            outcomes.add(first != null && written.add(first) ? Outcome.ACCEPTED : Outcome.DUPLICATE);
+        }
+        return outcomes;
+    }
+
+    private Set<String> existing(Iterable<Entry> entries) {
+        Set<String> found = new HashSet<>();
+        byProvider(entries).forEach((provider, eventIds) -> jdbc.sql(
+                        "SELECT provider_event_id FROM inbox WHERE provider = :provider AND provider_event_id IN (:ids)")
+                .param("provider", provider).param("ids", eventIds)
+                .query(String.class).list().forEach(id -> found.add(provider + "\u0000" + id)));
+        return found;
+    }
+
+    private Map<String, Long> ids(Iterable<Entry> entries) {
+        Map<String, Long> ids = new HashMap<>();
+        byProvider(entries).forEach((provider, eventIds) -> jdbc.sql(
+                        "SELECT provider_event_id, id FROM inbox WHERE provider = :provider AND provider_event_id IN (:ids)")
+                .param("provider", provider).param("ids", eventIds)
+                .query((rs, n) -> ids.put(provider + "\u0000" + rs.getString(1), rs.getLong(2))).list());
+        return ids;
+    }
+
+    private static Map<String, List<String>> byProvider(Iterable<Entry> entries) {
+        Map<String, List<String>> grouped = new HashMap<>();
+        entries.forEach(e -> grouped.computeIfAbsent(e.provider(), p -> new ArrayList<>()).add(e.providerEventId()));
+        return grouped;
     }
 
     public void markProcessed(String provider, String providerEventId) {

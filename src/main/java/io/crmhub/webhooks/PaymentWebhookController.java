@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.crm.canonical.PaymentNotification;
 import io.crmhub.events.Correlation;
 import io.crmhub.events.Inbox;
+import io.crmhub.events.InboxWriter;
 import io.crmhub.ops.audit.AuditLog;
 import io.crmhub.routing.NotificationRefusedException;
 import io.crmhub.routing.NotificationVerifier;
@@ -43,11 +44,11 @@ class PaymentWebhookController {
     private static final Logger log = LoggerFactory.getLogger(PaymentWebhookController.class);
 
     private final Map<String, NotificationVerifier<PaymentNotification>> verifiers;
-    private final Inbox inbox;
+    private final InboxWriter inbox;
     private final AuditLog audit;
     private final ObjectMapper json;
 
-    PaymentWebhookController(List<NotificationVerifier<PaymentNotification>> verifiers, Inbox inbox, AuditLog audit, ObjectMapper json) {
+    PaymentWebhookController(List<NotificationVerifier<PaymentNotification>> verifiers, InboxWriter inbox, AuditLog audit, ObjectMapper json) {
         this.verifiers = verifiers.stream().collect(Collectors.toMap(NotificationVerifier::provider, Function.identity()));
         this.inbox = inbox;
         this.audit = audit;
@@ -72,8 +73,17 @@ class PaymentWebhookController {
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED).contentType(MediaType.APPLICATION_JSON)
                     .body(Map.of("code", "FAIL", "message", "notification refused"));
         }
-        Inbox.Outcome outcome = inbox.accept(provider, verified.eventId(), verified.eventType(), "payment",
-                verified.businessKey(), verified.content(), toJson(verified.content()), DESTINATION);
+        Inbox.Outcome outcome;
+        try {
+            outcome = inbox.accept(new Inbox.Entry(provider, verified.eventId(), verified.eventType(), "payment",
+                    verified.businessKey(), verified.content(), toJson(verified.content()), DESTINATION, Correlation.currentOrNew()));
+        } catch (InboxWriter.InboxUnavailableException e) {
+            log.warn("Could not store {} payment notification {}: {}; not acknowledged, the provider will re-send", provider,
+                    verified.eventId(), e.getMessage());
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_JSON)
+                    .header(org.springframework.http.HttpHeaders.RETRY_AFTER, "5")
+                    .body(Map.of("code", "FAIL", "message", "temporarily unable to store the notification"));
+        }
         log.info("{} payment notification {} ({}) for {}: {}", provider, verified.eventId(), verified.eventType(),
                 verified.businessKey(), outcome == Inbox.Outcome.ACCEPTED ? "accepted" : "duplicate, already accepted");
         NotificationVerifier.Acknowledgement ack = verifier.acknowledgement();

@@ -40,6 +40,7 @@ public final class PaymentNotificationBenchmark {
     private final int total = Integer.getInteger("bench.notifications", 20000);
     private final int clients = Integer.getInteger("bench.clients", 32);
     private final String db = System.getProperty("bench.db", "");
+    private final String hubJvmArgs = System.getProperty("bench.hubJvmArgs", "");
     private final KeyPair platform = WechatPaySandbox.rsa();
     private final String apiV3Key = WechatPaySandbox.randomKey();
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
@@ -139,6 +140,9 @@ public final class PaymentNotificationBenchmark {
                 "--crmhub.connectors.payment-wechatpay.api-v3-key=" + apiV3Key,
                 "--crmhub.connectors.payment-wechatpay.platform-public-keys.[" + SERIAL + "]=" + pem,
                 "--logging.level.io.crmhub=WARN"));
+        if (!hubJvmArgs.isBlank()) {
+            cmd.addAll(1, List.of(hubJvmArgs.trim().split(" +")));
+        }
         System.out.println("hub: port " + port + ", log " + dir.resolve("hub.log"));
         Process hub = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("hub.log").toFile()).start();
         try {

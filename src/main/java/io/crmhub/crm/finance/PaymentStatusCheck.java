@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.crm.canonical.PaymentGateway;
 import io.crmhub.events.Inbox;
+import io.crmhub.events.InboxWriter;
 import io.crmhub.routing.ClusterLease;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -31,7 +32,7 @@ public class PaymentStatusCheck {
     private static final Logger log = LoggerFactory.getLogger(PaymentStatusCheck.class);
 
     private final JdbcClient jdbc;
-    private final Inbox inbox;
+    private final InboxWriter inbox;
     private final ClusterLease lease;
     private final ObjectMapper json;
     private final Clock clock;
@@ -39,7 +40,7 @@ public class PaymentStatusCheck {
     private final Duration expireAfter;
     private final PaymentGateways gateways;
 
-    PaymentStatusCheck(JdbcClient jdbc, Inbox inbox, ClusterLease lease, ObjectMapper json, Clock clock,
+    PaymentStatusCheck(JdbcClient jdbc, InboxWriter inbox, ClusterLease lease, ObjectMapper json, Clock clock,
                               PaymentGateways gateways,
                               @Value("${crmhub.payments.notification-grace:10m}") Duration grace,
                               @Value("${crmhub.payments.expire-after:2h}") Duration expireAfter) {
@@ -85,8 +86,8 @@ public class PaymentStatusCheck {
                 PaymentGateway.PaymentStatus status = gateway.query(p.reference(), p.providerPaymentId());
                 if ("PAID".equals(status.state()) && status.notification() != null) {
                     var n = status.notification();
-                    inbox.accept(n.provider(), n.eventId(), "TRANSACTION.SUCCESS", "payment", p.reference(), n, toJson(n),
-                            NOTIFIED);
+                    inbox.accept(new Inbox.Entry(n.provider(), n.eventId(), "TRANSACTION.SUCCESS", "payment", p.reference(), n,
+                            toJson(n), NOTIFIED, null));
                     paid++;
                     log.warn("Payment {} was paid at {} without a notification reaching us; recorded from the status query",
                             p.reference(), p.provider());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.crm.canonical.PaymentGateway;
 import io.crmhub.crm.canonical.PaymentNotification;
 import io.crmhub.events.Inbox;
+import io.crmhub.events.InboxWriter;
 import io.crmhub.crm.common.ConflictException;
 import io.crmhub.crm.common.InvalidFieldException;
 import io.crmhub.crm.common.Money;
@@ -38,10 +39,10 @@ public class RefundService {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final PaymentGateways gateways;
-    private final Inbox inbox;
+    private final InboxWriter inbox;
     private final ObjectMapper json;
 
-    RefundService(JdbcClient jdbc, TransactionTemplate tx, Clock clock, PaymentGateways gateways, Inbox inbox, ObjectMapper json) {
+    RefundService(JdbcClient jdbc, TransactionTemplate tx, Clock clock, PaymentGateways gateways, InboxWriter inbox, ObjectMapper json) {
         this.inbox = inbox;
         this.json = json;
         this.jdbc = jdbc;
@@ -126,8 +127,8 @@ public class RefundService {
             // completed in the answer, no notification will follow: applied once through the inbox and the payment flow
             PaymentNotification done = result.completed();
             try {
-                inbox.accept(done.provider(), done.eventId(), "REFUND.SUCCESS", "payment", done.paymentReference(), done,
-                        json.writeValueAsString(done), PaymentStatusCheck.NOTIFIED);
+                inbox.accept(new Inbox.Entry(done.provider(), done.eventId(), "REFUND.SUCCESS", "payment", done.paymentReference(),
+                        done, json.writeValueAsString(done), PaymentStatusCheck.NOTIFIED, null));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
