@@ -1,9 +1,7 @@
 package io.crmhub.connector.payment.wechatpay;
 
-import java.io.IOException;
+import io.crmhub.routing.SecretValues;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -52,16 +50,16 @@ public final class WechatPaySignatures {
 
     public static PublicKey publicKey(String name, String pemOrFile) {
         try {
-            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der(pemOrFile)));
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der(name, pemOrFile)));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException(name + " is not a PEM RSA public key (or file:path to one): " + e.getMessage(), e);
         }
     }
 
     public static PrivateKey privateKey(String name, String pemOrFile) {
         try {
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der(pemOrFile)));
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der(name, pemOrFile)));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException(name + " is not a PEM PKCS#8 RSA private key (or file:path to one): " + e.getMessage(), e);
         }
     }
@@ -71,8 +69,8 @@ public final class WechatPaySignatures {
                 .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
-    private static byte[] der(String pemOrFile) throws IOException {
-        String pem = pemOrFile.startsWith("file:") ? Files.readString(Path.of(pemOrFile.substring(5))) : pemOrFile;
+    private static byte[] der(String name, String pemOrFile) {
+        String pem = SecretValues.read(name, pemOrFile);
         return Base64.getDecoder().decode(pem.replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", ""));
     }
 }
