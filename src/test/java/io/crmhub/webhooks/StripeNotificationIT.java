@@ -175,6 +175,20 @@ class StripeNotificationIT extends HubIntegrationTest {
         assertThat(paymentsFor(order.id())).isZero();
     }
 
+    @Test
+    void aPaymentIntentNotCreatedByTheHubIsAcknowledgedAndParkedForReview() throws Exception {
+        String pi = "pi_foreign" + System.nanoTime();
+        String payload = paymentSucceeded("evt_foreign_" + System.nanoTime(), pi, "unused", 700, "cny")
+                .replace(",\"metadata\":{\"crm_payment_reference\":\"unused\"}", "");
+        assertThat(payload).doesNotContain("crm_payment_reference");
+        assertThat(post(payload, stripeHeader(payload, SECRET, Instant.now())).getStatusCode().value()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
+                "SELECT COUNT(*) FROM parked_message WHERE flow = 'payment-to-crm.record-payment' AND reason LIKE ?")
+                .param("%" + pi + "%").query(Long.class).single() == 1);
+        assertThat(jdbc.sql("SELECT reason FROM parked_message WHERE reason LIKE ?").param("%" + pi + "%").query(String.class).single())
+                .isEqualTo("no payment or order with reference '" + pi + "' (stripe transaction " + pi + ", 7.00 CNY)");
+    }
+
     // ---- building events as Stripe does ----
 
     private static String paymentSucceeded(String eventId, String pi, String reference, long amount, String currency) {

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Stripe webhook events (providers.md §1.3): {@code Stripe-Signature} checked on the raw bytes against every
  * configured signing secret and every {@code v1} (several during a secret rotation), constant-time; {@code t} must be
  * within the replay window in <em>both</em> directions (stripe-java accepts future timestamps). Then the event:
- * {@code payment_intent.succeeded} is a payment of our reference ({@code metadata.crm_payment_reference}); a Refund
+ * {@code payment_intent.succeeded} is a payment of our reference ({@code metadata.crm_payment_reference}, else the
+ * PaymentIntent id, which no payment has as reference, so it is parked for review); a Refund
  * object ({@code refund.created}, {@code refund.updated}, {@code charge.refund.updated}) with status
  * {@code succeeded} is a refund; anything else is acknowledged and needs no change. Amounts arrive in Stripe's minor
  * units and leave as exact major units.
@@ -100,6 +101,8 @@ public class StripeNotificationVerifier implements NotificationVerifier<PaymentN
         if (type.equals("payment_intent.succeeded") && "payment_intent".equals(object.path("object").asText())) {
             kind = PaymentNotification.Kind.PAYMENT_SUCCEEDED;
             minor = object.path("amount_received").asLong();
+            // a PaymentIntent not created by the hub carries no reference of ours: parked for review under its id
+            reference = reference != null ? reference : transaction;
         } else if (REFUND_EVENTS.contains(type) && "refund".equals(object.path("object").asText()) && "succeeded".equals(status)) {
             kind = PaymentNotification.Kind.REFUND_SUCCEEDED;
             minor = object.path("amount").asLong();

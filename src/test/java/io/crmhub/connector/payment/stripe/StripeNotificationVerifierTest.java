@@ -118,6 +118,10 @@ class StripeNotificationVerifierTest {
         assertThat(paid.providerTransactionId()).isEqualTo("pi_P");
         assertThat(paid.occurredAt()).isEqualTo(Instant.ofEpochSecond(1_764_000_000L));
 
+        String foreign = intent("pi_Z", 100, "usd", "x").replace(",\"metadata\":{\"crm_payment_reference\":\"x\"}", "");
+        assertThat(foreign).doesNotContain("metadata");
+        assertThat(verify(verifier, event("evt_z", "payment_intent.succeeded", foreign)).paymentReference()).isEqualTo("pi_Z");
+
         PaymentNotification yen = verify(verifier, event("evt_y", "payment_intent.succeeded", intent("pi_Y", 1500, "jpy", "SO-9-P2")));
         assertThat(yen.amount()).isEqualTo(new BigDecimal("1500"));
 
