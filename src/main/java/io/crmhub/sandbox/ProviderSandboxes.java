@@ -78,6 +78,45 @@ public final class ProviderSandboxes {
         }
     }
 
+    /**
+     * Stripe (PaymentIntents, refunds, idempotency keys, signed events) on {@code port} (0 = any free port); events go
+     * to the webhook URL given to {@link StripeSandboxServer#hubProperties}.
+     */
+    public static StripeSandboxServer startStripe(int port) {
+        StripeSandbox sandbox = new StripeSandbox();
+        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).extensions(sandbox)
+                .containerThreads(20).jettyAcceptors(1));
+        server.start();
+        server.stubFor(any(urlPathMatching("/(v1|sandbox)/.*")).atPriority(10)
+                .willReturn(aResponse().withTransformers(StripeSandbox.NAME)));
+        return new StripeSandboxServer(server, sandbox);
+    }
+
+    public record StripeSandboxServer(WireMockServer server, StripeSandbox stripe) implements AutoCloseable {
+        public String baseUrl() {
+            return "http://127.0.0.1:" + server.port();
+        }
+
+        /**
+         * The connector properties that point the hub at this sandbox, with its generated secrets; the sandbox sends
+         * its events to {@code webhookUrl} (Stripe has no per-request notify URL: it is the endpoint's configuration).
+         */
+        public java.util.Map<String, Object> hubProperties(String webhookUrl) {
+            stripe.webhookUrl(webhookUrl);
+            java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+            String prefix = "crmhub.connectors.payment-stripe.";
+            p.put(prefix + "base-url", baseUrl());
+            p.put(prefix + "secret-key", stripe.secretKey());
+            p.put(prefix + "webhook-secrets[0]", stripe.webhookSecret());
+            return p;
+        }
+
+        @Override
+        public void close() {
+            server.stop();
+        }
+    }
+
     public record WechatPaySandboxServer(WireMockServer server, WechatPaySandbox wechatPay) implements AutoCloseable {
         public String baseUrl() {
             return "http://127.0.0.1:" + server.port();

@@ -12,7 +12,8 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * With {@code crmhub.sandbox.enabled=true} (the local default), starts a sandbox for each provider that is not
- * configured — SAP (no ERP URL), WeChat Pay (no merchant id), Alipay (no app id); keys generated per run — before the connectors are
+ * configured — SAP (no ERP URL), WeChat Pay (no merchant id), Alipay (no app id), Stripe (no secret key); keys and
+ * secrets generated per run — before the connectors are
  * configured, and points the connectors at them. Configuring a real provider URL turns
  * the sandbox for that provider off; the prod profile refuses sandboxes altogether.
  */
@@ -52,6 +53,15 @@ public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor
             closeWithApplication(application, alipay);
             System.out.println("CRM Hub: Alipay sandbox listening on " + alipay.baseUrl()
                     + " (pay an order: POST " + alipay.baseUrl() + "/sandbox/pay/<payment reference>)");
+        }
+        if (!env.containsProperty("crmhub.connectors.payment-stripe.secret-key")) {
+            ProviderSandboxes.StripeSandboxServer stripe = ProviderSandboxes.startStripe(
+                    env.getProperty("crmhub.sandbox.stripe-port", Integer.class, 0));
+            String webhookUrl = "http://127.0.0.1:" + env.getProperty("server.port", "8080") + "/webhooks/payments/stripe";
+            properties.putAll(stripe.hubProperties(webhookUrl));
+            closeWithApplication(application, stripe);
+            System.out.println("CRM Hub: Stripe sandbox listening on " + stripe.baseUrl()
+                    + " (pay an order: POST " + stripe.baseUrl() + "/sandbox/pay/<payment reference>)");
         }
         if (!properties.isEmpty()) {
             env.getPropertySources().addFirst(new MapPropertySource("crmhub-sandboxes", properties));

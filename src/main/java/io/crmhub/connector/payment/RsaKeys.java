@@ -1,9 +1,7 @@
 package io.crmhub.connector.payment;
 
-import java.io.IOException;
+import io.crmhub.routing.SecretValues;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -23,16 +21,16 @@ public final class RsaKeys {
 
     public static PublicKey publicKey(String property, String pemOrFile) {
         try {
-            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der(pemOrFile)));
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der(property, pemOrFile)));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException(property + " is not an RSA public key (PEM, Base64 or file:path): " + e.getMessage(), e);
         }
     }
 
     public static PrivateKey privateKey(String property, String pemOrFile) {
         try {
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der(pemOrFile)));
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der(property, pemOrFile)));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException(property + " is not a PKCS#8 RSA private key (PEM, Base64 or file:path): "
                     + e.getMessage(), e);
         }
@@ -70,8 +68,8 @@ public final class RsaKeys {
         }
     }
 
-    private static byte[] der(String pemOrFile) throws IOException {
-        String pem = pemOrFile.startsWith("file:") ? Files.readString(Path.of(pemOrFile.substring(5))) : pemOrFile;
+    private static byte[] der(String property, String pemOrFile) {
+        String pem = SecretValues.read(property, pemOrFile);
         return Base64.getDecoder().decode(pem.replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", ""));
     }
 }

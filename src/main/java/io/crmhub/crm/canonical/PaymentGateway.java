@@ -16,8 +16,16 @@ public interface PaymentGateway {
     /** Asks the provider to refund part or all of a payment; {@code refundReference} is its idempotency key. */
     RefundResult refund(RefundRequest request);
 
+    /**
+     * @param providerPaymentId the provider's id of the payment (the one it was created under, else the one it was paid
+     *                          under), for providers that refund by it (Stripe's PaymentIntent id); null when unknown
+     */
     record RefundRequest(String paymentReference, String refundReference, BigDecimal amount, BigDecimal paymentAmount,
-                         String currency, String reason) {
+                         String currency, String reason, String providerPaymentId) {
+        public RefundRequest(String paymentReference, String refundReference, BigDecimal amount, BigDecimal paymentAmount,
+                             String currency, String reason) {
+            this(paymentReference, refundReference, amount, paymentAmount, currency, reason, null);
+        }
     }
 
     /**

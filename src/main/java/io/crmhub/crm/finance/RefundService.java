@@ -59,17 +59,20 @@ public class RefundService {
         }
     }
 
-    private record PaymentRow(long id, String reference, String provider, String status, String currency, BigDecimal amount) {
+    private record PaymentRow(long id, String reference, String provider, String status, String currency, BigDecimal amount,
+                              String providerPaymentId) {
     }
 
     public RefundView request(long paymentId, BigDecimal amount, String reason, String idempotencyKey) {
         record Prepared(RefundView refund, PaymentRow payment, boolean existing) {
         }
         Prepared prepared = tx.execute(status -> {
-            PaymentRow payment = jdbc.sql("SELECT id, payment_reference, provider, status, currency, amount FROM payment WHERE id = ? FOR UPDATE")
+            PaymentRow payment = jdbc.sql("""
+                    SELECT id, payment_reference, provider, status, currency, amount, COALESCE(provider_payment_id, provider_txn_id)
+                    FROM payment WHERE id = ? FOR UPDATE""")
                     .param(paymentId)
                     .query((rs, n) -> new PaymentRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5).trim(), rs.getBigDecimal(6)))
+                            rs.getString(5).trim(), rs.getBigDecimal(6), rs.getString(7)))
                     .optional().orElseThrow(() -> new NotFoundException("payment", paymentId));
             if (idempotencyKey != null) {
                 var earlier = jdbc.sql("SELECT * FROM refund WHERE payment_id = ? AND idempotency_key = ?").params(paymentId, idempotencyKey)
@@ -114,7 +117,7 @@ public class RefundService {
         PaymentGateway.RefundResult result;
         try {
             result = gateway.refund(new PaymentGateway.RefundRequest(prepared.payment().reference(), refund.refundReference(),
-                    refund.amount(), prepared.payment().amount(), refund.currency(), reason));
+                    refund.amount(), prepared.payment().amount(), refund.currency(), reason, prepared.payment().providerPaymentId()));
         } catch (io.crmhub.routing.PermanentConnectorException e) {
             jdbc.sql("UPDATE refund SET status = ?, updated_at = ? WHERE refund_reference = ?")
                     .params(FAILED, Timestamp.from(clock.instant()), refund.refundReference()).update();
