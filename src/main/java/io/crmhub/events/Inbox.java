@@ -112,28 +112,26 @@ public class Inbox {
         return outcomes;
     }
 
+    // point queries on the unique (provider, provider_event_id) index: an IN list over it is a table scan on H2
     private Set<String> existing(Iterable<Entry> entries) {
         Set<String> found = new HashSet<>();
-        byProvider(entries).forEach((provider, eventIds) -> jdbc.sql(
-                        "SELECT provider_event_id FROM inbox WHERE provider = :provider AND provider_event_id IN (:ids)")
-                .param("provider", provider).param("ids", eventIds)
-                .query(String.class).list().forEach(id -> found.add(provider + "\u0000" + id)));
+        for (Entry e : entries) {
+            if (idOf(e) != null) {
+                found.add(e.key());
+            }
+        }
         return found;
     }
 
     private Map<String, Long> ids(Iterable<Entry> entries) {
         Map<String, Long> ids = new HashMap<>();
-        byProvider(entries).forEach((provider, eventIds) -> jdbc.sql(
-                        "SELECT provider_event_id, id FROM inbox WHERE provider = :provider AND provider_event_id IN (:ids)")
-                .param("provider", provider).param("ids", eventIds)
-                .query((rs, n) -> ids.put(provider + "\u0000" + rs.getString(1), rs.getLong(2))).list());
+        entries.forEach(e -> ids.put(e.key(), idOf(e)));
         return ids;
     }
 
-    private static Map<String, List<String>> byProvider(Iterable<Entry> entries) {
-        Map<String, List<String>> grouped = new HashMap<>();
-        entries.forEach(e -> grouped.computeIfAbsent(e.provider(), p -> new ArrayList<>()).add(e.providerEventId()));
-        return grouped;
+    private Long idOf(Entry e) {
+        return jdbc.sql("SELECT id FROM inbox WHERE provider = ? AND provider_event_id = ?").params(e.provider(), e.providerEventId())
+                .query(Long.class).optional().orElse(null);
     }
 
     public void markProcessed(String provider, String providerEventId) {
