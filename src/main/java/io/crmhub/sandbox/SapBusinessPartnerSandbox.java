@@ -40,6 +40,10 @@ import java.util.regex.Pattern;
 public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "sap-business-partner";
     public static final String SERVICE_PATH = "/sap/opu/odata/sap/API_BUSINESS_PARTNER/";
+    public static final String SALES_ORDER_PATH = "/sap/opu/odata/sap/API_SALES_ORDER_SRV/";
+    private static final Pattern ORDER_KEY = Pattern.compile("A_SalesOrder\\('([^']+)'\\)(/to_Item)?");
+    private static final Pattern ITEM_KEY = Pattern.compile("A_SalesOrderItem\\(SalesOrder='([^']+)',SalesOrderItem='([^']+)'\\)");
+    private static final Pattern PO_FILTER = Pattern.compile("PurchaseOrderByCustomer eq '([^']*)'");
     private static final Pattern KEY = Pattern.compile("A_BusinessPartner\\('([^']+)'\\)");
     private static final Pattern EXT_FILTER = Pattern.compile("BusinessPartnerIDByExtSystem eq '([^']*)'");
 
@@ -50,6 +54,9 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     /** BusinessPartnerIDByExtSystem → partner numbers, so $filter lookups cost what they cost in SAP (an index). */
     private final Map<String, java.util.Set<String>> byExternalId = new ConcurrentHashMap<>();
     private final AtomicLong numbers = new AtomicLong(1_000_000);
+    private final Map<String, ObjectNode> salesOrders = new ConcurrentHashMap<>();
+    private final Map<String, String> salesOrderByReference = new ConcurrentHashMap<>();
+    private final AtomicLong salesOrderNumbers = new AtomicLong(5_000_000);
 
     public SapBusinessPartnerSandbox(String username, String password) {
         this.expectedAuthorization = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -74,7 +81,14 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         return partners;
     }
 
+    /** Sales orders by number, each with its items under {@code to_Item.results}. */
+    public Map<String, ObjectNode> salesOrders() {
+        return salesOrders;
+    }
+
     public void reset() {
+        salesOrders.clear();
+        salesOrderByReference.clear();
         tokens.clear();
         partners.clear();
         byExternalId.clear();
@@ -133,6 +147,9 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
                     .withHeader("Content-Type", "text/plain").withBody("CSRF token validation failed").build();
         }
         try {
+            if (path.startsWith(SALES_ORDER_PATH)) {
+                return salesOrder(request, method, path.substring(SALES_ORDER_PATH.length()).replaceAll("[?&]sap-client=\\d+", ""));
+            }
             if (method.equals("POST") && relative.equals("A_BusinessPartner")) {
                 return create(request);
             }
@@ -260,6 +277,187 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         }
         return new ResponseDefinitionBuilder().withStatus(status).withHeaders(new HttpHeaders(headers))
                 .withBody(envelope.toString()).build();
+    }
+
+    // ---- API_SALES_ORDER_SRV ----
+
+    private ResponseDefinition salesOrder(Request request, String method, String relative) throws Exception {
+        if (method.equals("POST") && relative.equals("A_SalesOrder")) {
+            return createSalesOrder(json.readTree(request.getBodyAsString()));
+        }
+        Matcher item = ITEM_KEY.matcher(relative);
+        if (item.matches() && (method.equals("PATCH") || method.equals("MERGE"))) {
+            ObjectNode order = salesOrders.get(item.group(1));
+            ObjectNode line = order == null ? null : itemOf(order, item.group(2));
+            if (line == null) {
+                return error(404, "SY/530", "Resource not found for segment 'A_SalesOrderItemType'", null);
+            }
+            return updateItem(request, order, line);
+        }
+        Matcher key = ORDER_KEY.matcher(relative);
+        if (key.matches()) {
+            ObjectNode order = salesOrders.get(key.group(1));
+            if (order == null) {
+                return error(404, "SY/530", "Resource not found for segment 'A_SalesOrderType'", null);
+            }
+            synchronized (order) {
+                if (key.group(2) == null && method.equals("GET")) {
+                    return ok(200, order.deepCopy(), etag(order));
+                }
+                if (key.group(2) != null && method.equals("GET")) {
+                    return ok(200, order.path("to_Item").deepCopy(), null);
+                }
+                if (key.group(2) != null && method.equals("POST")) {
+                    ObjectNode line = (ObjectNode) json.readTree(request.getBodyAsString());
+                    ResponseDefinition invalid = invalidItem(line);
+                    if (invalid != null) {
+                        return invalid;
+                    }
+                    ((ArrayNode) order.path("to_Item").path("results")).add(stampItem(order, line));
+                    total(order);
+                    return ok(201, line.deepCopy(), etag(line));
+                }
+            }
+        }
+        if (method.equals("GET") && relative.startsWith("A_SalesOrder")) {
+            Matcher filter = PO_FILTER.matcher(relative);
+            ArrayNode results = json.createArrayNode();
+            if (filter.find()) {
+                String number = salesOrderByReference.get(filter.group(1));
+                if (number != null) {
+                    results.add(salesOrders.get(number).deepCopy());
+                }
+            } else {
+                salesOrders.values().forEach(o -> results.add(o.deepCopy()));
+            }
+            ObjectNode d = json.createObjectNode();
+            d.set("results", results);
+            return ok(200, d, null);
+        }
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "application/json")
+                    .withBody("{\"d\":{\"EntitySets\":[\"A_SalesOrder\",\"A_SalesOrderItem\"]}}").build();
+        }
+        return error(405, "/IWBEP/CM_MGW_RT/020", "Method " + method + " not allowed for " + relative, null);
+    }
+
+    private synchronized ResponseDefinition createSalesOrder(JsonNode body) {
+        String soldTo = body.path("SoldToParty").asText("");
+        if (!partners.containsKey(soldTo)) {
+            return error(400, "V1/320", "Sold-to party " + soldTo + " does not exist", "SoldToParty");
+        }
+        String reference = body.path("PurchaseOrderByCustomer").asText("");
+        if (reference.isBlank()) {
+            return error(400, "V1/386", "Enter the customer purchase order number", "PurchaseOrderByCustomer");
+        }
+        if (!body.path("to_Item").isArray() || body.path("to_Item").isEmpty()) {
+            return error(400, "V1/555", "The sales document is not complete: no items", "to_Item");
+        }
+        for (JsonNode line : body.path("to_Item")) {
+            ResponseDefinition invalid = invalidItem(line);
+            if (invalid != null) {
+                return invalid;
+            }
+        }
+        String number = String.valueOf(salesOrderNumbers.incrementAndGet());
+        ObjectNode order = ((ObjectNode) body).deepCopy();
+        order.put("SalesOrder", number);
+        order.put("OverallSDProcessStatus", "A");
+        order.put("CreationDate", Instant.now().toString());
+        ArrayNode items = json.createArrayNode();
+        body.path("to_Item").forEach(line -> items.add(stampItem(order, (ObjectNode) line.deepCopy())));
+        order.putObject("to_Item").set("results", items);
+        total(order);
+        stampOrder(order);
+        salesOrders.put(number, order);
+        salesOrderByReference.put(reference, number);
+        return ok(201, order.deepCopy(), etag(order));
+    }
+
+    private ResponseDefinition invalidItem(JsonNode line) {
+        if (line.path("Material").asText("").isBlank()) {
+            return error(400, "V1/391", "Enter a material", "Material");
+        }
+        if (new java.math.BigDecimal(line.path("RequestedQuantity").asText("0")).signum() <= 0) {
+            return error(400, "V1/392", "Enter a requested quantity greater than zero", "RequestedQuantity");
+        }
+        return null;
+    }
+
+    private ResponseDefinition updateItem(Request request, ObjectNode order, ObjectNode line) throws Exception {
+        String ifMatch = request.getHeader("If-Match");
+        if (ifMatch == null) {
+            return error(428, "/IWBEP/CM_MGW_RT/022", "Precondition required: send If-Match", null);
+        }
+        synchronized (order) {
+            if (!ifMatch.equals("*") && !ifMatch.equals(etag(line))) {
+                return error(412, "/IWBEP/CM_MGW_RT/021", "Precondition failed: the entity was changed", null);
+            }
+            json.readTree(request.getBodyAsString()).fields().forEachRemaining(f -> {
+                if (!f.getKey().startsWith("to_") && !f.getKey().equals("SalesOrder") && !f.getKey().equals("SalesOrderItem")) {
+                    line.set(f.getKey(), f.getValue());
+                }
+            });
+            stampItem(order, line);
+            total(order);
+            stampOrder(order);
+        }
+        return new ResponseDefinitionBuilder().withStatus(204).withHeader("ETag", etag(line)).build();
+    }
+
+    private static ObjectNode itemOf(ObjectNode order, String itemNo) {
+        for (JsonNode line : order.path("to_Item").path("results")) {
+            if (itemNo.equals(line.path("SalesOrderItem").asText())) {
+                return (ObjectNode) line;
+            }
+        }
+        return null;
+    }
+
+    /** Net amount = quantity × PR00 rate over the items not rejected, to the cent, as SAP's pricing would have it. */
+    private static void total(ObjectNode order) {
+        java.math.BigDecimal total = java.math.BigDecimal.ZERO;
+        for (JsonNode line : order.path("to_Item").path("results")) {
+            if (!line.path("SalesDocumentRjcnReason").asText("").isEmpty()) {
+                continue;
+            }
+            java.math.BigDecimal rate = java.math.BigDecimal.ZERO;
+            for (JsonNode price : line.path("to_PricingElement")) {
+                if ("PR00".equals(price.path("ConditionType").asText())) {
+                    rate = new java.math.BigDecimal(price.path("ConditionRateValue").asText("0"));
+                }
+            }
+            total = total.add(rate.multiply(new java.math.BigDecimal(line.path("RequestedQuantity").asText("0"))));
+        }
+        order.put("TotalNetAmount", total.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString());
+        boolean allRejected = order.path("to_Item").path("results").size() > 0;
+        for (JsonNode line : order.path("to_Item").path("results")) {
+            allRejected &= !line.path("SalesDocumentRjcnReason").asText("").isEmpty();
+        }
+        order.put("OverallSDDocumentRejectionSts", allRejected ? "C" : "A");
+    }
+
+    private static ObjectNode stampItem(ObjectNode order, ObjectNode line) {
+        String number = order.path("SalesOrder").asText();
+        String key = "A_SalesOrderItem(SalesOrder='" + number + "',SalesOrderItem='" + line.path("SalesOrderItem").asText() + "')";
+        line.put("SalesOrder", number);
+        ObjectNode meta = line.putObject("__metadata");
+        meta.put("id", key);
+        meta.put("uri", SALES_ORDER_PATH + key);
+        meta.put("type", "API_SALES_ORDER_SRV.A_SalesOrderItemType");
+        meta.put("etag", "W/\"datetimeoffset'" + Instant.now() + "-" + System.nanoTime() + "'\"");
+        return line;
+    }
+
+    private static void stampOrder(ObjectNode order) {
+        String number = order.path("SalesOrder").asText();
+        String changed = Instant.now().toString() + "-" + System.nanoTime();
+        order.put("LastChangeDateTime", changed);
+        ObjectNode meta = order.putObject("__metadata");
+        meta.put("id", "A_SalesOrder('" + number + "')");
+        meta.put("uri", SALES_ORDER_PATH + "A_SalesOrder('" + number + "')");
+        meta.put("type", "API_SALES_ORDER_SRV.A_SalesOrderType");
+        meta.put("etag", "W/\"datetimeoffset'" + changed + "'\"");
     }
 
     private ResponseDefinition error(int status, String code, String message, String target) {

@@ -49,11 +49,27 @@ public class SyncSteps {
     }
 
     public void recordSkipped(Exchange exchange) {
-        links.journal(outcome(exchange, exchange.getVariable(EXTERNAL_ID, String.class),
-                "already synced at this or a newer version"), ExternalLinks.SKIPPED);
-        parked.resolveIfReplay(exchange, "nothing to do on replay: " + exchange.getVariable("system") + " already has this or a newer version");
-        log.info("Skipped {} {} v{}: {} already has it", exchange.getVariable("entityType"), exchange.getVariable("entityId"),
-                exchange.getVariable("entityVersion"), exchange.getVariable("system"));
+        recordSkipped(exchange, "already synced at this or a newer version");
+    }
+
+    /** Nothing to send (e.g. an order not confirmed yet): journaled with the reason, the message is done. */
+    public void recordSkipped(Exchange exchange, String reason) {
+        links.journal(outcome(exchange, exchange.getVariable(EXTERNAL_ID, String.class), reason), ExternalLinks.SKIPPED);
+        parked.resolveIfReplay(exchange, "nothing to do on replay: " + reason);
+        log.info("Skipped {} {} v{} for {}: {}", exchange.getVariable("entityType"), exchange.getVariable("entityId"),
+                exchange.getVariable("entityVersion"), exchange.getVariable("system"), reason);
+    }
+
+    /**
+     * Puts the external id of an entity this one refers to (an order's customer) into {@code variable}; until that
+     * entity has reached the system, the message fails transiently (retried, then parked and re-driven).
+     */
+    public void requireLinked(Exchange exchange, String entityType, long entityId, String variable) {
+        String system = exchange.getVariable("system", String.class);
+        String externalId = links.find(entityType, entityId, system).filter(l -> ExternalLinks.SYNCED.equals(l.status()))
+                .map(ExternalReference::externalId).orElseThrow(() -> new io.crmhub.routing.TransientConnectorException(system,
+                        entityType.toLowerCase(java.util.Locale.ROOT) + " " + entityId + " is not in " + system + " yet", null));
+        exchange.setVariable(variable, externalId);
     }
 
     private static SyncOutcome outcome(Exchange exchange, String externalId, String message) {

@@ -23,9 +23,17 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/orders")
 class OrderController {
     private final OrderService service;
+    private final OrderTimeline timeline;
 
-    OrderController(OrderService service) {
+    OrderController(OrderService service, OrderTimeline timeline) {
         this.service = service;
+        this.timeline = timeline;
+    }
+
+    /** Every external event of the order in time order: ERP order, payments, refunds. Readable by every role. */
+    @GetMapping("/{id}/timeline")
+    java.util.Map<String, Object> timeline(@PathVariable long id) {
+        return java.util.Map.of("orderId", id, "events", timeline.of(id));
     }
 
     @PostMapping

@@ -28,6 +28,13 @@ class SapConnectorConfiguration {
         return new SapCustomerSink(client, mapper, maps, properties, guards);
     }
 
+    /** Bean name is what the connector kamelet calls: {@code erp-sap-order-sink}. */
+    @Bean("erpSapOrderSink")
+    SapOrderSink erpSapOrderSink(SapODataClient client, SapOrderMapper mapper, ValueMaps maps, SapProperties properties,
+                                 ConnectorGuards guards) {
+        return new SapOrderSink(client, mapper, maps, properties, guards);
+    }
+
     @Bean("erpSapHealthIndicator")
     SapHealthIndicator erpSapHealthIndicator(SapODataClient client, SapProperties properties, Clock clock, ConnectorGuards guards) {
         return new SapHealthIndicator(client, properties, clock, guards);

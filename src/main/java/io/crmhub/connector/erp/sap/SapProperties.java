@@ -15,6 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * @param baseUrl      scheme, host and port of the SAP Gateway, e.g. https://my-s4.example.com
  * @param sapClient    optional {@code sap-client} query parameter
  * @param customerRole business partner role that makes the partner a customer
+ * @param salesOrderType, salesOrganization, distributionChannel, division: the sales area CRM orders are created in
+ * @param cancellationReason the rejection reason (SalesDocumentRjcnReason) set on items of a cancelled order or line
  */
 @Validated
 @ConfigurationProperties("crmhub.connectors.erp-sap")
@@ -24,6 +26,11 @@ public record SapProperties(
         @NotBlank String password,
         String sapClient,
         @DefaultValue("FLCU01") @NotBlank String customerRole,
+        @DefaultValue("OR") @NotBlank String salesOrderType,
+        @DefaultValue("1710") @NotBlank String salesOrganization,
+        @DefaultValue("10") @NotBlank String distributionChannel,
+        @DefaultValue("00") @NotBlank String division,
+        @DefaultValue("61") @NotBlank String cancellationReason,
         @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("20s") Duration readTimeout) {
 

@@ -1,0 +1,86 @@
+package io.crmhub.crm.order;
+
+import io.crmhub.crm.common.Money;
+import io.crmhub.crm.common.NotFoundException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * What happened to an order outside the CRM, in time order, for sales: the ERP order created (with its number) and
+ * updated, payments requested and received, refunds. Built from the sync journal and the payment records, so it
+ * shows what actually happened, not what was intended.
+ */
+@Component
+public class OrderTimeline {
+    private final JdbcClient jdbc;
+
+    OrderTimeline(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * @param kind        ERP_ORDER_CREATED, ERP_ORDER_UPDATED, PAYMENT_REQUESTED, PAYMENT_RECEIVED, REFUND_COMPLETED
+     * @param system      the external system (e.g. {@code erp-sap}, {@code wechatpay})
+     * @param externalId  its number for the thing (sales order, transaction, refund)
+     */
+    public record Entry(Instant at, String kind, String system, String externalId, String description) {
+    }
+
+    public List<Entry> of(long orderId) {
+        record OrderRow(String number, String currency) {
+        }
+        OrderRow order = jdbc.sql("SELECT order_number, currency FROM sales_order WHERE id = ?").param(orderId)
+                .query((rs, n) -> new OrderRow(rs.getString(1), rs.getString(2).trim())).optional()
+                .orElseThrow(() -> new NotFoundException("order", orderId));
+        List<Entry> entries = new ArrayList<>();
+        jdbc.sql("""
+                SELECT occurred_at, system, external_id, message, entity_version FROM sync_journal
+                WHERE entity_type = 'ORDER' AND entity_id = ? AND outcome = 'SYNCED' ORDER BY occurred_at, id""")
+                .param(orderId)
+                .query((rs, n) -> {
+                    boolean created = "created".equals(rs.getString(4));
+                    return new Entry(rs.getTimestamp(1).toInstant(), created ? "ERP_ORDER_CREATED" : "ERP_ORDER_UPDATED",
+                            rs.getString(2), rs.getString(3), (created ? "ERP order " + rs.getString(3) + " created"
+                            : "ERP order " + rs.getString(3) + " updated") + " from order version " + rs.getLong(5));
+                })
+                .list().forEach(entries::add);
+        jdbc.sql("""
+                SELECT created_at, paid_at, provider, payment_reference, provider_txn_id, status, amount, currency, review_reason
+                FROM payment WHERE order_id = ? ORDER BY id""")
+                .param(orderId)
+                .query((rs, n) -> {
+                    String provider = rs.getString(3);
+                    String amount = money(rs.getBigDecimal(7), rs.getString(8));
+                    entries.add(new Entry(rs.getTimestamp(1).toInstant(), "PAYMENT_REQUESTED", provider, rs.getString(4),
+                            "payment " + rs.getString(4) + " of " + amount + " requested through " + provider));
+                    if (rs.getString(5) != null && rs.getTimestamp(2) != null) {
+                        String review = rs.getString(9);
+                        entries.add(new Entry(rs.getTimestamp(2).toInstant(), "PAYMENT_RECEIVED", provider, rs.getString(5),
+                                amount + " received through " + provider + " (transaction " + rs.getString(5) + ")"
+                                        + (review == null ? "" : "; for finance to review: " + review)));
+                    }
+                    return null;
+                })
+                .list();
+        jdbc.sql("""
+                SELECT r.updated_at, p.provider, r.provider_refund_id, r.refund_reference, r.amount, r.currency
+                FROM refund r JOIN payment p ON p.id = r.payment_id
+                WHERE p.order_id = ? AND r.status = 'SUCCEEDED' ORDER BY r.id""")
+                .param(orderId)
+                .query((rs, n) -> new Entry(rs.getTimestamp(1).toInstant(), "REFUND_COMPLETED", rs.getString(2),
+                        rs.getString(3) == null ? rs.getString(4) : rs.getString(3),
+                        money(rs.getBigDecimal(5), rs.getString(6)) + " refunded through " + rs.getString(2)))
+                .list().forEach(entries::add);
+        entries.sort(Comparator.comparing(Entry::at));
+        return entries;
+    }
+
+    private static String money(BigDecimal amount, String currency) {
+        return Money.round(amount, currency.trim()).toPlainString() + " " + currency.trim();
+    }
+}
