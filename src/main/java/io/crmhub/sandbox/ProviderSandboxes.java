@@ -27,7 +27,7 @@ public final class ProviderSandboxes {
                 .extensions(sandbox).extensions(observers).containerThreads(40).jettyAcceptors(2)
                 .maxRequestJournalEntries(100_000));
         server.start();
-        server.stubFor(any(urlPathMatching("/sap/opu/odata/sap/(API_BUSINESS_PARTNER|API_SALES_ORDER_SRV)/.*")).atPriority(10)
+        server.stubFor(any(urlPathMatching("/sap/opu/odata/sap/(API_BUSINESS_PARTNER|API_SALES_ORDER_SRV|API_BILLING_DOCUMENT_SRV)/.*")).atPriority(10)
                 .willReturn(aResponse().withTransformers(SapBusinessPartnerSandbox.NAME)));
         return new SapSandboxServer(server, sandbox);
     }

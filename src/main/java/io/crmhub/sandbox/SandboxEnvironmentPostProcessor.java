@@ -33,6 +33,8 @@ public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor
             properties.put("crmhub.connectors.erp-sap.base-url", sap.baseUrl());
             properties.put("crmhub.connectors.erp-sap.username", SANDBOX_USER);
             properties.put("crmhub.connectors.erp-sap.password", SANDBOX_PASSWORD);
+            // finance "invoices" each new sales order a little later, so the tour shows order → ERP order → invoice
+            sap.sap().invoiceAfter(java.time.Duration.ofSeconds(env.getProperty("crmhub.sandbox.sap-invoice-after-seconds", Long.class, 5L)));
             closeWithApplication(application, sap);
             System.out.println("CRM Hub: SAP S/4HANA sandbox listening on " + sap.baseUrl());
         }

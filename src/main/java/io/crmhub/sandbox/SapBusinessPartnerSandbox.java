@@ -43,6 +43,9 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     public static final String SALES_ORDER_PATH = "/sap/opu/odata/sap/API_SALES_ORDER_SRV/";
     private static final Pattern ORDER_KEY = Pattern.compile("A_SalesOrder\\('([^']+)'\\)(/to_Item)?");
     private static final Pattern ITEM_KEY = Pattern.compile("A_SalesOrderItem\\(SalesOrder='([^']+)',SalesOrderItem='([^']+)'\\)");
+    public static final String BILLING_PATH = "/sap/opu/odata/sap/API_BILLING_DOCUMENT_SRV/";
+    private static final Pattern CHANGED_SINCE = Pattern.compile("LastChangeDateTime ge datetimeoffset'([^']+)'");
+    private static final Pattern TOP = Pattern.compile("\\$top=(\\d+)");
     private static final Pattern PO_FILTER = Pattern.compile("PurchaseOrderByCustomer eq '([^']*)'");
     private static final Pattern KEY = Pattern.compile("A_BusinessPartner\\('([^']+)'\\)");
     private static final Pattern EXT_FILTER = Pattern.compile("BusinessPartnerIDByExtSystem eq '([^']*)'");
@@ -57,6 +60,14 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     private final Map<String, ObjectNode> salesOrders = new ConcurrentHashMap<>();
     private final Map<String, String> salesOrderByReference = new ConcurrentHashMap<>();
     private final AtomicLong salesOrderNumbers = new AtomicLong(5_000_000);
+    private final Map<String, ObjectNode> billingDocuments = new ConcurrentHashMap<>();
+    private final AtomicLong billingNumbers = new AtomicLong(90_000_000);
+    private final java.util.concurrent.ScheduledExecutorService invoicing = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sap-sandbox-invoicing");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile java.time.Duration invoiceAfter;
 
     public SapBusinessPartnerSandbox(String username, String password) {
         this.expectedAuthorization = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -79,6 +90,53 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
 
     public Map<String, ObjectNode> partners() {
         return partners;
+    }
+
+    /** Billing documents by number, as {@code API_BILLING_DOCUMENT_SRV} returns them. */
+    public Map<String, ObjectNode> billingDocuments() {
+        return billingDocuments;
+    }
+
+    /** Bill every new sales order this long after it is created (the local run's "finance invoices it"); null: never. */
+    public void invoiceAfter(java.time.Duration delay) {
+        this.invoiceAfter = delay;
+    }
+
+    /**
+     * Bills a sales order: net = the order's net amount, 13 % output tax (CN VAT), terms NT30, dated today, its
+     * change time now. Returns the billing document number.
+     */
+    public synchronized String issueInvoice(String salesOrder) {
+        ObjectNode order = salesOrders.get(salesOrder);
+        if (order == null) {
+            throw new IllegalArgumentException("no sales order " + salesOrder);
+        }
+        java.math.BigDecimal net = new java.math.BigDecimal(order.path("TotalNetAmount").asText("0"));
+        java.math.BigDecimal tax = net.multiply(new java.math.BigDecimal("0.13")).setScale(2, java.math.RoundingMode.HALF_UP);
+        String number = String.valueOf(billingNumbers.incrementAndGet());
+        long today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+        ObjectNode doc = json.createObjectNode().put("BillingDocument", number).put("BillingDocumentType", "F2")
+                .put("SoldToParty", order.path("SoldToParty").asText()).put("PayerParty", order.path("SoldToParty").asText())
+                .put("TransactionCurrency", order.path("TransactionCurrency").asText())
+                .put("TotalNetAmount", net.toPlainString()).put("TaxAmount", tax.toPlainString())
+                .put("TotalGrossAmount", net.add(tax).toPlainString()).put("CustomerPaymentTerms", "NT30")
+                .put("BillingDocumentDate", "/Date(" + today + ")/").put("BillingDocumentIsCancelled", false)
+                .put("LastChangeDateTime", "/Date(" + changeMillis() + "+0000)/");
+        ArrayNode items = json.createArrayNode();
+        items.addObject().put("BillingDocument", number).put("BillingDocumentItem", "10").put("ReferenceSDDocument", salesOrder)
+                .put("NetAmount", net.toPlainString());
+        doc.putObject("to_Item").set("results", items);
+        doc.putObject("__metadata").put("id", "A_BillingDocument('" + number + "')").put("type", "API_BILLING_DOCUMENT_SRV.A_BillingDocumentType");
+        billingDocuments.put(number, doc);
+        return number;
+    }
+
+    private long lastChange;
+
+    /** Change times strictly increase, as SAP's do within one system. */
+    private synchronized long changeMillis() {
+        lastChange = Math.max(System.currentTimeMillis(), lastChange + 1);
+        return lastChange;
     }
 
     /** Sales orders by number, each with its items under {@code to_Item.results}. */
@@ -147,6 +205,9 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
                     .withHeader("Content-Type", "text/plain").withBody("CSRF token validation failed").build();
         }
         try {
+            if (path.startsWith(BILLING_PATH) && method.equals("GET")) {
+                return billingDocuments(path.substring(BILLING_PATH.length()));
+            }
             if (path.startsWith(SALES_ORDER_PATH)) {
                 return salesOrder(request, method, path.substring(SALES_ORDER_PATH.length()).replaceAll("[?&]sap-client=\\d+", ""));
             }
@@ -371,7 +432,32 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         stampOrder(order);
         salesOrders.put(number, order);
         salesOrderByReference.put(reference, number);
+        java.time.Duration delay = invoiceAfter;
+        if (delay != null) {
+            invoicing.schedule(() -> issueInvoice(number), delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         return ok(201, order.deepCopy(), etag(order));
+    }
+
+    /** {@code A_BillingDocument?$filter=LastChangeDateTime ge datetimeoffset'…'&$orderby=LastChangeDateTime asc&$top=n}. */
+    private ResponseDefinition billingDocuments(String relative) {
+        Matcher since = CHANGED_SINCE.matcher(relative);
+        long from = since.find() ? Instant.parse(since.group(1)).toEpochMilli() : Long.MIN_VALUE;
+        Matcher top = TOP.matcher(relative);
+        int limit = top.find() ? Integer.parseInt(top.group(1)) : 1000;
+        ArrayNode results = json.createArrayNode();
+        billingDocuments.values().stream()
+                .filter(d -> changedAt(d) >= from)
+                .sorted(java.util.Comparator.comparingLong(SapBusinessPartnerSandbox::changedAt))
+                .limit(limit)
+                .forEach(d -> results.add(d.deepCopy()));
+        ObjectNode d = json.createObjectNode();
+        d.set("results", results);
+        return ok(200, d, null);
+    }
+
+    private static long changedAt(JsonNode doc) {
+        return Long.parseLong(doc.path("LastChangeDateTime").asText().replaceAll("/Date\\((\\d+).*", "$1"));
     }
 
     private ResponseDefinition invalidItem(JsonNode line) {

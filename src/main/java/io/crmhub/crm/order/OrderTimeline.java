@@ -24,7 +24,8 @@ public class OrderTimeline {
     }
 
     /**
-     * @param kind        ERP_ORDER_CREATED, ERP_ORDER_UPDATED, PAYMENT_REQUESTED, PAYMENT_RECEIVED, REFUND_COMPLETED
+     * @param kind        ERP_ORDER_CREATED, ERP_ORDER_UPDATED, INVOICE_ISSUED, PAYMENT_REQUESTED, PAYMENT_RECEIVED,
+     *                    REFUND_COMPLETED
      * @param system      the external system (e.g. {@code erp-sap}, {@code wechatpay})
      * @param externalId  its number for the thing (sales order, transaction, refund)
      */
@@ -75,6 +76,13 @@ public class OrderTimeline {
                 .query((rs, n) -> new Entry(rs.getTimestamp(1).toInstant(), "REFUND_COMPLETED", rs.getString(2),
                         rs.getString(3) == null ? rs.getString(4) : rs.getString(3),
                         money(rs.getBigDecimal(5), rs.getString(6)) + " refunded through " + rs.getString(2)))
+                .list().forEach(entries::add);
+        jdbc.sql("""
+                SELECT created_at, erp_system, invoice_number, total_amount, currency, due_date FROM invoice WHERE order_id = ? ORDER BY id""")
+                .param(orderId)
+                .query((rs, n) -> new Entry(rs.getTimestamp(1).toInstant(), "INVOICE_ISSUED", rs.getString(2), rs.getString(3),
+                        "invoice " + rs.getString(3) + " of " + money(rs.getBigDecimal(4), rs.getString(5)) + " issued, due "
+                                + rs.getDate(6).toLocalDate()))
                 .list().forEach(entries::add);
         entries.sort(Comparator.comparing(Entry::at));
         return entries;

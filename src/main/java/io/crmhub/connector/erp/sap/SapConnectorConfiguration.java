@@ -35,6 +35,11 @@ class SapConnectorConfiguration {
         return new SapOrderSink(client, mapper, maps, properties, guards);
     }
 
+    @Bean
+    SapInvoiceSource sapInvoiceSource(SapODataClient client, ValueMaps maps, ConnectorGuards guards) {
+        return new SapInvoiceSource(client, maps, guards);
+    }
+
     @Bean("erpSapHealthIndicator")
     SapHealthIndicator erpSapHealthIndicator(SapODataClient client, SapProperties properties, Clock clock, ConnectorGuards guards) {
         return new SapHealthIndicator(client, properties, clock, guards);

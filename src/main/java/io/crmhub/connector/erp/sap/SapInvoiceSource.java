@@ -1,0 +1,93 @@
+package io.crmhub.connector.erp.sap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crmhub.crm.canonical.ErpInvoiceSource;
+import io.crmhub.routing.ConnectorGuards;
+import io.crmhub.routing.PermanentConnectorException;
+import io.crmhub.routing.mapping.ValueMaps;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * SAP billing documents ({@code API_BILLING_DOCUMENT_SRV/A_BillingDocument}) as ERP invoices, by
+ * {@code LastChangeDateTime}, oldest change first, with their items (the sales order each bills). The net due date
+ * comes from {@code CustomerPaymentTerms} through {@code mappings/sap/payment-terms.yaml}; an unmapped term stops the
+ * page with the table and the code named (the watermark does not move until it is mapped). SAP's billing document
+ * does not carry clearing, so the paid amount is 0 here; payments are known from the CRM side.
+ */
+public class SapInvoiceSource implements ErpInvoiceSource {
+    static final String SERVICE = "API_BILLING_DOCUMENT_SRV";
+    private static final Pattern ODATA_DATE = Pattern.compile("/Date\\((-?\\d+)([+-]\\d{4})?\\)/");
+    private static final DateTimeFormatter FILTER_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final SapODataClient client;
+    private final ValueMaps maps;
+    private final ConnectorGuards guards;
+
+    public SapInvoiceSource(SapODataClient client, ValueMaps maps, ConnectorGuards guards) {
+        this.client = client;
+        this.maps = maps;
+        this.guards = guards;
+    }
+
+    @Override
+    public String system() {
+        return SapCustomerSink.SYSTEM;
+    }
+
+    @Override
+    public List<ErpInvoice> changedSince(Instant since, int max) {
+        String path = "A_BillingDocument?$filter=LastChangeDateTime%20ge%20datetimeoffset'" + FILTER_TIME.format(since) + "'"
+                + "&$orderby=LastChangeDateTime%20asc&$top=" + max + "&$expand=to_Item";
+        JsonNode results = guards.call(SapODataClient.CONNECTOR, () -> client.get(SERVICE, path)).d().path("results");
+        List<ErpInvoice> invoices = new ArrayList<>();
+        for (JsonNode doc : results) {
+            invoices.add(toInvoice(doc));
+        }
+        return invoices;
+    }
+
+    private ErpInvoice toInvoice(JsonNode doc) {
+        String number = doc.path("BillingDocument").asText();
+        String terms = doc.path("CustomerPaymentTerms").asText("");
+        LocalDate issued = date(doc.path("BillingDocumentDate").asText(), number, "BillingDocumentDate").atZone(ZoneOffset.UTC).toLocalDate();
+        int days = Integer.parseInt(maps.translate("sap", "payment-terms", terms));
+        String salesOrder = null;
+        for (JsonNode item : doc.path("to_Item").path("results")) {
+            if (!item.path("ReferenceSDDocument").asText("").isEmpty()) {
+                salesOrder = item.path("ReferenceSDDocument").asText();
+                break;
+            }
+        }
+        BigDecimal gross = decimal(doc, "TotalGrossAmount", number);
+        boolean cancelled = doc.path("BillingDocumentIsCancelled").asBoolean(false);
+        return new ErpInvoice(number, salesOrder, doc.path("SoldToParty").asText(null), doc.path("TransactionCurrency").asText(),
+                gross, BigDecimal.ZERO, issued, issued.plusDays(days), cancelled ? "CANCELLED" : "OPEN",
+                date(doc.path("LastChangeDateTime").asText(), number, "LastChangeDateTime"));
+    }
+
+    private static BigDecimal decimal(JsonNode doc, String field, String number) {
+        try {
+            return new BigDecimal(doc.path(field).asText());
+        } catch (NumberFormatException e) {
+            throw new PermanentConnectorException(SapODataClient.CONNECTOR, "billing document " + number + " has no valid " + field);
+        }
+    }
+
+    /** OData V2 JSON dates: {@code /Date(1764057600000)/} or {@code /Date(1764057600000+0000)/}. */
+    static Instant date(String text, String number, String field) {
+        Matcher m = ODATA_DATE.matcher(text);
+        if (!m.matches()) {
+            throw new PermanentConnectorException(SapODataClient.CONNECTOR, "billing document " + number + " has " + field
+                    + " '" + text + "', not an OData date");
+        }
+        return Instant.ofEpochMilli(Long.parseLong(m.group(1)));
+    }
+}

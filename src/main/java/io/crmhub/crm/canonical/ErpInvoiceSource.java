@@ -1,0 +1,36 @@
+package io.crmhub.crm.canonical;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * What the CRM asks of the installation's ERP connector for invoices: the invoices changed since a point in time, in
+ * change order, a page at a time. The connector speaks its ERP's dialect (SAP billing documents, Kingdee receivables);
+ * the poller keeps the watermark.
+ */
+public interface ErpInvoiceSource {
+
+    /** The external system name, e.g. {@code erp-sap}: the one external links of orders and customers carry. */
+    String system();
+
+    /**
+     * @param since invoices whose last change is at or after this instant (inclusive: the same instant can hold
+     *              several invoices, and a page may end inside it; re-reading one is harmless)
+     */
+    List<ErpInvoice> changedSince(Instant since, int max);
+
+    /**
+     * One ERP invoice in the hub's terms.
+     *
+     * @param salesOrder   the ERP's number of the sales order it bills (our order's external id), null if none
+     * @param soldTo       the ERP's number of the customer (our customer's external id)
+     * @param totalAmount  gross amount, exact, in {@code currency}
+     * @param paidAmount   what the ERP has cleared against it
+     * @param status       OPEN, PAID or CANCELLED
+     */
+    record ErpInvoice(String number, String salesOrder, String soldTo, String currency, BigDecimal totalAmount,
+                      BigDecimal paidAmount, LocalDate issueDate, LocalDate dueDate, String status, Instant changedAt) {
+    }
+}

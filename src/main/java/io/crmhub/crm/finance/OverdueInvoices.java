@@ -1,0 +1,116 @@
+package io.crmhub.crm.finance;
+
+import io.crmhub.events.OutboxWriter;
+import io.crmhub.routing.ClusterLease;
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Flags open invoices past their due date that are not fully paid — neither cleared in the ERP nor covered by the
+ * payments the CRM recorded for their order — and publishes {@code invoice.overdue} once per invoice, for
+ * notifications. Runs daily ({@code crmhub.invoices.overdue-cron}, one instance by lease) and on demand. An invoice
+ * that gets paid or cancelled loses the flag.
+ */
+@Component
+public class OverdueInvoices {
+    private static final Logger log = LoggerFactory.getLogger(OverdueInvoices.class);
+
+    private final JdbcClient jdbc;
+    private final OutboxWriter outbox;
+    private final ClusterLease lease;
+    private final Clock clock;
+    private final ZoneId zone;
+
+    OverdueInvoices(JdbcClient jdbc, OutboxWriter outbox, ClusterLease lease, Clock clock,
+                    @Value("${crmhub.invoices.zone:Asia/Shanghai}") ZoneId zone) {
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.lease = lease;
+        this.clock = clock;
+        this.zone = zone;
+    }
+
+    public record Outcome(LocalDate asOf, int flagged, int cleared) {
+    }
+
+    public record OverdueInvoice(long id, String invoiceNumber, Long orderId, long customerId, String currency,
+                                 BigDecimal totalAmount, BigDecimal paidAmount, BigDecimal outstanding, LocalDate dueDate,
+                                 long daysOverdue) {
+    }
+
+    @Scheduled(cron = "${crmhub.invoices.overdue-cron:0 15 6 * * *}", zone = "${crmhub.invoices.zone:Asia/Shanghai}")
+    void daily() {
+        if (lease.acquireOrRenew("invoice-overdue-check", Duration.ofMinutes(30))) {
+            check();
+        }
+    }
+
+    /** What is paid against an invoice: the ERP's clearing, or the CRM's payments for its order, whichever is more. */
+    private static final String PAID = """
+            CASE WHEN o.paid_amount IS NOT NULL AND o.paid_amount > i.paid_amount THEN o.paid_amount ELSE i.paid_amount END""";
+
+    @Transactional
+    public Outcome check() {
+        LocalDate today = LocalDate.now(clock.withZone(zone));
+        List<Long> due = jdbc.sql("""
+                SELECT i.id FROM invoice i LEFT JOIN sales_order o ON o.id = i.order_id
+                WHERE i.status = 'OPEN' AND i.overdue = FALSE AND i.due_date < ? AND %s < i.total_amount""".formatted(PAID))
+                .param(Date.valueOf(today)).query(Long.class).list();
+        Timestamp now = Timestamp.from(clock.instant());
+        for (long id : due) {
+            jdbc.sql("UPDATE invoice SET overdue = TRUE, version = version + 1, updated_at = ? WHERE id = ?").params(now, id).update();
+            OverdueInvoice invoice = find(id, today);
+            long version = jdbc.sql("SELECT version FROM invoice WHERE id = ?").param(id).query(Long.class).single();
+            outbox.append(InvoiceIngest.AGGREGATE, id, version, "overdue", Map.of("invoiceId", id, "invoiceNumber", invoice.invoiceNumber(),
+                    "customerId", invoice.customerId(), "orderId", invoice.orderId() == null ? "" : invoice.orderId(),
+                    "currency", invoice.currency(), "outstanding", invoice.outstanding(), "dueDate", invoice.dueDate().toString(),
+                    "daysOverdue", invoice.daysOverdue()));
+        }
+        int cleared = jdbc.sql("""
+                UPDATE invoice SET overdue = FALSE, updated_at = ? WHERE overdue = TRUE AND (status <> 'OPEN' OR id IN (
+                    SELECT i.id FROM invoice i LEFT JOIN sales_order o ON o.id = i.order_id WHERE %s >= i.total_amount))""".formatted(PAID))
+                .param(now).update();
+        if (!due.isEmpty() || cleared > 0) {
+            log.info("Overdue invoices as of {}: {} newly flagged, {} no longer overdue", today, due.size(), cleared);
+        }
+        return new Outcome(today, due.size(), cleared);
+    }
+
+    public List<OverdueInvoice> list() {
+        LocalDate today = LocalDate.now(clock.withZone(zone));
+        return jdbc.sql("SELECT id FROM invoice WHERE overdue = TRUE ORDER BY due_date, id").query(Long.class).list()
+                .stream().map(id -> find(id, today)).toList();
+    }
+
+    private OverdueInvoice find(long id, LocalDate today) {
+        return jdbc.sql("""
+                SELECT i.id, i.invoice_number, i.order_id, i.customer_id, i.currency, i.total_amount, %s AS paid, i.due_date
+                FROM invoice i LEFT JOIN sales_order o ON o.id = i.order_id WHERE i.id = ?""".formatted(PAID))
+                .param(id)
+                .query((rs, n) -> {
+                    String currency = rs.getString(5).trim();
+                    BigDecimal total = rs.getBigDecimal(6);
+                    BigDecimal paid = rs.getBigDecimal(7);
+                    LocalDate dueDate = rs.getDate(8).toLocalDate();
+                    return new OverdueInvoice(rs.getLong(1), rs.getString(2), (Long) rs.getObject(3, Long.class), rs.getLong(4), currency,
+                            io.crmhub.crm.common.Money.round(total, currency), io.crmhub.crm.common.Money.round(paid, currency),
+                            io.crmhub.crm.common.Money.round(total.subtract(paid), currency), dueDate,
+                            Math.max(0, java.time.temporal.ChronoUnit.DAYS.between(dueDate, today)));
+                })
+                .single();
+    }
+}

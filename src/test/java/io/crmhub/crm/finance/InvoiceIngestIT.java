@@ -1,0 +1,157 @@
+package io.crmhub.crm.finance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.crmhub.sandbox.SapBusinessPartnerSandbox;
+import io.crmhub.support.HubIntegrationTest;
+import io.crmhub.support.SapTestServer;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * ERP invoices → CRM: SAP billing documents (the sandbox behind WireMock) read incrementally by change time with the
+ * watermark in the database, matched to CRM orders through the sales order they bill, shown on the order's
+ * timeline; overdue ones flagged for finance.
+ */
+class InvoiceIngestIT extends HubIntegrationTest {
+    @Autowired
+    InvoiceIngest ingest;
+
+    @Test
+    void anSapInvoiceForAnOrderArrivesOnceWithItsAmountDueDateAndTimelineEntry() {
+        Order order = confirmedOrderInSap("Invoice Co");
+        String billing = SapTestServer.sap().issueInvoice(order.salesOrder());
+
+        JsonNode outcome = json(call("finance", HttpMethod.POST, "/api/finance/invoices/poll", null));
+        assertThat(outcome.path("invoices").asInt()).isGreaterThanOrEqualTo(1);
+        record Row(long orderId, String status, BigDecimal total, LocalDate issued, LocalDate due) {
+        }
+        Row row = jdbc.sql("SELECT order_id, status, total_amount, issue_date, due_date FROM invoice WHERE invoice_number = ?")
+                .param(billing).query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getBigDecimal(3),
+                        rs.getDate(4).toLocalDate(), rs.getDate(5).toLocalDate())).single();
+        assertThat(row.orderId()).isEqualTo(order.id());
+        assertThat(row.status()).isEqualTo("OPEN");
+        assertThat(row.total()).isEqualByComparingTo("198.88"); // 176.00 net + 13 % VAT 22.88
+        assertThat(row.due()).isEqualTo(row.issued().plusDays(30)); // NT30 through mappings/sap/payment-terms.yaml
+
+        assertThat(json(call("finance", HttpMethod.POST, "/api/finance/invoices/poll", null)).path("invoices").asInt())
+                .as("nothing new since the watermark").isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE aggregate_type = 'invoice' AND event_type = 'issued' AND payload LIKE ?")
+                .param("%\"invoiceNumber\":\"" + billing + "\"%").query(Long.class).single()).isEqualTo(1);
+
+        List<String> kinds = new ArrayList<>();
+        json(call("sales", HttpMethod.GET, "/api/orders/" + order.id() + "/timeline", null)).path("events")
+                .forEach(e -> kinds.add(e.path("kind").asText() + " " + e.path("externalId").asText()));
+        assertThat(kinds).containsExactly("ERP_ORDER_CREATED " + order.salesOrder(), "INVOICE_ISSUED " + billing);
+    }
+
+    @Test
+    void twoPollersAtOnceNeverStoreTheSameWindowTwice() throws Exception {
+        List<String> issued = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            issued.add(SapTestServer.sap().issueInvoice(confirmedOrderInSap("Window Co " + i).salesOrder()));
+        }
+        int before = billingRequests().size();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<InvoiceIngest.Outcome>> polls = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            polls.add(pool.submit((Callable<InvoiceIngest.Outcome>) ingest::poll));
+        }
+        int stored = 0;
+        for (Future<InvoiceIngest.Outcome> p : polls) {
+            stored += p.get().invoices();
+        }
+        pool.shutdown();
+        assertThat(stored).as("each invoice stored by exactly one of the two pollers").isEqualTo(6);
+        for (String number : issued) {
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE aggregate_type = 'invoice' AND event_type = 'issued' AND payload LIKE ?")
+                    .param("%\"invoiceNumber\":\"" + number + "\"%").query(Long.class).single()).isEqualTo(1);
+        }
+        List<String> windows = billingRequests().subList(0, billingRequests().size() - before).stream()
+                .map(e -> e.getRequest().getUrl().replaceAll(".*datetimeoffset'([^']+)'.*", "$1")).toList();
+        assertThat(windows).as("the second poller starts where the first stopped").doesNotHaveDuplicates();
+    }
+
+    @Test
+    void anUnmappedPaymentTermStopsThePollNamingTheTableAndCodeWithoutMovingTheWatermark() {
+        Order order = confirmedOrderInSap("Terms Co");
+        ingest.poll();
+        String billing = SapTestServer.sap().issueInvoice(order.salesOrder());
+        SapTestServer.sap().billingDocuments().get(billing).put("CustomerPaymentTerms", "Z999");
+        try {
+            var watermark = jdbc.sql("SELECT watermark FROM poll_watermark").query(java.sql.Timestamp.class).single();
+            assertThatThrownBy(ingest::poll).hasMessageContaining("payment-terms").hasMessageContaining("'Z999'");
+            assertThat(jdbc.sql("SELECT watermark FROM poll_watermark").query(java.sql.Timestamp.class).single()).isEqualTo(watermark);
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM invoice WHERE invoice_number = ?").param(billing).query(Long.class).single()).isZero();
+        } finally {
+            SapTestServer.sap().billingDocuments().remove(billing); // the SAP stand-in is shared by every test class
+        }
+    }
+
+    @Test
+    void anOpenInvoicePastItsDueDateIsFlaggedOnceListedForFinanceAndClearedWhenPaid() {
+        Order order = confirmedOrderInSap("Overdue Co");
+        String billing = SapTestServer.sap().issueInvoice(order.salesOrder());
+        ingest.poll();
+        jdbc.sql("UPDATE invoice SET due_date = ? WHERE invoice_number = ?").params(java.sql.Date.valueOf(LocalDate.now().minusDays(5)), billing).update();
+
+        assertThat(call("sales", HttpMethod.GET, "/api/finance/overdue", null).getStatusCode().value()).isEqualTo(403);
+        JsonNode check = json(call("finance", HttpMethod.POST, "/api/finance/overdue/check", null));
+        assertThat(check.path("flagged").asInt()).isGreaterThanOrEqualTo(1);
+        json(call("finance", HttpMethod.POST, "/api/finance/overdue/check", null)); // again: nothing new for this one
+        JsonNode listed = null;
+        for (JsonNode item : json(call("finance", HttpMethod.GET, "/api/finance/overdue", null)).path("items")) {
+            if (item.path("invoiceNumber").asText().equals(billing)) {
+                listed = item;
+            }
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.path("outstanding").decimalValue()).isEqualByComparingTo("198.88");
+        assertThat(listed.path("daysOverdue").asLong()).isBetween(4L, 6L);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE aggregate_type = 'invoice' AND event_type = 'overdue' AND payload LIKE ?")
+                .param("%\"invoiceNumber\":\"" + billing + "\"%").query(Long.class).single()).isEqualTo(1);
+
+        jdbc.sql("UPDATE sales_order SET paid_amount = 198.88 WHERE id = ?").param(order.id()).update(); // paid through the CRM
+        assertThat(json(call("finance", HttpMethod.POST, "/api/finance/overdue/check", null)).path("cleared").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(jdbc.sql("SELECT overdue FROM invoice WHERE invoice_number = ?").param(billing).query(Boolean.class).single()).isFalse();
+    }
+
+    // ---- helpers ----
+
+    private record Order(long id, String salesOrder) {
+    }
+
+    private Order confirmedOrderInSap(String name) {
+        long customer = createCustomer(name + " " + System.nanoTime(), uniquePhone(), "CN");
+        ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders", """
+                {"customerId":%d,"currency":"CNY","status":"CONFIRMED",
+                 "lines":[{"sku":"TEA-01","description":"Tea set","quantity":2,"unit":"EA","unitPrice":"88.00"}]}""".formatted(customer));
+        assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
+        long id = json(created).path("id").asLong();
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
+                "SELECT COUNT(*) FROM external_link WHERE entity_type = 'ORDER' AND entity_id = ? AND last_status = 'SYNCED'")
+                .param(id).query(Long.class).single() == 1);
+        return new Order(id, jdbc.sql("SELECT external_id FROM external_link WHERE entity_type = 'ORDER' AND entity_id = ?")
+                .param(id).query(String.class).single());
+    }
+
+    private List<ServeEvent> billingRequests() {
+        return SapTestServer.wireMock().getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().startsWith(SapBusinessPartnerSandbox.BILLING_PATH)).toList();
+    }
+}
