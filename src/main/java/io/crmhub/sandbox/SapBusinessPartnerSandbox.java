@@ -44,6 +44,8 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     private static final Pattern ORDER_KEY = Pattern.compile("A_SalesOrder\\('([^']+)'\\)(/to_Item)?");
     private static final Pattern ITEM_KEY = Pattern.compile("A_SalesOrderItem\\(SalesOrder='([^']+)',SalesOrderItem='([^']+)'\\)");
     public static final String BILLING_PATH = "/sap/opu/odata/sap/API_BILLING_DOCUMENT_SRV/";
+    private static final Pattern DATE_WINDOW = Pattern.compile("(\\w+) ge datetime'([0-9-]+)T[0-9:]+' and \\w+ le datetime'([0-9-]+)T[0-9:]+'");
+    private static final Pattern SKIP = Pattern.compile("\\$skip=(\\d+)");
     private static final Pattern CHANGED_SINCE = Pattern.compile("LastChangeDateTime ge datetimeoffset'([^']+)'");
     private static final Pattern TOP = Pattern.compile("\\$top=(\\d+)");
     private static final Pattern PO_FILTER = Pattern.compile("PurchaseOrderByCustomer eq '([^']*)'");
@@ -228,6 +230,9 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
                     return update(request, partner);
                 }
             }
+            if (method.equals("GET") && relative.startsWith("A_BusinessPartner") && DATE_WINDOW.matcher(relative).find()) {
+                return window(partners.values(), relative, "BusinessPartner");
+            }
             if (method.equals("GET") && relative.startsWith("A_BusinessPartner")) {
                 return query(relative);
             }
@@ -271,6 +276,7 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
             partner.set(f.getKey(), f.getValue());
         }
         partner.put("BusinessPartner", number);
+        partner.put("CreationDate", today());
         stamp(partner);
         partners.put(number, partner);
         index(partner);
@@ -380,6 +386,9 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
                 }
             }
         }
+        if (method.equals("GET") && relative.startsWith("A_SalesOrder") && DATE_WINDOW.matcher(relative).find()) {
+            return window(salesOrders.values(), relative, "SalesOrder");
+        }
         if (method.equals("GET") && relative.startsWith("A_SalesOrder")) {
             Matcher filter = PO_FILTER.matcher(relative);
             ArrayNode results = json.createArrayNode();
@@ -424,7 +433,7 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         ObjectNode order = ((ObjectNode) body).deepCopy();
         order.put("SalesOrder", number);
         order.put("OverallSDProcessStatus", "A");
-        order.put("CreationDate", Instant.now().toString());
+        order.put("CreationDate", today());
         ArrayNode items = json.createArrayNode();
         body.path("to_Item").forEach(line -> items.add(stampItem(order, (ObjectNode) line.deepCopy())));
         order.putObject("to_Item").set("results", items);
@@ -440,7 +449,45 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     }
 
     /** {@code A_BillingDocument?$filter=LastChangeDateTime ge datetimeoffset'…'&$orderby=LastChangeDateTime asc&$top=n}. */
+    /**
+     * {@code $filter=<DateField> ge datetime'…' and <DateField> le datetime'…'} with {@code $top}/{@code $skip}, ordered by
+     * the entity's key: what a reconciliation reads.
+     */
+    private ResponseDefinition window(java.util.Collection<ObjectNode> all, String relative, String key) {
+        Matcher w = DATE_WINDOW.matcher(relative);
+        w.find();
+        String field = w.group(1);
+        long from = java.time.LocalDate.parse(w.group(2)).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+        long to = java.time.LocalDate.parse(w.group(3)).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+        Matcher top = TOP.matcher(relative);
+        Matcher skip = SKIP.matcher(relative);
+        int limit = top.find() ? Integer.parseInt(top.group(1)) : 1000;
+        int offset = skip.find() ? Integer.parseInt(skip.group(1)) : 0;
+        ArrayNode results = json.createArrayNode();
+        all.stream().filter(e -> {
+                    String text = e.path(field).asText("");
+                    if (!text.startsWith("/Date(")) {
+                        return false;
+                    }
+                    long at = Long.parseLong(text.replaceAll("/Date\\((-?\\d+).*", "$1"));
+                    return at >= from && at <= to;
+                })
+                .sorted(java.util.Comparator.comparing(e -> e.path(key).asText()))
+                .skip(offset).limit(limit).forEach(e -> results.add(e.deepCopy()));
+        ObjectNode d = json.createObjectNode();
+        d.set("results", results);
+        return ok(200, d, null);
+    }
+
+    /** Today (UTC) as an OData V2 {@code Edm.DateTime} date: {@code /Date(<midnight ms>)/}. */
+    public static String today() {
+        return "/Date(" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli() + ")/";
+    }
+
     private ResponseDefinition billingDocuments(String relative) {
+        if (DATE_WINDOW.matcher(relative).find()) {
+            return window(billingDocuments.values(), relative, "BillingDocument");
+        }
         Matcher since = CHANGED_SINCE.matcher(relative);
         long from = since.find() ? Instant.parse(since.group(1)).toEpochMilli() : Long.MIN_VALUE;
         Matcher top = TOP.matcher(relative);

@@ -44,7 +44,8 @@ public abstract class HubIntegrationTest {
     @DynamicPropertySource
     static void sap(DynamicPropertyRegistry registry) {
         TestDatabases.isolate(registry);
-        registry.add("crmhub.connectors.erp-sap.base-url", () -> SapTestServer.get().baseUrl());
+        // a test class with an SAP of its own sets crmhub.test.sap-url (the base class's properties are registered last)
+        registry.add("crmhub.connectors.erp-sap.base-url", () -> "${crmhub.test.sap-url:" + SapTestServer.get().baseUrl() + "}");
         registry.add("crmhub.connectors.erp-sap.username", () -> SapTestServer.USER);
         registry.add("crmhub.connectors.erp-sap.password", () -> SapTestServer.PASSWORD);
     }

@@ -66,6 +66,13 @@ public class CustomerService {
         return view(next);
     }
 
+    /** Publishes the customer's current state again (a resync): flows send it to systems whose copy drifted. */
+    @Transactional
+    public void republish(long id) {
+        Customer current = repository.findById(id).orElseThrow(() -> new NotFoundException("customer", id));
+        outbox.append(AGGREGATE, id, current.version(), "resync", current.toCanonical());
+    }
+
     @Transactional(readOnly = true)
     public CustomerView get(long id) {
         return view(repository.findById(id).orElseThrow(() -> new NotFoundException("customer", id)));

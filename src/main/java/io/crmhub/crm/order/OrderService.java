@@ -87,6 +87,13 @@ public class OrderService {
         return view(updated);
     }
 
+    /** Publishes the order's current state again (a resync): flows send it to systems whose copy drifted. */
+    @Transactional
+    public void republish(long id) {
+        Order current = repository.findById(id, false).orElseThrow(() -> new NotFoundException("order", id));
+        outbox.append(AGGREGATE, id, current.version(), "resync", current.toCanonical());
+    }
+
     @Transactional(readOnly = true)
     public OrderView get(long id) {
         return view(repository.findById(id, false).orElseThrow(() -> new NotFoundException("order", id)));

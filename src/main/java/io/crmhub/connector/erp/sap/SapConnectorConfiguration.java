@@ -40,6 +40,11 @@ class SapConnectorConfiguration {
         return new SapInvoiceSource(client, maps, guards);
     }
 
+    @Bean
+    SapSnapshot sapSnapshot(SapODataClient client, ConnectorGuards guards) {
+        return new SapSnapshot(client, guards);
+    }
+
     @Bean("erpSapHealthIndicator")
     SapHealthIndicator erpSapHealthIndicator(SapODataClient client, SapProperties properties, Clock clock, ConnectorGuards guards) {
         return new SapHealthIndicator(client, properties, clock, guards);

@@ -1,0 +1,78 @@
+package io.crmhub.connector.erp.sap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crmhub.crm.canonical.ErpSnapshot;
+import io.crmhub.routing.ConnectorGuards;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * SAP's side of a reconciliation, read page by page ({@code $top}/{@code $skip}, 1,000 at a time) with only the fields
+ * compared ({@code $select}): business partners and sales orders by {@code CreationDate}, billing documents by
+ * {@code BillingDocumentDate}.
+ */
+public class SapSnapshot implements ErpSnapshot {
+    private static final int PAGE = 1000;
+
+    private final SapODataClient client;
+    private final ConnectorGuards guards;
+
+    public SapSnapshot(SapODataClient client, ConnectorGuards guards) {
+        this.client = client;
+        this.guards = guards;
+    }
+
+    @Override
+    public String system() {
+        return SapCustomerSink.SYSTEM;
+    }
+
+    @Override
+    public List<Record> customers(LocalDate from, LocalDate to) {
+        return read(SapCustomerSink.SERVICE, "A_BusinessPartner", "CreationDate", from, to,
+                "BusinessPartner,BusinessPartnerIDByExtSystem", p -> p.path("BusinessPartnerIDByExtSystem").asText("").startsWith("CRM-C-")
+                        ? new Record(p.path("BusinessPartner").asText(), p.path("BusinessPartnerIDByExtSystem").asText(), null, null, "ACTIVE")
+                        : null);
+    }
+
+    @Override
+    public List<Record> orders(LocalDate from, LocalDate to) {
+        return read(SapOrderSink.SERVICE, "A_SalesOrder", "CreationDate", from, to,
+                "SalesOrder,PurchaseOrderByCustomer,TotalNetAmount,TransactionCurrency,OverallSDDocumentRejectionSts",
+                o -> new Record(o.path("SalesOrder").asText(), o.path("PurchaseOrderByCustomer").asText(),
+                        new BigDecimal(o.path("TotalNetAmount").asText("0")), o.path("TransactionCurrency").asText(),
+                        "C".equals(o.path("OverallSDDocumentRejectionSts").asText()) ? "CANCELLED" : "ACTIVE"));
+    }
+
+    @Override
+    public List<Record> invoices(LocalDate from, LocalDate to) {
+        return read(SapInvoiceSource.SERVICE, "A_BillingDocument", "BillingDocumentDate", from, to,
+                "BillingDocument,TotalGrossAmount,TransactionCurrency,BillingDocumentIsCancelled",
+                d -> new Record(d.path("BillingDocument").asText(), d.path("BillingDocument").asText(),
+                        new BigDecimal(d.path("TotalGrossAmount").asText("0")), d.path("TransactionCurrency").asText(),
+                        d.path("BillingDocumentIsCancelled").asBoolean(false) ? "CANCELLED" : "OPEN"));
+    }
+
+    private List<Record> read(String service, String entitySet, String dateField, LocalDate from, LocalDate to, String select,
+                              Function<JsonNode, Record> map) {
+        List<Record> records = new ArrayList<>();
+        String filter = dateField + "%20ge%20datetime'" + from + "T00:00:00'%20and%20" + dateField + "%20le%20datetime'" + to + "T00:00:00'";
+        for (int skip = 0; ; skip += PAGE) {
+            String path = entitySet + "?$filter=" + filter + "&$select=" + select + "&$orderby=" + select.split(",")[0]
+                    + "&$top=" + PAGE + "&$skip=" + skip;
+            JsonNode page = guards.call(SapODataClient.CONNECTOR, () -> client.get(service, path)).d().path("results");
+            page.forEach(row -> {
+                Record r = map.apply(row);
+                if (r != null) {
+                    records.add(r);
+                }
+            });
+            if (page.size() < PAGE) {
+                return records;
+            }
+        }
+    }
+}

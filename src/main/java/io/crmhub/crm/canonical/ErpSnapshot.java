@@ -1,0 +1,29 @@
+package io.crmhub.crm.canonical;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * The ERP's side of a reconciliation: what it holds for a window of creation dates, in the hub's terms. Implemented
+ * by the installation's ERP connector (SAP business partners, sales orders, billing documents; Kingdee alike).
+ */
+public interface ErpSnapshot {
+
+    String system();
+
+    /** Customers created in [from, to] that carry one of our references ({@code CRM-C-…}). */
+    List<Record> customers(LocalDate from, LocalDate to);
+
+    /** Sales orders created in [from, to]; {@code reference} is our order number, {@code amount} the net amount. */
+    List<Record> orders(LocalDate from, LocalDate to);
+
+    /** Invoices dated in [from, to]; {@code reference} is the invoice number, {@code amount} the gross amount. */
+    List<Record> invoices(LocalDate from, LocalDate to);
+
+    /**
+     * @param status for orders ACTIVE or CANCELLED; for invoices OPEN or CANCELLED; for customers ACTIVE
+     */
+    record Record(String externalId, String reference, BigDecimal amount, String currency, String status) {
+    }
+}

@@ -1,0 +1,263 @@
+package io.crmhub.crm.finance;
+
+import io.crmhub.crm.canonical.CanonicalCustomer;
+import io.crmhub.crm.canonical.ErpSnapshot;
+import io.crmhub.crm.common.InvalidFieldException;
+import io.crmhub.crm.common.Money;
+import io.crmhub.crm.customer.CustomerService;
+import io.crmhub.crm.order.OrderService;
+import io.crmhub.events.OutboxWriter;
+import io.crmhub.routing.ClusterLease;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * CRM against ERP for a window of dates (UTC): customers, orders and invoices created in it on either side, matched by
+ * our references (customer reference, order number) and the invoice number. Reports what is missing on either side,
+ * amounts that differ by as little as a cent, and status drift (cancelled on one side only), each with the resync that
+ * fixes it. Payments are not compared while they are not sent to the ERP. Daily for yesterday and today (one instance,
+ * by lease), and on demand.
+ */
+@Component
+public class Reconciliation {
+    private static final Logger log = LoggerFactory.getLogger(Reconciliation.class);
+
+    private final JdbcClient jdbc;
+    private final Optional<ErpSnapshot> erp;
+    private final CustomerService customers;
+    private final OrderService orders;
+    private final OutboxWriter outbox;
+    private final TransactionTemplate tx;
+    private final ClusterLease lease;
+    private final Clock clock;
+
+    Reconciliation(JdbcClient jdbc, Optional<ErpSnapshot> erp, CustomerService customers, OrderService orders, OutboxWriter outbox,
+                   TransactionTemplate tx, ClusterLease lease, Clock clock) {
+        this.jdbc = jdbc;
+        this.erp = erp;
+        this.customers = customers;
+        this.orders = orders;
+        this.outbox = outbox;
+        this.tx = tx;
+        this.lease = lease;
+        this.clock = clock;
+    }
+
+    /**
+     * @param kind   MISSING_IN_ERP, MISSING_IN_CRM, AMOUNT_MISMATCH, STATUS_DRIFT
+     * @param resync what {@code POST /api/finance/reconciliation/resync} takes to fix it (null: fix in the ERP)
+     */
+    public record Mismatch(String entity, String kind, Long crmId, String reference, String externalId, String crmValue,
+                           String erpValue, Resync resync) {
+    }
+
+    /** @param id the CRM id (CUSTOMER, ORDER) or, for INVOICE, null with {@code reference} = the ERP invoice number */
+    public record Resync(String entity, Long id, String reference) {
+    }
+
+    public record Report(LocalDate from, LocalDate to, String system, Map<String, Integer> compared, List<Mismatch> mismatches,
+                         List<String> notCompared) {
+    }
+
+    @Scheduled(cron = "${crmhub.reconciliation.cron:0 45 6 * * *}", zone = "UTC")
+    void daily() {
+        if (erp.isPresent() && lease.acquireOrRenew("reconciliation", Duration.ofHours(1))) {
+            LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+            Report report = run(today.minusDays(1), today);
+            tx.executeWithoutResult(s -> outbox.append("reconciliation", today.toString(), clock.millis(), "completed",
+                    Map.of("from", report.from().toString(), "to", report.to().toString(), "system", report.system(),
+                            "compared", report.compared(), "mismatches", report.mismatches().size())));
+        }
+    }
+
+    public Report run(LocalDate from, LocalDate to) {
+        if (to.isBefore(from)) {
+            throw new InvalidFieldException("to", "must not be before from");
+        }
+        if (Duration.between(from.atStartOfDay(), to.atStartOfDay()).toDays() > 92) {
+            throw new InvalidFieldException("to", "a window is at most 92 days");
+        }
+        ErpSnapshot snapshot = erp.orElseThrow(() -> new IllegalStateException("no ERP connector is configured"));
+        List<Mismatch> mismatches = new ArrayList<>();
+        Map<String, Integer> compared = new LinkedHashMap<>();
+        compared.put("customers", customers(snapshot, from, to, mismatches));
+        compared.put("orders", orders(snapshot, from, to, mismatches));
+        compared.put("invoices", invoices(snapshot, from, to, mismatches));
+        log.info("Reconciliation {} .. {} against {}: compared {}, {} mismatch(es)", from, to, snapshot.system(), compared, mismatches.size());
+        return new Report(from, to, snapshot.system(), compared, mismatches,
+                List.of("payments: not sent to the ERP yet, so there is nothing to compare them with"));
+    }
+
+    private int customers(ErpSnapshot snapshot, LocalDate from, LocalDate to, List<Mismatch> out) {
+        Map<String, ErpSnapshot.Record> erpSide = byReference(snapshot.customers(from, to.plusDays(1)));
+        List<Long> crm = jdbc.sql("SELECT id FROM customer WHERE created_at >= ? AND created_at < ? ORDER BY id")
+                .params(start(from), start(to.plusDays(1))).query(Long.class).list();
+        for (long id : crm) {
+            String reference = CanonicalCustomer.referenceOf(id);
+            if (erpSide.remove(reference) == null) {
+                out.add(new Mismatch("CUSTOMER", "MISSING_IN_ERP", id, reference, null, "present", "absent", new Resync("CUSTOMER", id, null)));
+            }
+        }
+        unmatchedErp("CUSTOMER", erpSide, to, "SELECT COUNT(*) FROM customer WHERE id = ?", r -> idOf(r.reference()), out);
+        return crm.size();
+    }
+
+    private record CrmOrder(long id, String number, String status, BigDecimal total, String currency) {
+    }
+
+    private int orders(ErpSnapshot snapshot, LocalDate from, LocalDate to, List<Mismatch> out) {
+        Map<String, ErpSnapshot.Record> erpSide = byReference(snapshot.orders(from, to.plusDays(1)));
+        List<CrmOrder> crm = jdbc.sql("""
+                SELECT id, order_number, status, total_amount, currency FROM sales_order
+                WHERE created_at >= ? AND created_at < ? AND status <> 'DRAFT' ORDER BY id""")
+                .params(start(from), start(to.plusDays(1)))
+                .query((rs, n) -> new CrmOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4), rs.getString(5).trim()))
+                .list();
+        for (CrmOrder o : crm) {
+            ErpSnapshot.Record r = erpSide.remove(o.number());
+            compareOrder(o, r, out);
+        }
+        // ERP orders in the window whose CRM order was created earlier (a draft confirmed later) are compared, not "missing"
+        for (var it = erpSide.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            Optional<CrmOrder> earlier = jdbc.sql("SELECT id, order_number, status, total_amount, currency FROM sales_order WHERE order_number = ?")
+                    .param(e.getKey())
+                    .query((rs, n) -> new CrmOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4), rs.getString(5).trim()))
+                    .optional();
+            if (earlier.isPresent()) {
+                compareOrder(earlier.get(), e.getValue(), out);
+                it.remove();
+            }
+        }
+        unmatchedErp("ORDER", erpSide, to, null, null, out);
+        return crm.size();
+    }
+
+    private void compareOrder(CrmOrder o, ErpSnapshot.Record r, List<Mismatch> out) {
+        Resync resync = new Resync("ORDER", o.id(), null);
+        if (r == null) {
+            if ("CONFIRMED".equals(o.status())) {
+                out.add(new Mismatch("ORDER", "MISSING_IN_ERP", o.id(), o.number(), null, "CONFIRMED", "absent", resync));
+            }
+            return;
+        }
+        BigDecimal crmTotal = Money.round(o.total(), o.currency());
+        BigDecimal erpTotal = Money.round(r.amount(), o.currency());
+        if (!o.currency().equals(r.currency()) || crmTotal.compareTo(erpTotal) != 0) {
+            out.add(new Mismatch("ORDER", "AMOUNT_MISMATCH", o.id(), o.number(), r.externalId(), crmTotal.toPlainString() + " " + o.currency(),
+                    erpTotal.toPlainString() + " " + r.currency(), resync));
+        }
+        boolean crmCancelled = "CANCELLED".equals(o.status());
+        if (crmCancelled != "CANCELLED".equals(r.status())) {
+            out.add(new Mismatch("ORDER", "STATUS_DRIFT", o.id(), o.number(), r.externalId(), o.status(), r.status(), resync));
+        }
+    }
+
+    private record CrmInvoice(long id, String number, String status, BigDecimal total, String currency) {
+    }
+
+    private int invoices(ErpSnapshot snapshot, LocalDate from, LocalDate to, List<Mismatch> out) {
+        Map<String, ErpSnapshot.Record> erpSide = byReference(snapshot.invoices(from, to));
+        List<CrmInvoice> crm = jdbc.sql("""
+                SELECT id, invoice_number, status, total_amount, currency FROM invoice WHERE issue_date >= ? AND issue_date <= ? ORDER BY id""")
+                .params(java.sql.Date.valueOf(from), java.sql.Date.valueOf(to))
+                .query((rs, n) -> new CrmInvoice(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4), rs.getString(5).trim()))
+                .list();
+        for (CrmInvoice i : crm) {
+            ErpSnapshot.Record r = erpSide.remove(i.number());
+            Resync resync = new Resync("INVOICE", null, i.number());
+            if (r == null) {
+                out.add(new Mismatch("INVOICE", "MISSING_IN_ERP", i.id(), i.number(), null, i.status(), "absent", null));
+                continue;
+            }
+            BigDecimal crmTotal = Money.round(i.total(), i.currency());
+            if (!i.currency().equals(r.currency()) || crmTotal.compareTo(Money.round(r.amount(), i.currency())) != 0) {
+                out.add(new Mismatch("INVOICE", "AMOUNT_MISMATCH", i.id(), i.number(), r.externalId(), crmTotal.toPlainString() + " " + i.currency(),
+                        Money.round(r.amount(), i.currency()).toPlainString() + " " + r.currency(), resync));
+            }
+            if ("CANCELLED".equals(i.status()) != "CANCELLED".equals(r.status())) {
+                out.add(new Mismatch("INVOICE", "STATUS_DRIFT", i.id(), i.number(), r.externalId(), i.status(), r.status(), resync));
+            }
+        }
+        erpSide.values().forEach(r -> out.add(new Mismatch("INVOICE", "MISSING_IN_CRM", null, r.reference(), r.externalId(), "absent",
+                r.status(), new Resync("INVOICE", null, r.reference()))));
+        return crm.size();
+    }
+
+    /** ERP records with our reference that the CRM side of the window did not claim (those after {@code to} are lookahead). */
+    private void unmatchedErp(String entity, Map<String, ErpSnapshot.Record> erpSide, LocalDate to, String existsSql,
+                              java.util.function.Function<ErpSnapshot.Record, Long> idOf, List<Mismatch> out) {
+        for (ErpSnapshot.Record r : erpSide.values()) {
+            if (existsSql != null) {
+                Long id = idOf.apply(r);
+                if (id != null && jdbc.sql(existsSql).param(id).query(Long.class).single() > 0) {
+                    continue; // created in the CRM outside the window: present on both sides
+                }
+            }
+            out.add(new Mismatch(entity, "MISSING_IN_CRM", null, r.reference(), r.externalId(), "absent", r.status(), null));
+        }
+    }
+
+    /** Re-queues what a mismatch row names: the entity's current state goes to the ERP again, or invoices are read again. */
+    public String resync(Resync what) {
+        switch (what.entity() == null ? "" : what.entity()) {
+            case "CUSTOMER", "ORDER" -> {
+                if (what.id() == null) {
+                    throw new InvalidFieldException("id", "is required for " + what.entity());
+                }
+                String system = erp.map(ErpSnapshot::system).orElse("erp");
+                tx.executeWithoutResult(s -> {
+                    jdbc.sql("UPDATE external_link SET synced_version = 0, last_message = ?, last_synced_at = ? WHERE entity_type = ? AND entity_id = ? AND system = ?")
+                            .params("resync requested by reconciliation", Timestamp.from(clock.instant()), what.entity(), what.id(), system).update();
+                    if (what.entity().equals("CUSTOMER")) {
+                        customers.republish(what.id());
+                    } else {
+                        orders.republish(what.id());
+                    }
+                });
+                return what.entity().toLowerCase() + " " + what.id() + " queued for " + system;
+            }
+            case "INVOICE" -> {
+                // read the ERP's invoices again from the start of the day of the oldest stored change: the poll stores what it misses
+                int rewound = jdbc.sql("UPDATE poll_watermark SET watermark = ?, updated_at = ? WHERE name LIKE 'erp-invoices:%'")
+                        .params(Timestamp.from(clock.instant().minus(Duration.ofDays(93))), Timestamp.from(clock.instant())).update();
+                return "invoice polling rewound (" + rewound + " watermark(s)); the next poll reads the last 93 days again";
+            }
+            default -> throw new InvalidFieldException("entity", "must be CUSTOMER, ORDER or INVOICE");
+        }
+    }
+
+    private static Map<String, ErpSnapshot.Record> byReference(List<ErpSnapshot.Record> records) {
+        Map<String, ErpSnapshot.Record> map = new HashMap<>();
+        records.forEach(r -> map.put(r.reference(), r));
+        return map;
+    }
+
+    private static Long idOf(String customerReference) {
+        try {
+            return Long.parseLong(customerReference.substring("CRM-C-".length()));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Timestamp start(LocalDate day) {
+        return Timestamp.from(day.atStartOfDay(ZoneOffset.UTC).toInstant());
+    }
+}
