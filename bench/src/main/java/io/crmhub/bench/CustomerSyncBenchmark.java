@@ -213,29 +213,11 @@ public final class CustomerSyncBenchmark {
     // ---- the hub in its own JVM: REST create -> DB + outbox -> relay -> Artemis -> flow -> SAP ----
 
     private List<Result> hub(ProviderSandboxes.SapSandboxServer sap, Path jar) throws Exception {
-        Path dir = Files.createTempDirectory("bench-hub");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
-        if (!hubJvmArgs.isBlank()) {
-            cmd.addAll(List.of(hubJvmArgs.split(" ")));
-        }
-        cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--server.port=" + port,
-                "--spring.datasource.url=" + (db.isBlank() ? "jdbc:h2:file:" + dir.resolve("db/crmhub") + ";WRITE_DELAY=0" : db),
-                "--spring.datasource.username=" + (db.isBlank() ? "sa" : System.getProperty("bench.dbUser", "postgres")),
-                "--spring.artemis.embedded.data-directory=" + dir.resolve("artemis"),
-                "--crmhub.sandbox.enabled=false", "--crmhub.broker.tcp-acceptor=", "--crmhub.mappings.override-dir=",
+        try (BenchSupport.Hub hub = BenchSupport.startHub(jar, db, hubJvmArgs, List.of(
                 "--crmhub.flows.customer-upsert.consumers=" + consumers,
                 "--crmhub.connectors.erp-sap.base-url=" + sap.baseUrl(),
-                "--crmhub.connectors.erp-sap.username=bench", "--crmhub.connectors.erp-sap.password=bench-password",
-                "--logging.level.io.crmhub=WARN"));
-        System.out.println("hub: " + String.join(" ", cmd) + "  (log: " + dir.resolve("hub.log") + ")");
-        Process hub = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("hub.log").toFile()).start();
-        try {
-            String base = "http://127.0.0.1:" + port;
-            waitUntil(Duration.ofSeconds(120), () -> get(base + "/actuator/health") == 200);
+                "--crmhub.connectors.erp-sap.username=bench", "--crmhub.connectors.erp-sap.password=bench-password"))) {
+            String base = hub.base();
             Map<String, Long> committedAt = new ConcurrentHashMap<>();
             Action create = i -> create(base, i, committedAt);
             phase(create, warmup, 16, "hub-warm", committedAt); // warm-up (JIT, pools, CSRF session)
@@ -244,9 +226,6 @@ public final class CustomerSyncBenchmark {
             Result sustained = fixedRate("hub @" + lowRate + "/s", lowRate, create, committedAt);
             Result max = burst("hub, burst of " + burst, create, committedAt);
             return List.of(fixed, sustained, max);
-        } finally {
-            hub.destroy();
-            hub.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
@@ -360,33 +339,18 @@ public final class CustomerSyncBenchmark {
     }
 
     private static Result summary(String name, double throughput, List<Long> latencies) {
-        List<Long> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        if (sorted.isEmpty()) {
+        if (latencies.isEmpty()) {
             return new Result(name, throughput, -1, -1, -1, 0);
         }
-        return new Result(name, throughput, pct(sorted, 0.50), pct(sorted, 0.99), sorted.get(sorted.size() - 1), sorted.size());
-    }
-
-    private static long pct(List<Long> sorted, double p) {
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)));
+        return new Result(name, throughput, BenchSupport.percentile(latencies, 0.50), BenchSupport.percentile(latencies, 0.99),
+                BenchSupport.percentile(latencies, 1.0), latencies.size());
     }
 
     private int get(String url) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
+        return BenchSupport.status(http, url);
     }
 
     private static void waitUntil(Duration timeout, BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + timeout);
-            }
-            Thread.sleep(20);
-        }
+        BenchSupport.waitUntil(timeout, condition);
     }
 }

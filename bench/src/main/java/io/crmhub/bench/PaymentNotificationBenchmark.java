@@ -121,53 +121,18 @@ public final class PaymentNotificationBenchmark {
     // ---- the hub in its own JVM ----
 
     private Result hub(Path jar) throws Exception {
-        Path dir = Files.createTempDirectory("bench-notify");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
         String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(platform.getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-jar", jar.toAbsolutePath().toString(), "--server.port=" + port,
-                "--spring.datasource.url=" + (db.isBlank() ? "jdbc:h2:file:" + dir.resolve("db/crmhub") + ";WRITE_DELAY=0" : db),
-                "--spring.datasource.username=" + (db.isBlank() ? "sa" : System.getProperty("bench.dbUser", "postgres")),
-                "--spring.artemis.embedded.data-directory=" + dir.resolve("artemis"),
-                "--crmhub.sandbox.enabled=false", "--crmhub.broker.tcp-acceptor=", "--crmhub.mappings.override-dir=",
+        try (BenchSupport.Hub hub = BenchSupport.startHub(jar, db, hubJvmArgs, List.of(
                 "--crmhub.connectors.erp-sap.base-url=http://127.0.0.1:9", "--crmhub.connectors.erp-sap.username=none",
                 "--crmhub.connectors.erp-sap.password=none",
                 "--crmhub.connectors.payment-wechatpay.merchant-id=1900000001",
                 "--crmhub.connectors.payment-wechatpay.api-v3-key=" + apiV3Key,
-                "--crmhub.connectors.payment-wechatpay.platform-public-keys.[" + SERIAL + "]=" + pem,
-                "--logging.level.io.crmhub=WARN"));
-        if (!hubJvmArgs.isBlank()) {
-            cmd.addAll(1, List.of(hubJvmArgs.trim().split(" +")));
-        }
-        System.out.println("hub: port " + port + ", log " + dir.resolve("hub.log"));
-        Process hub = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("hub.log").toFile()).start();
-        try {
-            String base = "http://127.0.0.1:" + port;
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (status(base + "/actuator/health") < 0) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("hub did not start; see " + dir.resolve("hub.log"));
-                }
-                Thread.sleep(300);
-            }
+                "--crmhub.connectors.payment-wechatpay.platform-public-keys.[" + SERIAL + "]=" + pem))) {
+            String base = hub.base();
             String url = base + "/webhooks/payments/wechatpay";
             load(url, "SO-BENCH", Math.min(2000, total / 5)); // warm-up
             return load(url, "SO-BENCH", total).named("hub /webhooks/payments/wechatpay");
-        } finally {
-            hub.destroy();
-            hub.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private int status(String url) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
         }
     }
 
@@ -178,9 +143,8 @@ public final class PaymentNotificationBenchmark {
 
     private record Measured(double perSecond, List<Long> latencies, int ok, int total) {
         Result named(String name) {
-            List<Long> sorted = new ArrayList<>(latencies);
-            Collections.sort(sorted);
-            return new Result(name, perSecond, pct(sorted, 0.50), pct(sorted, 0.99), sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1), ok, total);
+            return new Result(name, perSecond, BenchSupport.percentile(latencies, 0.50), BenchSupport.percentile(latencies, 0.99),
+                    BenchSupport.percentile(latencies, 1.0), ok, total);
         }
     }
 
@@ -237,10 +201,4 @@ public final class PaymentNotificationBenchmark {
         return new Prepared(body, ts, headerNonce, WechatPaySandbox.sign(platform.getPrivate(), ts + "\n" + headerNonce + "\n" + body + "\n"));
     }
 
-    private static long pct(List<Long> sorted, double p) {
-        if (sorted.isEmpty()) {
-            return -1;
-        }
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)));
-    }
 }
