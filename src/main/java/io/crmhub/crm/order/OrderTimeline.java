@@ -61,7 +61,10 @@ public class OrderTimeline {
                             "payment " + rs.getString(4) + " of " + amount + " requested through " + provider));
                     if (rs.getString(5) != null && rs.getTimestamp(2) != null) {
                         String review = rs.getString(9);
-                        entries.add(new Entry(rs.getTimestamp(2).toInstant(), "PAYMENT_RECEIVED", provider, rs.getString(5),
+                        // providers report the payment time to the second; never before we asked for the payment
+                        java.time.Instant paidAt = rs.getTimestamp(2).toInstant();
+                        java.time.Instant requested = rs.getTimestamp(1).toInstant();
+                        entries.add(new Entry(paidAt.isBefore(requested) ? requested : paidAt, "PAYMENT_RECEIVED", provider, rs.getString(5),
                                 amount + " received through " + provider + " (transaction " + rs.getString(5) + ")"
                                         + (review == null ? "" : "; for finance to review: " + review)));
                     }
@@ -84,7 +87,7 @@ public class OrderTimeline {
                         "invoice " + rs.getString(3) + " of " + money(rs.getBigDecimal(4), rs.getString(5)) + " issued, due "
                                 + rs.getDate(6).toLocalDate()))
                 .list().forEach(entries::add);
-        entries.sort(Comparator.comparing(Entry::at));
+        entries.sort(Comparator.comparing(Entry::at)); // stable: a payment requested and received in the same instant stays in that order
         return entries;
     }
 
