@@ -130,6 +130,11 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         doc.putObject("to_Item").set("results", items);
         doc.putObject("__metadata").put("id", "A_BillingDocument('" + number + "')").put("type", "API_BILLING_DOCUMENT_SRV.A_BillingDocumentType");
         billingDocuments.put(number, doc);
+        synchronized (order) { // billed: delivered and completely processed, as SAP's document flow would have it
+            order.put("OverallSDProcessStatus", "C");
+            order.put("OverallDeliveryStatus", "C");
+            stampOrder(order);
+        }
         return number;
     }
 
@@ -389,6 +394,9 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         if (method.equals("GET") && relative.startsWith("A_SalesOrder") && DATE_WINDOW.matcher(relative).find()) {
             return window(salesOrders.values(), relative, "SalesOrder");
         }
+        if (method.equals("GET") && relative.startsWith("A_SalesOrder?") && CHANGED_SINCE.matcher(relative).find()) {
+            return changedSince(salesOrders.values(), relative);
+        }
         if (method.equals("GET") && relative.startsWith("A_SalesOrder")) {
             Matcher filter = PO_FILTER.matcher(relative);
             ArrayNode results = json.createArrayNode();
@@ -433,6 +441,7 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         ObjectNode order = ((ObjectNode) body).deepCopy();
         order.put("SalesOrder", number);
         order.put("OverallSDProcessStatus", "A");
+        order.put("OverallDeliveryStatus", "A");
         order.put("CreationDate", today());
         ArrayNode items = json.createArrayNode();
         body.path("to_Item").forEach(line -> items.add(stampItem(order, (ObjectNode) line.deepCopy())));
@@ -488,12 +497,18 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         if (DATE_WINDOW.matcher(relative).find()) {
             return window(billingDocuments.values(), relative, "BillingDocument");
         }
+        return changedSince(billingDocuments.values(), relative);
+    }
+
+    /** {@code $filter=LastChangeDateTime ge datetimeoffset'…'&$orderby=LastChangeDateTime asc&$top=n}: what a poller reads. */
+    private ResponseDefinition changedSince(java.util.Collection<ObjectNode> all, String relative) {
         Matcher since = CHANGED_SINCE.matcher(relative);
         long from = since.find() ? Instant.parse(since.group(1)).toEpochMilli() : Long.MIN_VALUE;
         Matcher top = TOP.matcher(relative);
         int limit = top.find() ? Integer.parseInt(top.group(1)) : 1000;
         ArrayNode results = json.createArrayNode();
-        billingDocuments.values().stream()
+        all.stream()
+                .filter(d -> d.path("LastChangeDateTime").asText("").startsWith("/Date("))
                 .filter(d -> changedAt(d) >= from)
                 .sorted(java.util.Comparator.comparingLong(SapBusinessPartnerSandbox::changedAt))
                 .limit(limit)
@@ -582,9 +597,9 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         return line;
     }
 
-    private static void stampOrder(ObjectNode order) {
+    private void stampOrder(ObjectNode order) {
         String number = order.path("SalesOrder").asText();
-        String changed = Instant.now().toString() + "-" + System.nanoTime();
+        String changed = "/Date(" + changeMillis() + "+0000)/";
         order.put("LastChangeDateTime", changed);
         ObjectNode meta = order.putObject("__metadata");
         meta.put("id", "A_SalesOrder('" + number + "')");

@@ -57,6 +57,29 @@ class OrderToErpFlowIT extends HubIntegrationTest {
         assertThat(kinds).containsExactly("ERP_ORDER_CREATED " + salesOrder);
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.crmhub.crm.order.ErpOrderProgress erpProgress;
+
+    @Test
+    void theErpsProgressOnTheOrderReachesItsTimelineOncePerChange() {
+        long customer = createCustomer("Progress Co " + System.nanoTime(), uniquePhone(), "CN");
+        Order order = createOrder(customer, "CONFIRMED", lines("1", "EA", "10.00"));
+        String salesOrder = awaitSynced(order.id(), 1);
+        erpProgress.poll();
+        SapTestServer.sap().issueInvoice(salesOrder); // billed: SAP marks it delivered and completed
+        erpProgress.poll();
+        erpProgress.poll(); // nothing new: no second entry
+
+        List<String> statuses = new ArrayList<>();
+        json(call("sales", HttpMethod.GET, "/api/orders/" + order.id() + "/timeline", null)).path("events").forEach(e -> {
+            if (e.path("kind").asText().equals("ERP_STATUS_CHANGED")) {
+                statuses.add(e.path("description").asText());
+            }
+        });
+        assertThat(statuses).containsExactly("ERP order " + salesOrder + ": OPEN, not delivered",
+                "ERP order " + salesOrder + ": COMPLETED, delivered");
+    }
+
     @Test
     void draftsStayInTheCrmAndAreSentOnceConfirmed() {
         long customer = createCustomer("Draft Sync Co " + System.nanoTime(), uniquePhone(), "CN");

@@ -4,6 +4,7 @@ import io.crmhub.crm.canonical.ErpInvoiceSource;
 import io.crmhub.crm.canonical.ErpInvoiceSource.ErpInvoice;
 import io.crmhub.events.OutboxWriter;
 import io.crmhub.routing.ClusterLease;
+import io.crmhub.routing.WatermarkPoller;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -18,23 +19,21 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * ERP invoices → CRM invoices, incrementally by the ERP's change timestamp. One page per transaction: the watermark
- * row is locked, the page fetched from {@code watermark} on, each invoice upserted by number (with an
- * {@code invoice.issued}/{@code invoice.changed} event), and the watermark advanced to the last change read — all
- * committed together, so a crash re-reads at most the page it was on, and two instances (whatever their leases say)
- * never store the same window twice: the second waits on the row and then starts where the first stopped.
+ * ERP invoices → CRM invoices, incrementally by the ERP's change timestamp through {@link WatermarkPoller} (one page
+ * per transaction with the watermark row locked, so a crash re-reads at most a page and two instances never store the
+ * same window twice): each invoice upserted by number with an {@code invoice.issued}/{@code invoice.changed} event.
  * Scheduled every {@code crmhub.invoices.poll-interval} on the instance holding the {@code erp-invoice-poll} lease.
  */
 @Component
 public class InvoiceIngest {
     public static final String AGGREGATE = "invoice";
+    static final String WATERMARK = "erp-invoices:";
     private static final Logger log = LoggerFactory.getLogger(InvoiceIngest.class);
 
     private final JdbcClient jdbc;
-    private final TransactionTemplate tx;
+    private final WatermarkPoller poller;
     private final OutboxWriter outbox;
     private final ClusterLease lease;
     private final Clock clock;
@@ -42,11 +41,11 @@ public class InvoiceIngest {
     private final int pageSize;
     private final Duration pollInterval;
 
-    InvoiceIngest(JdbcClient jdbc, TransactionTemplate tx, OutboxWriter outbox, ClusterLease lease, Clock clock,
+    InvoiceIngest(JdbcClient jdbc, WatermarkPoller poller, OutboxWriter outbox, ClusterLease lease, Clock clock,
                   Optional<ErpInvoiceSource> source, @Value("${crmhub.invoices.page-size:500}") int pageSize,
                   @Value("${crmhub.invoices.poll-interval:30s}") Duration pollInterval) {
         this.jdbc = jdbc;
-        this.tx = tx;
+        this.poller = poller;
         this.outbox = outbox;
         this.lease = lease;
         this.clock = clock;
@@ -55,8 +54,8 @@ public class InvoiceIngest {
         this.pollInterval = pollInterval;
     }
 
-    /** @param pages pages read; {@code invoices} stored; {@code unmatched} stored without a CRM order or customer */
-    public record Outcome(int pages, int invoices, int unmatched, Instant watermark) {
+    /** @param pages pages read; {@code invoices} new or changed ones stored; {@code unknownCustomer} not stored (customer not in the CRM) */
+    public record Outcome(int pages, int invoices, int unknownCustomer, Instant watermark) {
     }
 
     @Scheduled(fixedDelayString = "${crmhub.invoices.poll-interval:30s}", initialDelayString = "${crmhub.invoices.initial-delay:10s}")
@@ -73,72 +72,21 @@ public class InvoiceIngest {
     /** Reads pages until the ERP has nothing newer (at most 100 pages per call). */
     public Outcome poll() {
         ErpInvoiceSource erp = source.orElseThrow(() -> new IllegalStateException("no ERP invoice source is configured"));
-        String name = "erp-invoices:" + erp.system();
-        int pages = 0;
-        int stored = 0;
-        int unmatched = 0;
-        Instant watermark = null;
-        while (pages < 100) {
-            PageResult page = tx.execute(status -> page(erp, name));
-            pages++;
-            stored += page.stored();
-            unmatched += page.unmatched();
-            watermark = page.watermark();
-            if (!page.more()) {
-                break;
-            }
-        }
-        return new Outcome(pages, stored, unmatched, watermark);
+        WatermarkPoller.Outcome o = poller.poll(WATERMARK + erp.system(), pageSize, since -> erp.changedSince(since, pageSize),
+                ErpInvoice::changedAt, invoice -> {
+                    Upsert result = upsert(erp.system(), invoice);
+                    return !result.matched() && !result.changed() && result.unknownCustomer() ? WatermarkPoller.Stored.SKIPPED
+                            : result.changed() ? WatermarkPoller.Stored.CHANGED : WatermarkPoller.Stored.UNCHANGED;
+                });
+        return new Outcome(o.pages(), o.changed(), o.skipped(), o.watermark());
     }
 
-    private record PageResult(int stored, int unmatched, Instant watermark, boolean more) {
+    /** Reads the ERP's invoices again from {@code from} on (a resync): what is missing is stored, the rest is unchanged. */
+    public int rewind(Instant from) {
+        return poller.rewind(WATERMARK, from);
     }
 
-    private PageResult page(ErpInvoiceSource erp, String name) {
-        Instant from = lockWatermark(name);
-        List<ErpInvoice> invoices = erp.changedSince(from, pageSize);
-        int unmatched = 0;
-        int changed = 0;
-        Instant last = from;
-        for (ErpInvoice invoice : invoices) {
-            Upsert result = upsert(erp.system(), invoice);
-            unmatched += result.matched() ? 0 : 1;
-            changed += result.changed() ? 1 : 0;
-            if (invoice.changedAt().isAfter(last)) {
-                last = invoice.changedAt();
-            }
-        }
-        jdbc.sql("UPDATE poll_watermark SET watermark = ?, updated_at = ? WHERE name = ?")
-                .params(Timestamp.from(last), Timestamp.from(clock.instant()), name).update();
-        if (!invoices.isEmpty()) {
-            log.info("ERP invoices from {}: {} read from {}, {} new or changed, {} without a CRM order; watermark now {}",
-                    erp.system(), invoices.size(), from, changed, unmatched, last);
-        }
-        // a full page that did not move the watermark would be read again forever: stop and say so
-        boolean stuck = invoices.size() >= pageSize && !last.isAfter(from);
-        if (stuck) {
-            log.warn("More than {} ERP invoices changed at {}; raise crmhub.invoices.page-size", pageSize, from);
-        }
-        return new PageResult(changed, unmatched, last, invoices.size() >= pageSize && !stuck);
-    }
-
-    private Instant lockWatermark(String name) {
-        Optional<Timestamp> current = jdbc.sql("SELECT watermark FROM poll_watermark WHERE name = ? FOR UPDATE").param(name)
-                .query(Timestamp.class).optional();
-        if (current.isPresent()) {
-            return current.get().toInstant();
-        }
-        try {
-            jdbc.sql("INSERT INTO poll_watermark (name, watermark, updated_at) VALUES (?, ?, ?)")
-                    .params(name, Timestamp.from(Instant.EPOCH), Timestamp.from(clock.instant())).update();
-        } catch (org.springframework.dao.DuplicateKeyException raced) {
-            // another instance created it at the same moment
-        }
-        return jdbc.sql("SELECT watermark FROM poll_watermark WHERE name = ? FOR UPDATE").param(name)
-                .query(Timestamp.class).single().toInstant();
-    }
-
-    private record Upsert(boolean matched, boolean changed) {
+    private record Upsert(boolean matched, boolean changed, boolean unknownCustomer) {
     }
 
     private Upsert upsert(String system, ErpInvoice i) {
@@ -152,7 +100,7 @@ public class InvoiceIngest {
         if (customerId.isEmpty()) {
             log.warn("ERP invoice {} ({} {}) is for {} customer {}, unknown to the CRM; not stored", i.number(), i.totalAmount(),
                     i.currency(), system, i.soldTo());
-            return new Upsert(false, false);
+            return new Upsert(false, false, true);
         }
         Timestamp now = Timestamp.from(clock.instant());
         record Existing(long id, long version, Timestamp changedAt) {
@@ -160,7 +108,7 @@ public class InvoiceIngest {
         Optional<Existing> existing = jdbc.sql("SELECT id, version, erp_changed_at FROM invoice WHERE invoice_number = ? FOR UPDATE")
                 .param(i.number()).query((rs, n) -> new Existing(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3))).optional();
         if (existing.isPresent() && existing.get().changedAt() != null && !i.changedAt().isAfter(existing.get().changedAt().toInstant())) {
-            return new Upsert(true, false); // this change is already stored (a re-read page)
+            return new Upsert(true, false, false); // this change is already stored (a re-read page)
         }
         long id;
         long version;
@@ -189,6 +137,6 @@ public class InvoiceIngest {
                 "invoiceNumber", i.number(), "orderId", orderId.map(Object.class::cast).orElse(""), "customerId", customerId.get(),
                 "status", i.status(), "currency", i.currency(), "totalAmount", i.totalAmount(), "paidAmount", i.paidAmount(),
                 "dueDate", i.dueDate().toString()));
-        return new Upsert(orderId.isPresent(), true);
+        return new Upsert(orderId.isPresent(), true, false);
     }
 }

@@ -43,17 +43,19 @@ public class Reconciliation {
     private final CustomerService customers;
     private final OrderService orders;
     private final OutboxWriter outbox;
+    private final InvoiceIngest invoices;
     private final TransactionTemplate tx;
     private final ClusterLease lease;
     private final Clock clock;
 
     Reconciliation(JdbcClient jdbc, Optional<ErpSnapshot> erp, CustomerService customers, OrderService orders, OutboxWriter outbox,
-                   TransactionTemplate tx, ClusterLease lease, Clock clock) {
+                   InvoiceIngest invoices, TransactionTemplate tx, ClusterLease lease, Clock clock) {
         this.jdbc = jdbc;
         this.erp = erp;
         this.customers = customers;
         this.orders = orders;
         this.outbox = outbox;
+        this.invoices = invoices;
         this.tx = tx;
         this.lease = lease;
         this.clock = clock;
@@ -234,9 +236,7 @@ public class Reconciliation {
                 return what.entity().toLowerCase() + " " + what.id() + " queued for " + system;
             }
             case "INVOICE" -> {
-                // read the ERP's invoices again from the start of the day of the oldest stored change: the poll stores what it misses
-                int rewound = jdbc.sql("UPDATE poll_watermark SET watermark = ?, updated_at = ? WHERE name LIKE 'erp-invoices:%'")
-                        .params(Timestamp.from(clock.instant().minus(Duration.ofDays(93))), Timestamp.from(clock.instant())).update();
+                int rewound = invoices.rewind(clock.instant().minus(Duration.ofDays(93)));
                 return "invoice polling rewound (" + rewound + " watermark(s)); the next poll reads the last 93 days again";
             }
             default -> throw new InvalidFieldException("entity", "must be CUSTOMER, ORDER or INVOICE");

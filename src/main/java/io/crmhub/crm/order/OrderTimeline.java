@@ -24,7 +24,7 @@ public class OrderTimeline {
     }
 
     /**
-     * @param kind        ERP_ORDER_CREATED, ERP_ORDER_UPDATED, INVOICE_ISSUED, PAYMENT_REQUESTED, PAYMENT_RECEIVED,
+     * @param kind        ERP_ORDER_CREATED, ERP_ORDER_UPDATED, ERP_STATUS_CHANGED, INVOICE_ISSUED, PAYMENT_REQUESTED, PAYMENT_RECEIVED,
      *                    REFUND_COMPLETED
      * @param system      the external system (e.g. {@code erp-sap}, {@code wechatpay})
      * @param externalId  its number for the thing (sales order, transaction, refund)
@@ -79,6 +79,12 @@ public class OrderTimeline {
                 .query((rs, n) -> new Entry(rs.getTimestamp(1).toInstant(), "REFUND_COMPLETED", rs.getString(2),
                         rs.getString(3) == null ? rs.getString(4) : rs.getString(3),
                         money(rs.getBigDecimal(5), rs.getString(6)) + " refunded through " + rs.getString(2)))
+                .list().forEach(entries::add);
+        jdbc.sql("""
+                SELECT changed_at, system, external_id, status, delivery FROM order_erp_status WHERE order_id = ? ORDER BY changed_at, id""")
+                .param(orderId)
+                .query((rs, n) -> new Entry(rs.getTimestamp(1).toInstant(), "ERP_STATUS_CHANGED", rs.getString(2), rs.getString(3),
+                        "ERP order " + rs.getString(3) + ": " + rs.getString(4) + ", " + rs.getString(5).replace('_', ' ').toLowerCase()))
                 .list().forEach(entries::add);
         jdbc.sql("""
                 SELECT created_at, erp_system, invoice_number, total_amount, currency, due_date FROM invoice WHERE order_id = ? ORDER BY id""")

@@ -41,6 +41,11 @@ class SapConnectorConfiguration {
     }
 
     @Bean
+    SapOrderStatusSource sapOrderStatusSource(SapODataClient client, ValueMaps maps, ConnectorGuards guards) {
+        return new SapOrderStatusSource(client, maps, guards);
+    }
+
+    @Bean
     SapSnapshot sapSnapshot(SapODataClient client, ConnectorGuards guards) {
         return new SapSnapshot(client, guards);
     }

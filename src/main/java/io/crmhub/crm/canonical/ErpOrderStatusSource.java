@@ -1,0 +1,21 @@
+package io.crmhub.crm.canonical;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The ERP's progress on the sales orders made from CRM orders, changed since a point in time, oldest change first. */
+public interface ErpOrderStatusSource {
+
+    String system();
+
+    /** @param since changes at or after this instant (inclusive) */
+    List<ErpOrderStatus> changedSince(Instant since, int max);
+
+    /**
+     * @param salesOrder the ERP's number (our order's external id); {@code reference} our order number
+     * @param status     in the hub's terms: OPEN, IN_PROCESS, COMPLETED or REJECTED (through the dialect's value map)
+     * @param delivery   NOT_DELIVERED, PARTIALLY_DELIVERED, DELIVERED or NOT_RELEVANT
+     */
+    record ErpOrderStatus(String salesOrder, String reference, String status, String delivery, Instant changedAt) {
+    }
+}

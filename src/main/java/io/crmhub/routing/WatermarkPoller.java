@@ -1,0 +1,126 @@
+package io.crmhub.routing;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Incremental polling of an external system by change time, one mechanism for every poller (ERP invoices, ERP order
+ * status): per page, in one transaction, the named watermark row is locked, the page fetched from the watermark on
+ * (inclusive: the same instant can hold several records), each record stored, and the watermark moved to the last
+ * change read. A crash re-reads at most the page it was on; two instances never store the same window twice — the
+ * second waits on the row and starts where the first stopped. Storing must be idempotent (a re-read record at the
+ * watermark instant is offered again).
+ */
+@Component
+public class WatermarkPoller {
+    private static final Logger log = LoggerFactory.getLogger(WatermarkPoller.class);
+    private static final int MAX_PAGES = 100;
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public WatermarkPoller(JdbcClient jdbc, TransactionTemplate tx, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** @param changed records that were new or changed; {@code skipped} ones the store passed over (e.g. unknown to the CRM) */
+    public record Outcome(int pages, int read, int changed, int skipped, Instant watermark) {
+    }
+
+    /** What to do with one record: {@code CHANGED}, {@code UNCHANGED} (already stored) or {@code SKIPPED}. */
+    public enum Stored { CHANGED, UNCHANGED, SKIPPED }
+
+    /**
+     * Reads pages until the source has nothing newer (at most 100 pages per call).
+     *
+     * @param fetch     the page of records changed at or after the instant, oldest first, at most {@code pageSize}
+     * @param changedAt a record's change time
+     * @param store     stores one record inside the page's transaction
+     */
+    public <T> Outcome poll(String name, int pageSize, Function<Instant, List<T>> fetch, Function<T, Instant> changedAt,
+                            Function<T, Stored> store) {
+        int pages = 0;
+        int read = 0;
+        int changed = 0;
+        int skipped = 0;
+        Instant watermark = null;
+        while (pages < MAX_PAGES) {
+            Page page = tx.execute(status -> page(name, pageSize, fetch, changedAt, store));
+            pages++;
+            read += page.read();
+            changed += page.changed();
+            skipped += page.skipped();
+            watermark = page.watermark();
+            if (!page.more()) {
+                break;
+            }
+        }
+        return new Outcome(pages, read, changed, skipped, watermark);
+    }
+
+    private record Page(int read, int changed, int skipped, Instant watermark, boolean more) {
+    }
+
+    private <T> Page page(String name, int pageSize, Function<Instant, List<T>> fetch, Function<T, Instant> changedAt,
+                          Function<T, Stored> store) {
+        Instant from = lock(name);
+        List<T> records = fetch.apply(from);
+        int changed = 0;
+        int skipped = 0;
+        Instant last = from;
+        for (T record : records) {
+            Stored result = store.apply(record);
+            changed += result == Stored.CHANGED ? 1 : 0;
+            skipped += result == Stored.SKIPPED ? 1 : 0;
+            Instant at = changedAt.apply(record);
+            if (at.isAfter(last)) {
+                last = at;
+            }
+        }
+        jdbc.sql("UPDATE poll_watermark SET watermark = ?, updated_at = ? WHERE name = ?")
+                .params(Timestamp.from(last), Timestamp.from(clock.instant()), name).update();
+        if (changed > 0 || skipped > 0) {
+            log.info("{}: {} read from {}, {} new or changed, {} skipped; watermark now {}", name, records.size(), from, changed, skipped, last);
+        }
+        // a full page that did not move the watermark would be read again forever: stop and say so
+        boolean stuck = records.size() >= pageSize && !last.isAfter(from);
+        if (stuck) {
+            log.warn("{}: more than {} records changed at {}; raise the page size", name, pageSize, from);
+        }
+        return new Page(records.size(), changed, skipped, last, records.size() >= pageSize && !stuck);
+    }
+
+    /** Rewinds every watermark whose name starts with {@code prefix} to at most {@code to}; returns how many. */
+    public int rewind(String prefix, Instant to) {
+        return jdbc.sql("UPDATE poll_watermark SET watermark = CASE WHEN watermark > ? THEN ? ELSE watermark END, updated_at = ? WHERE name LIKE ?")
+                .params(Timestamp.from(to), Timestamp.from(to), Timestamp.from(clock.instant()), prefix + "%").update();
+    }
+
+    private Instant lock(String name) {
+        Optional<Timestamp> current = jdbc.sql("SELECT watermark FROM poll_watermark WHERE name = ? FOR UPDATE").param(name)
+                .query(Timestamp.class).optional();
+        if (current.isPresent()) {
+            return current.get().toInstant();
+        }
+        try {
+            jdbc.sql("INSERT INTO poll_watermark (name, watermark, updated_at) VALUES (?, ?, ?)")
+                    .params(name, Timestamp.from(Instant.EPOCH), Timestamp.from(clock.instant())).update();
+        } catch (org.springframework.dao.DuplicateKeyException raced) {
+            // another instance created it at the same moment
+        }
+        return jdbc.sql("SELECT watermark FROM poll_watermark WHERE name = ? FOR UPDATE").param(name)
+                .query(Timestamp.class).single().toInstant();
+    }
+}
