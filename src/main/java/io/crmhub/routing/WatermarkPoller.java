@@ -4,7 +4,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +26,14 @@ public class WatermarkPoller {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
+    private final TransactionTemplate newTransaction;
     private final Clock clock;
 
     public WatermarkPoller(JdbcClient jdbc, TransactionTemplate tx, Clock clock) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.newTransaction = new TransactionTemplate(tx.getTransactionManager());
+        this.newTransaction.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.clock = clock;
     }
 
@@ -51,6 +53,7 @@ public class WatermarkPoller {
      */
     public <T> Outcome poll(String name, int pageSize, Function<Instant, List<T>> fetch, Function<T, Instant> changedAt,
                             Function<T, Stored> store) {
+        ensureExists(name);
         int pages = 0;
         int read = 0;
         int changed = 0;
@@ -109,18 +112,23 @@ public class WatermarkPoller {
     }
 
     private Instant lock(String name) {
-        Optional<Timestamp> current = jdbc.sql("SELECT watermark FROM poll_watermark WHERE name = ? FOR UPDATE").param(name)
-                .query(Timestamp.class).optional();
-        if (current.isPresent()) {
-            return current.get().toInstant();
+        return jdbc.sql("SELECT watermark FROM poll_watermark WHERE name = ? FOR UPDATE").param(name)
+                .query(Timestamp.class).single().toInstant();
+    }
+
+    /**
+     * Creates the watermark row on first use in a transaction of its own: on PostgreSQL a failed insert (another
+     * instance created it first) aborts its whole transaction, so it must not be the page's.
+     */
+    private void ensureExists(String name) {
+        if (jdbc.sql("SELECT COUNT(*) FROM poll_watermark WHERE name = ?").param(name).query(Long.class).single() > 0) {
+            return;
         }
         try {
-            jdbc.sql("INSERT INTO poll_watermark (name, watermark, updated_at) VALUES (?, ?, ?)")
-                    .params(name, Timestamp.from(Instant.EPOCH), Timestamp.from(clock.instant())).update();
+            newTransaction.executeWithoutResult(s -> jdbc.sql("INSERT INTO poll_watermark (name, watermark, updated_at) VALUES (?, ?, ?)")
+                    .params(name, Timestamp.from(Instant.EPOCH), Timestamp.from(clock.instant())).update());
         } catch (org.springframework.dao.DuplicateKeyException raced) {
             // another instance created it at the same moment
         }
-        return jdbc.sql("SELECT watermark FROM poll_watermark WHERE name = ? FOR UPDATE").param(name)
-                .query(Timestamp.class).single().toInstant();
     }
 }

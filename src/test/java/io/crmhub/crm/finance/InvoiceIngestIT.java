@@ -82,9 +82,11 @@ class InvoiceIngestIT extends HubIntegrationTest {
             assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE aggregate_type = 'invoice' AND event_type = 'issued' AND payload LIKE ?")
                     .param("%\"invoiceNumber\":\"" + number + "\"%").query(Long.class).single()).isEqualTo(1);
         }
-        List<String> windows = billingRequests().subList(0, billingRequests().size() - before).stream()
-                .map(e -> e.getRequest().getUrl().replaceAll(".*datetimeoffset'([^']+)'.*", "$1")).toList();
-        assertThat(windows).as("the second poller starts where the first stopped").doesNotHaveDuplicates();
+        List<String> windows = new ArrayList<>(billingRequests().subList(0, billingRequests().size() - before).stream()
+                .map(e -> e.getRequest().getUrl().replaceAll(".*datetimeoffset'([^']+)'.*", "$1")).toList());
+        java.util.Collections.reverse(windows); // the journal lists the newest first
+        assertThat(windows).as("each poll (ours, or the scheduler's) starts where the one before stopped, never before").isSorted()
+                .hasSizeGreaterThanOrEqualTo(2);
     }
 
     @Test
