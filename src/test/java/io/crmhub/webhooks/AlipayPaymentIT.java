@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.finance.PaymentStatusCheck;
 import io.crmhub.sandbox.AlipaySandbox;
 import io.crmhub.sandbox.ProviderSandboxes;
-import io.crmhub.support.HubIntegrationTest;
 import io.crmhub.support.TestDatabases;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -50,7 +49,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Order → pay → paid through Alipay's v2 gateway sandbox (which recomputes every request's RSA2 signature and signs
  * its answers), and notifications signed by the official SDK against the real endpoint, inbox, broker and flow.
  */
-class AlipayPaymentIT extends HubIntegrationTest {
+class AlipayPaymentIT extends PaymentHubTest {
     private static final ProviderSandboxes.AlipaySandboxServer ALIPAY = ProviderSandboxes.startAlipay(0);
     private static final KeyPair STRANGER = io.crmhub.sandbox.WechatPaySandbox.rsa();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -76,7 +75,7 @@ class AlipayPaymentIT extends HubIntegrationTest {
 
     @Test
     void anOrderIsPaidThroughAlipayAndRecordedOnce() throws Exception {
-        long order = confirmedOrder();
+        long order = confirmedOrder("Alipay Co").id();
         ResponseEntity<String> created = pay(order);
         assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
         JsonNode payment = json(created);
@@ -104,7 +103,7 @@ class AlipayPaymentIT extends HubIntegrationTest {
 
     @Test
     void anSdkSignedNotificationIsAcknowledgedWithExactlySuccessAndFiftyConcurrentCopiesHaveOneEffect() throws Exception {
-        long order = confirmedOrder();
+        long order = confirmedOrder("Alipay Co").id();
         String reference = json(pay(order)).path("reference").asText();
         String notifyId = "storm" + System.nanoTime();
         byte[] body = form(sdkSigned(notification(notifyId, reference, "20261125" + System.nanoTime(), "50.20", now()),
@@ -142,7 +141,7 @@ class AlipayPaymentIT extends HubIntegrationTest {
 
     @Test
     void forgedTamperedForeignStaleAndUnsignedNotificationsAreRefusedAuditedAndHaveNoEffect() throws Exception {
-        long order = confirmedOrder();
+        long order = confirmedOrder("Alipay Co").id();
         String reference = json(pay(order)).path("reference").asText();
         PrivateKey alipayKey = ALIPAY.alipay().alipayPrivateKey();
         Map<String, String> genuine = sdkSigned(notification("bad" + System.nanoTime(), reference, "2026112599" + System.nanoTime(),
@@ -153,7 +152,7 @@ class AlipayPaymentIT extends HubIntegrationTest {
         foreign.put("app_id", "2021000000009999");
         Map<String, String> unsigned = new TreeMap<>(genuine);
         unsigned.remove("sign");
-        long auditsBefore = refusals();
+        long auditsBefore = webhookRefusals();
         List<Map<String, String>> bad = List.of(
                 tampered,
                 sdkSigned(notification("bad3" + System.nanoTime(), reference, "2026112597" + System.nanoTime(), "50.20", now()),
@@ -167,7 +166,7 @@ class AlipayPaymentIT extends HubIntegrationTest {
             assertThat(answer.getStatusCode().value()).isEqualTo(401);
             assertThat(new String(answer.getBody(), StandardCharsets.UTF_8)).doesNotContain("success");
         }
-        assertThat(refusals() - auditsBefore).isEqualTo(bad.size());
+        assertThat(webhookRefusals() - auditsBefore).isEqualTo(bad.size());
         Thread.sleep(500);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM inbox WHERE provider = 'alipay' AND payload LIKE ?").param("%" + reference + "%")
                 .query(Long.class).single()).isZero();
@@ -177,7 +176,7 @@ class AlipayPaymentIT extends HubIntegrationTest {
 
     @Test
     void aPaymentWhoseNotificationIsLostIsRecordedFromAlipaysTradeQuery() throws Exception {
-        long order = confirmedOrder();
+        long order = confirmedOrder("Alipay Co").id();
         String reference = json(pay(order)).path("reference").asText();
         assertThat(sandboxPay(reference, "notify=false").path("notified").asBoolean(true)).isFalse();
         statusCheck.check();
@@ -189,7 +188,7 @@ class AlipayPaymentIT extends HubIntegrationTest {
 
     @Test
     void anUnscannedPaymentIsClosedOnceItExpiresAndItsQrCodeNoLongerPays() throws Exception {
-        long order = confirmedOrder();
+        long order = confirmedOrder("Alipay Co").id();
         String reference = json(pay(order)).path("reference").asText();
         statusCheck.check();
         assertThat(jdbc.sql("SELECT status FROM payment WHERE payment_reference = ?").param(reference).query(String.class).single())
@@ -201,7 +200,7 @@ class AlipayPaymentIT extends HubIntegrationTest {
 
     @Test
     void financeRefundsTwiceAndEachRefundMovesMoneyBackOnceFromAlipaysAnswer() throws Exception {
-        long order = confirmedOrder();
+        long order = confirmedOrder("Alipay Co").id();
         String reference = json(pay(order)).path("reference").asText();
         sandboxPay(reference, "");
         awaitStatus(reference, "SUCCEEDED");
@@ -227,7 +226,7 @@ class AlipayPaymentIT extends HubIntegrationTest {
 
     @Test
     void aBusinessErrorIsA502NamingItsSubCodeAnUnavailableGatewayA503AndAnUnsignedSuccessIsNotBelieved() {
-        long order = confirmedOrder();
+        long order = confirmedOrder("Alipay Co").id();
         stubPrecreate("{\"alipay_trade_precreate_response\":{\"code\":\"40004\",\"msg\":\"Business Failed\","
                 + "\"sub_code\":\"ACQ.ACCESS_FORBIDDEN\",\"sub_msg\":\"无权限使用接口\"}}");
         ResponseEntity<String> refused = pay(order);
@@ -237,12 +236,12 @@ class AlipayPaymentIT extends HubIntegrationTest {
         removeFaults();
         stubPrecreate("{\"alipay_trade_precreate_response\":{\"code\":\"20000\",\"msg\":\"Service Currently Unavailable\","
                 + "\"sub_code\":\"isp.unknow-error\",\"sub_msg\":\"系统繁忙\"}}");
-        assertThat(pay(confirmedOrder()).getStatusCode().value()).isEqualTo(503);
+        assertThat(pay(confirmedOrder("Alipay Co").id()).getStatusCode().value()).isEqualTo(503);
 
         removeFaults();
         stubPrecreate("{\"alipay_trade_precreate_response\":{\"code\":\"10000\",\"msg\":\"Success\",\"out_trade_no\":\"X\","
                 + "\"qr_code\":\"https://qr.alipay.com/forged\"},\"sign\":\"" + Base64.getEncoder().encodeToString(new byte[256]) + "\"}");
-        ResponseEntity<String> forged = pay(confirmedOrder());
+        ResponseEntity<String> forged = pay(confirmedOrder("Alipay Co").id());
         assertThat(forged.getStatusCode().value()).isEqualTo(502);
         assertThat(forged.getBody()).contains("does not carry a valid signature").doesNotContain("qr.alipay.com/forged");
     }
@@ -346,25 +345,4 @@ class AlipayPaymentIT extends HubIntegrationTest {
                 "SELECT status FROM payment WHERE payment_reference = ?").param(reference).query(String.class).single()));
     }
 
-    private long paymentsFor(long orderId) {
-        return jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ?").param(orderId).query(Long.class).single();
-    }
-
-    private BigDecimal paidAmount(long orderId) {
-        return jdbc.sql("SELECT paid_amount FROM sales_order WHERE id = ?").param(orderId).query(BigDecimal.class).single();
-    }
-
-    private long refusals() {
-        return jdbc.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'webhook.refused'").query(Long.class).single();
-    }
-
-    private long confirmedOrder() {
-        long customer = createCustomer("Alipay Co " + System.nanoTime(), uniquePhone(), "CN");
-        ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders", """
-                {"customerId":%d,"currency":"CNY","status":"CONFIRMED",
-                 "lines":[{"sku":"TG11","description":"Tea set","quantity":2,"unit":"EA","unitPrice":"0.10"},
-                          {"sku":"TG12","quantity":0.5,"unit":"KG","unitPrice":"99.99"}]}""".formatted(customer));
-        assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
-        return json(created).path("id").asLong();
-    }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.net.Webhook;
 import io.crmhub.connector.payment.stripe.StripeSignatures;
-import io.crmhub.support.HubIntegrationTest;
 import io.crmhub.support.TestDatabases;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Stripe events signed by stripe-java ({@code Webhook.Signature.generateSignatureHeader}) with signing secrets
  * generated here — two of them, as during a rotation — against the real endpoint, inbox, broker and flow.
  */
-class StripeNotificationIT extends HubIntegrationTest {
+class StripeNotificationIT extends PaymentHubTest {
     private static final String SECRET = "whsec_" + UUID.randomUUID().toString().replace("-", "");
     private static final String ROTATED = "whsec_" + UUID.randomUUID().toString().replace("-", "");
     private static final String STRANGER = "whsec_" + UUID.randomUUID().toString().replace("-", "");
@@ -48,7 +47,7 @@ class StripeNotificationIT extends HubIntegrationTest {
 
     @Test
     void aValidEventIsAcknowledgedExactlyAndRecordsThePaymentOnce() throws Exception {
-        Order order = newOrder();
+        Order order = confirmedOrder("Stripe Co");
         String pi = "pi_" + UUID.randomUUID().toString().replace("-", "");
         String payload = paymentSucceeded("evt_" + System.nanoTime(), pi, order.number(), 5020, "cny");
         ResponseEntity<String> ack = post(payload, stripeHeader(payload, SECRET, Instant.now()));
@@ -68,7 +67,7 @@ class StripeNotificationIT extends HubIntegrationTest {
 
     @Test
     void theSameEventFiftyTimesConcurrentlyHasOneEffect() throws Exception {
-        Order order = newOrder();
+        Order order = confirmedOrder("Stripe Co");
         String eventId = "evt_storm_" + System.nanoTime();
         String payload = paymentSucceeded(eventId, "pi_storm" + System.nanoTime(), order.number(), 1000, "cny");
         String header = stripeHeader(payload, SECRET, Instant.now());
@@ -94,10 +93,10 @@ class StripeNotificationIT extends HubIntegrationTest {
 
     @Test
     void tamperedForeignStaleFutureAndMissingSignaturesAreRefusedAuditedAndHaveNoEffect() throws Exception {
-        Order order = newOrder();
+        Order order = confirmedOrder("Stripe Co");
         String payload = paymentSucceeded("evt_bad_" + System.nanoTime(), "pi_bad" + System.nanoTime(), order.number(), 500, "cny");
         String genuine = stripeHeader(payload, SECRET, Instant.now());
-        long auditsBefore = refusals();
+        long auditsBefore = webhookRefusals();
         record Bad(String payload, String header) {
         }
         List<Bad> bad = List.of(
@@ -111,7 +110,7 @@ class StripeNotificationIT extends HubIntegrationTest {
             ResponseEntity<String> answer = post(request.payload(), request.header());
             assertThat(answer.getStatusCode().value()).as(request.header()).isEqualTo(401);
         }
-        assertThat(refusals() - auditsBefore).isEqualTo(bad.size());
+        assertThat(webhookRefusals() - auditsBefore).isEqualTo(bad.size());
         List<String> reasons = jdbc.sql("SELECT reason FROM audit_log WHERE action = 'webhook.refused' AND target_id = 'payments/stripe' "
                 + "ORDER BY id DESC FETCH FIRST 6 ROWS ONLY").query(String.class).list();
         assertThat(String.join("\n", reasons)).contains("no v1 signature verifies", "old", "in the future",
@@ -124,7 +123,7 @@ class StripeNotificationIT extends HubIntegrationTest {
 
     @Test
     void anEventSignedWithTheSecondSecretOfARotationIsAccepted() throws Exception {
-        Order order = newOrder();
+        Order order = confirmedOrder("Stripe Co");
         String payload = paymentSucceeded("evt_rot_" + System.nanoTime(), "pi_rot" + System.nanoTime(), order.number(), 5020, "cny");
         // during a roll Stripe signs with both secrets: one header, two v1 values; here only the new one is ours
         String both = stripeHeader(payload, STRANGER, Instant.now()) + ",v1="
@@ -136,7 +135,7 @@ class StripeNotificationIT extends HubIntegrationTest {
 
     @Test
     void ourSignatureIsStripesAndARefundMadeInStripesDashboardIsRecordedOnceForReview() throws Exception {
-        Order order = newOrder();
+        Order order = confirmedOrder("Stripe Co");
         String pi = "pi_dash" + System.nanoTime();
         String paid = paymentSucceeded("evt_pd_" + System.nanoTime(), pi, order.number(), 5020, "cny");
         long now = Instant.now().getEpochSecond();
@@ -164,7 +163,7 @@ class StripeNotificationIT extends HubIntegrationTest {
 
     @Test
     void eventsTheHubDoesNotActOnAreAcknowledgedAndChangeNothing() throws Exception {
-        Order order = newOrder();
+        Order order = confirmedOrder("Stripe Co");
         String charge = "{\"id\":\"ch_x" + System.nanoTime() + "\",\"object\":\"charge\",\"amount\":5020,\"currency\":\"cny\","
                 + "\"status\":\"succeeded\",\"metadata\":{\"crm_payment_reference\":\"" + order.number() + "\"}}";
         String event = event("evt_other_" + System.nanoTime(), "charge.succeeded", charge);
@@ -221,29 +220,4 @@ class StripeNotificationIT extends HubIntegrationTest {
 
     // ---- CRM side ----
 
-    private record Order(long id, String number) {
-    }
-
-    private Order newOrder() {
-        long customer = createCustomer("Stripe Co " + System.nanoTime(), uniquePhone(), "CN");
-        ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders", """
-                {"customerId":%d,"currency":"CNY","status":"CONFIRMED",
-                 "lines":[{"sku":"TG11","description":"Tea set","quantity":2,"unit":"EA","unitPrice":"0.10"},
-                          {"sku":"TG12","quantity":0.5,"unit":"KG","unitPrice":"99.99"}]}""".formatted(customer));
-        assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
-        JsonNode order = json(created);
-        return new Order(order.path("id").asLong(), order.path("orderNumber").asText());
-    }
-
-    private long paymentsFor(long orderId) {
-        return jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ?").param(orderId).query(Long.class).single();
-    }
-
-    private BigDecimal paidAmount(long orderId) {
-        return jdbc.sql("SELECT paid_amount FROM sales_order WHERE id = ?").param(orderId).query(BigDecimal.class).single();
-    }
-
-    private long refusals() {
-        return jdbc.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'webhook.refused'").query(Long.class).single();
-    }
 }

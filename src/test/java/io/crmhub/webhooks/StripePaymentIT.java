@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.crmhub.sandbox.ProviderSandboxes;
-import io.crmhub.support.HubIntegrationTest;
 import io.crmhub.support.TestDatabases;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -32,7 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Order → PaymentIntent → paid → refunded against the Stripe sandbox, which checks the Bearer key, keeps idempotency
  * keys as Stripe does, and signs its events with its own secret (generated per run) and its own HMAC code.
  */
-class StripePaymentIT extends HubIntegrationTest {
+class StripePaymentIT extends PaymentHubTest {
     private static final ProviderSandboxes.StripeSandboxServer STRIPE = ProviderSandboxes.startStripe(0);
     private static final String INTENTS = "/v1/payment_intents";
     private final HttpClient client = HttpClient.newHttpClient();
@@ -306,10 +305,6 @@ class StripePaymentIT extends HubIntegrationTest {
     private void awaitPaymentStatus(String reference, String status) {
         await().atMost(Duration.ofSeconds(20)).until(() -> status.equals(jdbc.sql(
                 "SELECT status FROM payment WHERE payment_reference = ?").param(reference).query(String.class).single()));
-    }
-
-    private BigDecimal paidAmount(long order) {
-        return jdbc.sql("SELECT paid_amount FROM sales_order WHERE id = ?").param(order).query(BigDecimal.class).single();
     }
 
     private static JsonNode json(String body) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.sandbox.WechatPaySandbox;
-import io.crmhub.support.HubIntegrationTest;
 import io.crmhub.support.TestDatabases;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * WeChat Pay v3 notifications built the way WeChat builds them — AES-256-GCM encrypted resource, SHA256withRSA over
  * {@code ts\nnonce\nbody\n} with a platform key generated here — against the real endpoint, inbox, broker and flow.
  */
-class WechatPayNotificationIT extends HubIntegrationTest {
+class WechatPayNotificationIT extends PaymentHubTest {
     private static final String SERIAL = "PUB_KEY_ID_0114232134912410000000000000";
     private static final String API_V3_KEY = WechatPaySandbox.randomKey();
     private static final KeyPair PLATFORM = WechatPaySandbox.rsa();
@@ -52,7 +51,7 @@ class WechatPayNotificationIT extends HubIntegrationTest {
 
     @Test
     void aValidNotificationIsAcknowledgedAndRecordsThePaymentOnce() {
-        Order order = newOrder();
+        Order order = confirmedOrder("Pay Co");
         String body = notification("EV-" + System.nanoTime(), order.number(), "4200000" + System.nanoTime(), 2010, "CNY");
         ResponseEntity<String> ack = post(signed(body, PLATFORM.getPrivate(), Instant.now()));
         assertThat(ack.getStatusCode().value()).isEqualTo(204);
@@ -72,7 +71,7 @@ class WechatPayNotificationIT extends HubIntegrationTest {
 
     @Test
     void theSameNotificationFiftyTimesConcurrentlyHasOneEffect() throws Exception {
-        Order order = newOrder();
+        Order order = confirmedOrder("Pay Co");
         String eventId = "EV-storm-" + System.nanoTime();
         String body = notification(eventId, order.number(), "4200001" + System.nanoTime(), 1000, "CNY");
         HttpEntity<byte[]> request = signed(body, PLATFORM.getPrivate(), Instant.now());
@@ -100,9 +99,9 @@ class WechatPayNotificationIT extends HubIntegrationTest {
 
     @Test
     void forgedTamperedStaleProbeAndUnknownKeyNotificationsAreRefusedAuditedAndHaveNoEffect() {
-        Order order = newOrder();
+        Order order = confirmedOrder("Pay Co");
         String body = notification("EV-bad-" + System.nanoTime(), order.number(), "4200002" + System.nanoTime(), 500, "CNY");
-        long auditsBefore = refusals();
+        long auditsBefore = webhookRefusals();
 
         HttpEntity<byte[]> genuine = signed(body, PLATFORM.getPrivate(), Instant.now());
         HttpHeaders tamperedHeaders = new HttpHeaders();
@@ -120,7 +119,7 @@ class WechatPayNotificationIT extends HubIntegrationTest {
             assertThat(answer.getStatusCode().value()).as(answer.getBody()).isEqualTo(401);
             assertThat(answer.getBody()).contains("\"code\":\"FAIL\"");
         }
-        assertThat(refusals() - auditsBefore).isEqualTo(bad.size());
+        assertThat(webhookRefusals() - auditsBefore).isEqualTo(bad.size());
         assertThat(jdbc.sql("SELECT COUNT(*) FROM inbox WHERE payload LIKE ?").param("%" + order.number() + "%")
                 .query(Long.class).single()).isZero();
         assertThat(paymentsFor(order.id())).isZero();
@@ -142,7 +141,7 @@ class WechatPayNotificationIT extends HubIntegrationTest {
 
     @Test
     void aPaymentInAnotherCurrencyOrBeyondTheTotalIsFlaggedForFinance() {
-        Order order = newOrder(); // total 50.20 CNY
+        Order order = confirmedOrder("Pay Co"); // total 50.20 CNY
         post(signed(notification("EV-usd-" + System.nanoTime(), order.number(), "4200004" + System.nanoTime(), 100, "USD"),
                 PLATFORM.getPrivate(), Instant.now()));
         post(signed(notification("EV-over-" + System.nanoTime(), order.number(), "4200005" + System.nanoTime(), 6000, "CNY"),
@@ -202,29 +201,4 @@ class WechatPayNotificationIT extends HubIntegrationTest {
 
     // ---- CRM side ----
 
-    private record Order(long id, String number) {
-    }
-
-    private Order newOrder() {
-        long customer = createCustomer("Pay Co " + System.nanoTime(), uniquePhone(), "CN");
-        ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders", """
-                {"customerId":%d,"currency":"CNY","status":"CONFIRMED",
-                 "lines":[{"sku":"TG11","description":"Tea set","quantity":2,"unit":"EA","unitPrice":"0.10"},
-                          {"sku":"TG12","quantity":0.5,"unit":"KG","unitPrice":"99.99"}]}""".formatted(customer));
-        assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
-        JsonNode order = json(created);
-        return new Order(order.path("id").asLong(), order.path("orderNumber").asText());
-    }
-
-    private long paymentsFor(long orderId) {
-        return jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ?").param(orderId).query(Long.class).single();
-    }
-
-    private BigDecimal paidAmount(long orderId) {
-        return jdbc.sql("SELECT paid_amount FROM sales_order WHERE id = ?").param(orderId).query(BigDecimal.class).single();
-    }
-
-    private long refusals() {
-        return jdbc.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'webhook.refused'").query(Long.class).single();
-    }
 }

@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.sandbox.ProviderSandboxes;
-import io.crmhub.support.HubIntegrationTest;
 import io.crmhub.support.TestDatabases;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -28,7 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Order → pay → paid against the WeChat Pay sandbox, which recomputes every request signature with the merchant's
  * public key, signs its answers with a platform key, and pays by sending a signed, encrypted notification.
  */
-class WechatPayPaymentIT extends HubIntegrationTest {
+class WechatPayPaymentIT extends PaymentHubTest {
     private static final ProviderSandboxes.WechatPaySandboxServer WECHAT = ProviderSandboxes.startWechatPay(0);
     private static final String NATIVE = "/v3/pay/transactions/native";
     private final HttpClient client = HttpClient.newHttpClient();
@@ -51,7 +50,7 @@ class WechatPayPaymentIT extends HubIntegrationTest {
 
     @Test
     void anOrderIsPaidThroughWechatPayAndRecordedOnce() throws Exception {
-        long order = confirmedOrder();
+        long order = confirmedOrder("Pay Co").id();
         ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}");
         assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
         JsonNode payment = json(created);
@@ -93,7 +92,7 @@ class WechatPayPaymentIT extends HubIntegrationTest {
 
     @Test
     void aPaymentWhoseNotificationIsLostIsRecordedFromTheProvidersStatus() throws Exception {
-        long order = confirmedOrder();
+        long order = confirmedOrder("Pay Co").id();
         String reference = json(call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}"))
                 .path("reference").asText();
         HttpResponse<String> paid = client.send(HttpRequest.newBuilder(URI.create(WECHAT.baseUrl() + "/sandbox/pay/" + reference + "?notify=false"))
@@ -111,7 +110,7 @@ class WechatPayPaymentIT extends HubIntegrationTest {
 
     @Test
     void anUnpaidPaymentIsClosedAtWechatPayOnceItExpires() throws Exception {
-        long order = confirmedOrder();
+        long order = confirmedOrder("Pay Co").id();
         String reference = json(call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}"))
                 .path("reference").asText();
         statusCheck.check();
@@ -125,7 +124,7 @@ class WechatPayPaymentIT extends HubIntegrationTest {
 
     @Test
     void financeRefundsPartOfAPaymentOnceAndTheMoneyMovesBackWhenWechatPayConfirms() throws Exception {
-        long order = confirmedOrder();
+        long order = confirmedOrder("Pay Co").id();
         String reference = json(call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}"))
                 .path("reference").asText();
         client.send(HttpRequest.newBuilder(URI.create(WECHAT.baseUrl() + "/sandbox/pay/" + reference + "?notifyUrl=http://127.0.0.1:"
@@ -188,7 +187,7 @@ class WechatPayPaymentIT extends HubIntegrationTest {
 
     @Test
     void aProviderRefusalIsA502NamingItsReasonAndAnOutageA503WithRetryAfter() {
-        long order = confirmedOrder();
+        long order = confirmedOrder("Pay Co").id();
         WECHAT.server().stubFor(post(urlPathEqualTo(NATIVE)).atPriority(1).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json").withBody("{\"code\":\"PARAM_ERROR\",\"message\":\"appid和mch_id不匹配\"}")));
         ResponseEntity<String> refused = call("sales", HttpMethod.POST, "/api/orders/" + order + "/payments", "{\"provider\":\"wechatpay\"}");
@@ -220,22 +219,15 @@ class WechatPayPaymentIT extends HubIntegrationTest {
         assertThat(notConfirmed.getStatusCode().value()).isEqualTo(409);
         assertThat(notConfirmed.getBody()).contains("only CONFIRMED orders are paid");
 
-        ResponseEntity<String> unknown = call("sales", HttpMethod.POST, "/api/orders/" + confirmedOrder() + "/payments", "{\"provider\":\"paypal\"}");
+        ResponseEntity<String> unknown = call("sales", HttpMethod.POST, "/api/orders/" + confirmedOrder("Pay Co").id() + "/payments", "{\"provider\":\"paypal\"}");
         assertThat(unknown.getStatusCode().value()).isEqualTo(400);
         assertThat(unknown.getBody()).contains("\"field\":\"provider\"").contains("[wechatpay]");
 
-        ResponseEntity<String> missing = call("sales", HttpMethod.POST, "/api/orders/" + confirmedOrder() + "/payments", "{}");
+        ResponseEntity<String> missing = call("sales", HttpMethod.POST, "/api/orders/" + confirmedOrder("Pay Co").id() + "/payments", "{}");
         assertThat(missing.getStatusCode().value()).isEqualTo(400);
         assertThat(missing.getBody()).contains("\"field\":\"provider\"");
         assertThat(call("sales", HttpMethod.POST, "/api/orders/999999999/payments", "{\"provider\":\"wechatpay\"}")
                 .getStatusCode().value()).isEqualTo(404);
-    }
-
-    private long confirmedOrder() {
-        long customer = createCustomer("Pay Co " + System.nanoTime(), uniquePhone(), "CN");
-        ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders", order(customer, "CONFIRMED"));
-        assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
-        return json(created).path("id").asLong();
     }
 
     private static String order(long customer, String status) {
