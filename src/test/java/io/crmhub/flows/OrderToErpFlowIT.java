@@ -132,6 +132,35 @@ class OrderToErpFlowIT extends HubIntegrationTest {
     }
 
     @Test
+    void throttlingIsWaitedOutAndAPermanentRefusalIsParkedWithSapsMessage() {
+        long customer = createCustomer("Throttled Co " + System.nanoTime(), uniquePhone(), "CN");
+        awaitCustomerSynced(customer);
+        String marker = "Throttled tea " + System.nanoTime();
+        var wm = SapTestServer.wireMock();
+        wm.stubFor(post(urlPathEqualTo(SO_PATH)).atPriority(1).withRequestBody(containing(marker))
+                .inScenario("throttled").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("burst")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")));
+        wm.stubFor(post(urlPathEqualTo(SO_PATH)).atPriority(1).withRequestBody(containing(marker))
+                .inScenario("throttled").whenScenarioStateIs("burst").willSetStateTo("healthy")
+                .willReturn(aResponse().withStatus(503)));
+        Order throttled = createOrder(customer, "CONFIRMED", """
+                {"sku":"TG11","description":"%s","quantity":1,"unit":"EA","unitPrice":"3.00"}""".formatted(marker));
+        awaitSynced(throttled.id(), 1);
+        assertThat(countPosts(throttled.number())).as("429, 503, then created").isEqualTo(3);
+
+        String refused = "Refused tea " + System.nanoTime();
+        wm.stubFor(post(urlPathEqualTo(SO_PATH)).atPriority(1).withRequestBody(containing(refused)).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"code\":\"V1/320\",\"message\":{\"lang\":\"en\",\"value\":\"Sold-to party is blocked for sales\"}}}")));
+        Order blocked = createOrder(customer, "CONFIRMED", """
+                {"sku":"TG11","description":"%s","quantity":1,"unit":"EA","unitPrice":"3.00"}""".formatted(refused));
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
+                "SELECT COUNT(*) FROM parked_message WHERE flow = 'crm-to-erp.order-upsert' AND reason LIKE '%Sold-to party is blocked%' AND entity_key = ?")
+                .param("order:" + blocked.id()).query(Long.class).single() == 1);
+        assertThat(countPosts(blocked.number())).as("a permanent refusal is not retried").isEqualTo(1);
+    }
+
+    @Test
     void anUnmappedUnitParksTheOrderNamingTheTableAndTheCode() {
         long customer = createCustomer("Unit Co " + System.nanoTime(), uniquePhone(), "CN");
         Order order = createOrder(customer, "CONFIRMED", lines("1", "DRM", "10.00"));
