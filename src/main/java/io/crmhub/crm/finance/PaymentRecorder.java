@@ -130,6 +130,18 @@ public class PaymentRecorder {
                 .params("SUCCEEDED", now, n.providerTransactionId(), "SUCCEEDED").update();
         boolean known = jdbc.sql("SELECT COUNT(*) FROM refund WHERE provider_refund_id = ?").param(n.providerTransactionId())
                 .query(Long.class).single() > 0;
+        if (!known) {
+            // the notification can overtake the provider's answer to our own request (Stripe sends events at once):
+            // it completes the in-flight refund of that amount which has no provider id yet, not a "console" refund
+            updated = jdbc.sql("""
+                    UPDATE refund SET provider_refund_id = ?, status = ?, updated_at = ?
+                    WHERE id = (SELECT MIN(r.id) FROM refund r JOIN payment p ON p.id = r.payment_id
+                                WHERE (p.payment_reference = ? OR (p.provider = ? AND p.provider_txn_id = ?))
+                                  AND r.provider_refund_id IS NULL AND r.status IN ('REQUESTED', 'PROCESSING') AND r.amount = ?)""")
+                    .params(n.providerTransactionId(), "SUCCEEDED", now, n.paymentReference(), n.provider(), n.paymentReference(), n.amount())
+                    .update();
+            known = updated == 1;
+        }
         if (known && updated == 0) {
             log.info("{} refund {} already recorded; notification {} has no further effect", n.provider(), n.providerTransactionId(), n.eventId());
             inbox.markProcessed(n.provider(), n.eventId());
