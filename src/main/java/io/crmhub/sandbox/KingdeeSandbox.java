@@ -178,6 +178,16 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
         return number;
     }
 
+    /** Finance voids a receivable (作废): {@code FCancelStatus B}, a new modify time. */
+    public synchronized void cancelReceivable(String billNo) {
+        ObjectNode bill = receivable(billNo);
+        if (bill == null) {
+            throw new IllegalArgumentException("no receivable " + billNo);
+        }
+        bill.put("FCancelStatus", "B");
+        stamp(bill, false);
+    }
+
     public void reset() {
         forms.values().forEach(Map::clear);
         sessions.clear();

@@ -17,6 +17,7 @@ public abstract class KingdeeHubIntegrationTest extends HubIntegrationTest {
         registry.add("crmhub.erp.provider", () -> "kingdee");
         KingdeeTestServer.get().hubProperties().forEach((k, v) -> registry.add(k, () -> v));
         registry.add("crmhub.connectors.erp-kingdee.username", () -> KingdeeTestServer.USER);
+        registry.add("crmhub.invoices.initial-delay", () -> "1h"); // invoice tests poll when they mean to
     }
 
     @BeforeEach
