@@ -50,6 +50,14 @@ class KingdeeCustomerUpsertFlowIT extends CustomerUpsertScenarios implements Kin
         assertThat(recordsFor(referenceOf(id))).isEqualTo(1);
     }
 
+    @Test
+    void healthShowsTheKingdeeConnectorAndNoSapOne() {
+        var health = json(call("engineer", HttpMethod.GET, "/actuator/health", null)).path("components");
+        assertThat(health.path("erpKingdee").path("status").asText()).as(health.toString()).isEqualTo("UP");
+        assertThat(health.path("erpKingdee").path("details").path("connector").asText()).isEqualTo("erp-kingdee");
+        assertThat(health.has("erpSap")).as("SAP's connector is not configured in a Kingdee installation").isFalse();
+    }
+
     @Override
     String system() {
         return "erp-kingdee";

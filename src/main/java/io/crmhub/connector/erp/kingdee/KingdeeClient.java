@@ -116,12 +116,12 @@ public class KingdeeClient {
         return "'" + value.replace("'", "''") + "'";
     }
 
-    /** Reachability for health: a fresh login. */
+    /**
+     * Reachability for health: a one-row query on the session the flows use (logging in only when there is none), not
+     * a fresh login each time: every login takes a session, and Kingdee licenses limit concurrent sessions.
+     */
     public void ping() {
-        String fresh = login();
-        synchronized (this) {
-            cookies = fresh;
-        }
+        query("BD_Customer", List.of("FCUSTID"), "", "", 0, 1);
     }
 
     private JsonNode call(String operation, Object body, String formId) {

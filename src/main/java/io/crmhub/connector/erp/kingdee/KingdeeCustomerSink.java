@@ -60,7 +60,8 @@ public class KingdeeCustomerSink {
 
     private Long findId(String number) {
         List<Map<String, JsonNode>> rows = client.query(FORM, List.of("FCUSTID", "FNumber"),
-                "FNumber=" + KingdeeClient.literal(number) + " and FCreateOrgId.FNumber=" + KingdeeClient.literal(properties.orgNumber()),
+                "FNumber=" + KingdeeClient.literal(number) + " and FCreateOrgId.FNumber=" + KingdeeClient.literal(properties.orgNumber())
+                        + " and FUseOrgId.FNumber=" + KingdeeClient.literal(properties.orgNumber()), // one row per use org once allocated
                 "", 0, 2);
         if (rows.size() > 1) {
             throw new PermanentConnectorException(KingdeeClient.CONNECTOR,

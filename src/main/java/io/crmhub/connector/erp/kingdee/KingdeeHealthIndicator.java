@@ -9,8 +9,8 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
- * {@code erpKingdee} in {@code /actuator/health}: can the hub reach Kingdee and log in? Cached for 15 s so probes
- * do not open a session every second.
+ * {@code erpKingdee} in {@code /actuator/health}: can the hub reach Kingdee with its session (logging in if needed) and
+ * query? Cached for 15 s so probes do not hammer the ERP.
  */
 class KingdeeHealthIndicator implements HealthIndicator {
     private static final Duration CACHE = Duration.ofSeconds(15);
