@@ -32,6 +32,45 @@ public final class ProviderSandboxes {
         return new SapSandboxServer(server, sandbox);
     }
 
+    /**
+     * Kingdee K/3 Cloud's WebAPI (session login, BD_Customer, SAL_SaleOrder, AR_receivable) on {@code port}
+     * (0 = any free port), loopback only, for data centre {@code acctId} and one user.
+     */
+    public static KingdeeSandboxServer startKingdee(int port, String acctId, String username, String password) {
+        KingdeeSandbox sandbox = new KingdeeSandbox(acctId, username, password);
+        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).extensions(sandbox)
+                .containerThreads(20).jettyAcceptors(1));
+        server.start();
+        server.stubFor(any(urlPathMatching("/K3Cloud/.*")).atPriority(10)
+                .willReturn(aResponse().withTransformers(KingdeeSandbox.NAME)));
+        return new KingdeeSandboxServer(server, sandbox, acctId, username, password);
+    }
+
+    public record KingdeeSandboxServer(WireMockServer server, KingdeeSandbox kingdee, String acctId, String username,
+                                       String password) implements AutoCloseable {
+        public String baseUrl() {
+            return "http://127.0.0.1:" + server.port();
+        }
+
+        /** The connector properties that point the hub at this sandbox. */
+        public java.util.Map<String, Object> hubProperties() {
+            java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+            String prefix = "crmhub.connectors.erp-kingdee.";
+            p.put(prefix + "base-url", baseUrl());
+            p.put(prefix + "acct-id", acctId);
+            p.put(prefix + "username", username);
+            p.put(prefix + "password", password);
+            p.put(prefix + "org-number", KingdeeSandbox.ORG);
+            p.put(prefix + "zone", KingdeeSandbox.ZONE.getId());
+            return p;
+        }
+
+        @Override
+        public void close() {
+            server.stop();
+        }
+    }
+
     /** WeChat Pay v3 (Native payments, signed answers, signed notifications) on {@code port} (0 = any free port). */
     public static WechatPaySandboxServer startWechatPay(int port) {
         WechatPaySandbox sandbox = new WechatPaySandbox();

@@ -12,7 +12,7 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * With {@code crmhub.sandbox.enabled=true} (the local default), starts a sandbox for each provider that is not
- * configured — SAP (no ERP URL), WeChat Pay (no merchant id), Alipay (no app id), Stripe (no secret key); keys and
+ * configured — SAP (no ERP URL), Kingdee (when {@code crmhub.erp.provider=kingdee} and no Kingdee URL), WeChat Pay (no merchant id), Alipay (no app id), Stripe (no secret key); keys and
  * secrets generated per run — before the connectors are
  * configured, and points the connectors at them. Configuring a real provider URL turns
  * the sandbox for that provider off; the prod profile refuses sandboxes altogether.
@@ -20,6 +20,7 @@ import org.springframework.core.env.MapPropertySource;
 public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor {
     static final String SANDBOX_USER = "sandbox";
     static final String SANDBOX_PASSWORD = "sandbox-password";
+    static final String SANDBOX_ACCT_ID = "sandbox-acct";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
@@ -37,6 +38,15 @@ public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor
             sap.sap().invoiceAfter(java.time.Duration.ofSeconds(env.getProperty("crmhub.sandbox.sap-invoice-after-seconds", Long.class, 5L)));
             closeWithApplication(application, sap);
             System.out.println("CRM Hub: SAP S/4HANA sandbox listening on " + sap.baseUrl());
+        }
+        if ("kingdee".equals(env.getProperty("crmhub.erp.provider")) && !env.containsProperty("crmhub.connectors.erp-kingdee.base-url")) {
+            ProviderSandboxes.KingdeeSandboxServer kingdee = ProviderSandboxes.startKingdee(
+                    env.getProperty("crmhub.sandbox.kingdee-port", Integer.class, 0), SANDBOX_ACCT_ID, SANDBOX_USER, SANDBOX_PASSWORD);
+            properties.putAll(kingdee.hubProperties());
+            // finance issues a receivable for each new sales order a little later, as the SAP sandbox invoices
+            kingdee.kingdee().invoiceAfter(java.time.Duration.ofSeconds(env.getProperty("crmhub.sandbox.kingdee-invoice-after-seconds", Long.class, 5L)));
+            closeWithApplication(application, kingdee);
+            System.out.println("CRM Hub: Kingdee K/3 Cloud sandbox listening on " + kingdee.baseUrl());
         }
         if (!env.containsProperty("crmhub.connectors.payment-wechatpay.merchant-id")) {
             ProviderSandboxes.WechatPaySandboxServer wechatPay = ProviderSandboxes.startWechatPay(

@@ -1,0 +1,53 @@
+package io.crmhub.connector.erp.kingdee;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhub.routing.ConnectorGuards;
+import io.crmhub.routing.ConnectorRateLimiter;
+import io.crmhub.routing.mapping.ValueMaps;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Active when the installation's ERP is Kingdee K/3 Cloud ({@code crmhub.erp.provider=kingdee}). */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "crmhub.erp.provider", havingValue = "kingdee")
+@EnableConfigurationProperties(KingdeeProperties.class)
+class KingdeeConnectorConfiguration {
+
+    @Bean
+    KingdeeClient kingdeeClient(KingdeeProperties properties, ObjectMapper json, ConnectorRateLimiter rateLimiter) {
+        return new KingdeeClient(properties, json, rateLimiter);
+    }
+
+    /** Bean name is what the connector kamelet calls: {@code erp-kingdee-customer-sink}. */
+    @Bean("erpKingdeeCustomerSink")
+    KingdeeCustomerSink erpKingdeeCustomerSink(KingdeeClient client, KingdeeCustomerMapper mapper, ValueMaps maps,
+                                               KingdeeProperties properties, ConnectorGuards guards) {
+        return new KingdeeCustomerSink(client, mapper, maps, properties, guards);
+    }
+
+    /** Bean name is what the connector kamelet calls: {@code erp-kingdee-order-sink}. */
+    @Bean("erpKingdeeOrderSink")
+    KingdeeOrderSink erpKingdeeOrderSink(KingdeeClient client, KingdeeOrderMapper mapper, ValueMaps maps,
+                                         KingdeeProperties properties, ConnectorGuards guards) {
+        return new KingdeeOrderSink(client, mapper, maps, properties, guards);
+    }
+
+    @Bean
+    KingdeeInvoiceSource kingdeeInvoiceSource(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards) {
+        return new KingdeeInvoiceSource(client, properties, guards);
+    }
+
+    @Bean
+    KingdeeSnapshot kingdeeSnapshot(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards) {
+        return new KingdeeSnapshot(client, properties, guards);
+    }
+
+    @Bean("erpKingdeeHealthIndicator")
+    KingdeeHealthIndicator erpKingdeeHealthIndicator(KingdeeClient client, KingdeeProperties properties, Clock clock,
+                                                     ConnectorGuards guards) {
+        return new KingdeeHealthIndicator(client, properties, clock, guards);
+    }
+}

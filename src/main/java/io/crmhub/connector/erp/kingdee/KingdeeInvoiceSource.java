@@ -1,0 +1,88 @@
+package io.crmhub.connector.erp.kingdee;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crmhub.crm.canonical.ErpInvoiceSource;
+import io.crmhub.routing.ConnectorGuards;
+import io.crmhub.routing.PermanentConnectorException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kingdee receivables ({@code AR_receivable}) as ERP invoices. Kingdee has no webhooks: ExecuteBillQuery polls by
+ * {@code FModifyDate >= '…'} ordered by it, and the answer's array of arrays is read by the order of the FieldKeys.
+ * The sales order a receivable bills is its entries' {@code FORDERNUMBER} (an entry field, so the query answers one row
+ * per entry; rows are folded back into one invoice per bill). Due date is Kingdee's own ({@code FENDDATE_H}), so no
+ * payment-terms map is needed. Kingdee date-times carry no zone: they are read in {@code crmhub.connectors.erp-kingdee.zone}.
+ * Write-offs are not read: the paid amount is 0 here, payments are known from the CRM side (as for SAP).
+ */
+public class KingdeeInvoiceSource implements ErpInvoiceSource {
+    static final String FORM = "AR_receivable";
+    static final DateTimeFormatter FILTER_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    static final List<String> FIELDS = List.of("FBillNo", "FDate", "FENDDATE_H", "FCUSTOMERID.FNumber", "FCURRENCYID.FCode",
+            "FALLAMOUNTFOR", "FCancelStatus", "FModifyDate", "FORDERNUMBER");
+
+    private final KingdeeClient client;
+    private final KingdeeProperties properties;
+    private final ConnectorGuards guards;
+
+    public KingdeeInvoiceSource(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards) {
+        this.client = client;
+        this.properties = properties;
+        this.guards = guards;
+    }
+
+    @Override
+    public String system() {
+        return KingdeeCustomerSink.SYSTEM;
+    }
+
+    @Override
+    public List<ErpInvoice> changedSince(Instant since, int max) {
+        String filter = "FModifyDate>=" + KingdeeClient.literal(FILTER_TIME.format(LocalDateTime.ofInstant(since, properties.zone())));
+        List<Map<String, JsonNode>> rows = guards.call(KingdeeClient.CONNECTOR,
+                () -> client.query(FORM, FIELDS, filter, "FModifyDate ASC,FBillNo ASC", 0, max));
+        Map<String, ErpInvoice> invoices = new LinkedHashMap<>();
+        for (Map<String, JsonNode> row : rows) {
+            String number = row.get("FBillNo").asText();
+            ErpInvoice known = invoices.get(number);
+            if (known == null || (known.salesOrder() == null && !row.get("FORDERNUMBER").asText("").isEmpty())) {
+                invoices.put(number, toInvoice(number, row));
+            }
+        }
+        return new ArrayList<>(invoices.values());
+    }
+
+    private ErpInvoice toInvoice(String number, Map<String, JsonNode> row) {
+        String order = row.get("FORDERNUMBER").asText("");
+        BigDecimal total;
+        try {
+            total = new BigDecimal(row.get("FALLAMOUNTFOR").asText());
+        } catch (NumberFormatException e) {
+            throw new PermanentConnectorException(KingdeeClient.CONNECTOR, "receivable " + number + " has no valid FALLAMOUNTFOR");
+        }
+        boolean cancelled = "B".equals(row.get("FCancelStatus").asText());
+        return new ErpInvoice(number, order.isEmpty() ? null : order, row.get("FCUSTOMERID.FNumber").asText(null),
+                row.get("FCURRENCYID.FCode").asText(), total, BigDecimal.ZERO, date(row, "FDate", number).toLocalDate(),
+                date(row, "FENDDATE_H", number).toLocalDate(), cancelled ? "CANCELLED" : "OPEN",
+                date(row, "FModifyDate", number).atZone(properties.zone()).toInstant());
+    }
+
+    /** Kingdee's JSON date-times: {@code 2025-11-25T00:00:00} or with fractions, no zone. */
+    static LocalDateTime date(Map<String, JsonNode> row, String field, String number) {
+        String text = row.get(field).asText("");
+        try {
+            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay() : LocalDateTime.parse(text.replace(' ', 'T'));
+        } catch (DateTimeParseException e) {
+            throw new PermanentConnectorException(KingdeeClient.CONNECTOR, "receivable " + number + " has " + field + " '" + text
+                    + "', not a Kingdee date");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.crmhub.connector.erp.kingdee;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crmhub.crm.canonical.ErpSnapshot;
+import io.crmhub.routing.ConnectorGuards;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Kingdee's side of a reconciliation, read with ExecuteBillQuery page by page ({@code StartRow}/{@code Limit}, 1,000
+ * at a time) with only the fields compared: customers and sales orders by {@code FCreateDate}, receivables by
+ * {@code FDate}. Header fields only, so one row per bill. The hub's windows are UTC days; Kingdee's creation
+ * date-times are the server's local time, so the window is converted into {@code crmhub.connectors.erp-kingdee.zone};
+ * a receivable's {@code FDate} is a calendar date and is compared as one.
+ */
+public class KingdeeSnapshot implements ErpSnapshot {
+    private static final int PAGE = 1000;
+
+    private final KingdeeClient client;
+    private final KingdeeProperties properties;
+    private final ConnectorGuards guards;
+
+    public KingdeeSnapshot(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards) {
+        this.client = client;
+        this.properties = properties;
+        this.guards = guards;
+    }
+
+    @Override
+    public String system() {
+        return KingdeeCustomerSink.SYSTEM;
+    }
+
+    @Override
+    public List<Record> customers(LocalDate from, LocalDate to) {
+        return read(KingdeeCustomerSink.FORM, "FCreateDate", local(from), local(to), List.of("FNumber", "FForbidStatus"),
+                " and FCreateOrgId.FNumber=" + KingdeeClient.literal(properties.orgNumber()),
+                r -> r.get("FNumber").asText().startsWith("CRM-C-")
+                        ? new Record(r.get("FNumber").asText(), r.get("FNumber").asText(), null, null, "ACTIVE") : null);
+    }
+
+    @Override
+    public List<Record> orders(LocalDate from, LocalDate to) {
+        return read(KingdeeOrderSink.FORM, "FCreateDate", local(from), local(to), List.of("FBillNo", "FBillAllAmount", "FSettleCurrId.FCode", "FCloseStatus"),
+                "", r -> new Record(r.get("FBillNo").asText(), r.get("FBillNo").asText(), new BigDecimal(r.get("FBillAllAmount").asText("0")),
+                        r.get("FSettleCurrId.FCode").asText(), KingdeeOrderSink.CLOSED.equals(r.get("FCloseStatus").asText()) ? "CANCELLED" : "ACTIVE"));
+    }
+
+    @Override
+    public List<Record> invoices(LocalDate from, LocalDate to) {
+        return read(KingdeeInvoiceSource.FORM, "FDate", from + " 00:00:00", to + " 00:00:00", List.of("FBillNo", "FALLAMOUNTFOR", "FCURRENCYID.FCode", "FCancelStatus"),
+                "", r -> new Record(r.get("FBillNo").asText(), r.get("FBillNo").asText(), new BigDecimal(r.get("FALLAMOUNTFOR").asText("0")),
+                        r.get("FCURRENCYID.FCode").asText(), "B".equals(r.get("FCancelStatus").asText()) ? "CANCELLED" : "OPEN"));
+    }
+
+    /** Midnight UTC of {@code day} as the Kingdee server's local date-time. */
+    private String local(LocalDate day) {
+        return KingdeeInvoiceSource.FILTER_TIME.format(java.time.LocalDateTime.ofInstant(
+                day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), properties.zone()));
+    }
+
+    private List<Record> read(String form, String dateField, String from, String to, List<String> fields, String extraFilter,
+                              Function<Map<String, JsonNode>, Record> map) {
+        String filter = dateField + ">=" + KingdeeClient.literal(from) + " and " + dateField + "<=" + KingdeeClient.literal(to) + extraFilter;
+        List<Record> records = new ArrayList<>();
+        for (int start = 0; ; start += PAGE) {
+            int startRow = start;
+            List<Map<String, JsonNode>> page = guards.call(KingdeeClient.CONNECTOR,
+                    () -> client.query(form, fields, filter, fields.get(0) + " ASC", startRow, PAGE));
+            for (Map<String, JsonNode> row : page) {
+                Record r = map.apply(row);
+                if (r != null) {
+                    records.add(r);
+                }
+            }
+            if (page.size() < PAGE) {
+                return records;
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.crmhub.flows;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.crmhub.events.EventHeaders;
+import io.crmhub.support.HubIntegrationTest;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Message;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
+import org.springframework.jms.core.JmsTemplate;
+
+/**
+ * crm-to-erp.customer-upsert end to end, whatever the installation's ERP: REST → outbox → Artemis → flow → ERP (its
+ * sandbox behind WireMock) → external link. Each ERP's test class supplies how to observe and disturb its ERP; the
+ * scenarios and their expectations are the same for all, which is what "switching the ERP is configuration" means.
+ */
+abstract class CustomerUpsertScenarios extends HubIntegrationTest {
+
+    @Autowired
+    ConnectionFactory connectionFactory;
+
+    // ---- what each ERP supplies ----
+
+    /** The external system the links carry, e.g. {@code erp-sap}. */
+    abstract String system();
+
+    /** The provider's name in value maps and parked reasons, e.g. {@code sap}. */
+    abstract String provider();
+
+    abstract WireMockServer erp();
+
+    /** The path the create (and, for some ERPs, the update) of a customer is sent to. */
+    abstract String writePath();
+
+    /** The sandbox transformer, so a stub can let the ERP do the work and then drop the answer. */
+    abstract String sandboxTransformer();
+
+    /** Create requests sent for our customer reference. */
+    abstract long creates(String reference);
+
+    /** Customers the ERP holds for our reference. */
+    abstract long recordsFor(String reference);
+
+    /** The customer's name as the ERP holds it. */
+    abstract String nameInErp(String externalId);
+
+    /** What the ERP's create call and stored record look like for a new customer (protocol details of the ERP). */
+    abstract void verifyCreated(String reference, String externalId);
+
+    /** After a lost create answer, the retry found the customer and updated it. */
+    abstract void verifyUpdatedAfterLostAnswer(String externalId);
+
+    /** A validation refusal as the ERP sends it. */
+    abstract ResponseDefinitionBuilder refusal();
+
+    /** What the parked reason must say about that refusal. */
+    abstract List<String> refusalReason();
+
+    /** The value map table holding countries for this ERP. */
+    abstract String countryTable();
+
+    // ---- scenarios ----
+
+    @Test
+    void aNewCustomerIsCreatedInTheErpAndLinked() {
+        long id = createCustomer("Partner Create Co", uniquePhone(), "CN");
+        String externalId = awaitSynced(id, 1);
+        verifyCreated(referenceOf(id), externalId);
+        assertThat(creates(referenceOf(id))).isEqualTo(1);
+        var link = json(call("sales", HttpMethod.GET, "/api/customers/" + id, null)).path("externalReferences").get(0);
+        assertThat(link.path("system").asText()).isEqualTo(system());
+        assertThat(link.path("externalId").asText()).isEqualTo(externalId);
+    }
+
+    @Test
+    void serverErrorsAreRetriedAndTheCustomerIsCreatedOnce() {
+        String name = "Flaky Gateway Co " + System.nanoTime();
+        erp().stubFor(post(urlPathEqualTo(writePath())).atPriority(1).withRequestBody(containing(name))
+                .inScenario("flaky").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("second")
+                .willReturn(aResponse().withStatus(503)));
+        erp().stubFor(post(urlPathEqualTo(writePath())).atPriority(1).withRequestBody(containing(name))
+                .inScenario("flaky").whenScenarioStateIs("second").willSetStateTo("healthy")
+                .willReturn(aResponse().withStatus(502)));
+        long id = createCustomer(name, uniquePhone(), "CN");
+        awaitSynced(id, 1);
+        assertThat(creates(referenceOf(id))).as("two failures then one success").isEqualTo(3);
+        assertThat(recordsFor(referenceOf(id))).isEqualTo(1);
+        assertThat(parked(id)).isZero();
+    }
+
+    @Test
+    void aRateLimitIsRetriedAfterTheProvidersRetryAfter() {
+        String name = "Throttled Co " + System.nanoTime();
+        erp().stubFor(post(urlPathEqualTo(writePath())).atPriority(1).withRequestBody(containing(name))
+                .inScenario("throttled").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("allowed")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")));
+        long id = createCustomer(name, uniquePhone(), "CN");
+        awaitSynced(id, 1);
+        List<LoggedRequest> calls = erp().findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                urlPathEqualTo(writePath())).withRequestBody(containing(referenceOf(id))));
+        assertThat(calls).hasSize(2);
+        long waitedMs = calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime();
+        assertThat(waitedMs).as("the retry waited for Retry-After: 1 (not the 50 ms test backoff)").isGreaterThanOrEqualTo(900);
+        assertThat(recordsFor(referenceOf(id))).isEqualTo(1);
+        assertThat(parked(id)).isZero();
+    }
+
+    @Test
+    void aPermanentRefusalIsParkedAtOnceWithTheProvidersReason() {
+        String name = "Rejected Co " + System.nanoTime();
+        erp().stubFor(post(urlPathEqualTo(writePath())).atPriority(1).withRequestBody(containing(name)).willReturn(refusal()));
+        long id = createCustomer(name, uniquePhone(), "CN");
+        await().atMost(Duration.ofSeconds(20)).until(() -> parked(id) == 1);
+        Map<String, Object> row = parkedRow(id);
+        assertThat((String) row.get("reason")).contains(refusalReason());
+        assertThat(row.get("attempts")).isEqualTo(1);
+        assertThat(row.get("connector")).isEqualTo(system());
+        assertThat(row.get("flow")).isEqualTo("crm-to-erp.customer-upsert");
+        assertThat((String) row.get("payload")).contains(referenceOf(id));
+        assertThat(creates(referenceOf(id))).isEqualTo(1);
+    }
+
+    @Test
+    void anUnmappedCodeIsParkedNamingTheValueMapAndTheCode() {
+        long id = createCustomer("Paris Co", "+33612345678", "FR");
+        await().atMost(Duration.ofSeconds(20)).until(() -> parked(id) == 1);
+        assertThat((String) parkedRow(id).get("reason"))
+                .isEqualTo("value map " + provider() + "/" + countryTable() + " v1 has no entry for 'FR'");
+        assertThat(creates(referenceOf(id))).isZero();
+    }
+
+    @Test
+    void aRedeliveredEventNeverCreatesASecondCustomer() {
+        long id = createCustomer("Redelivered Co", uniquePhone(), "CN");
+        awaitSynced(id, 1);
+        // the same event published again (as after a relay crash, with the broker's duplicate id stripped)
+        Map<String, Object> event = jdbc.sql("SELECT event_id, payload, aggregate_version FROM outbox WHERE aggregate_type = 'customer' AND aggregate_id = ?")
+                .param(String.valueOf(id)).query().singleRow();
+        JmsTemplate jms = new JmsTemplate(connectionFactory);
+        jms.setPubSubDomain(true);
+        for (int i = 0; i < 3; i++) {
+            jms.send("crm.customer.changed", s -> {
+                Message m = s.createTextMessage((String) event.get("payload"));
+                m.setStringProperty(EventHeaders.EVENT_ID, (String) event.get("event_id"));
+                m.setStringProperty(EventHeaders.AGGREGATE_TYPE, "customer");
+                m.setStringProperty(EventHeaders.AGGREGATE_ID, String.valueOf(id));
+                m.setLongProperty(EventHeaders.AGGREGATE_VERSION, ((Number) event.get("aggregate_version")).longValue());
+                return m;
+            });
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> journal(id, "SKIPPED") == 3);
+        assertThat(creates(referenceOf(id))).isEqualTo(1);
+        assertThat(recordsFor(referenceOf(id))).isEqualTo(1);
+    }
+
+    @Test
+    void aCustomerCreatedWhoseAnswerWasLostIsFoundByOurReferenceInsteadOfCreatedAgain() {
+        // the ERP creates the customer but the connection drops before the answer: the retry must find it, not create it
+        String name = "Lost Answer Co " + System.nanoTime();
+        erp().stubFor(post(urlPathEqualTo(writePath())).atPriority(1).withRequestBody(containing(name))
+                .inScenario("lost-answer").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("answered")
+                .willReturn(aResponse().withTransformers(sandboxTransformer()).withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        long id = createCustomer(name, uniquePhone(), "CN");
+        String externalId = awaitSynced(id, 1);
+        assertThat(creates(referenceOf(id))).as("one create, whose answer was lost").isEqualTo(1);
+        assertThat(recordsFor(referenceOf(id))).isEqualTo(1);
+        verifyUpdatedAfterLostAnswer(externalId);
+    }
+
+    @Test
+    void manyQuickUpdatesEndWithTheLatestVersionInTheErp() {
+        String phone = uniquePhone();
+        long id = createCustomer("Version 0", phone, "CN");
+        for (int v = 1; v <= 15; v++) {
+            call("sales", HttpMethod.PUT, "/api/customers/" + id, customerJson("Version " + v, phone, "CN"));
+        }
+        String externalId = awaitSynced(id, 16);
+        assertThat(nameInErp(externalId)).isEqualTo("Version 15");
+        assertThat(recordsFor(referenceOf(id))).isEqualTo(1);
+    }
+
+    // ---- helpers ----
+
+    String awaitSynced(long id, long version) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
+                        "SELECT COUNT(*) FROM external_link WHERE entity_type = 'CUSTOMER' AND entity_id = ? AND synced_version >= ?")
+                .params(id, version).query(Long.class).single() == 1);
+        return jdbc.sql("SELECT external_id FROM external_link WHERE entity_type = 'CUSTOMER' AND entity_id = ?")
+                .param(id).query(String.class).single();
+    }
+
+    long parked(long id) {
+        return jdbc.sql("SELECT COUNT(*) FROM parked_message WHERE entity_key = ?").param("customer:" + id).query(Long.class).single();
+    }
+
+    Map<String, Object> parkedRow(long id) {
+        List<Map<String, Object>> rows = jdbc.sql("SELECT flow, connector, reason, attempts, payload FROM parked_message WHERE entity_key = ?")
+                .param("customer:" + id).query().listOfRows();
+        assertThat(rows).hasSize(1);
+        Map<String, Object> row = new java.util.HashMap<>();
+        rows.get(0).forEach((k, v) -> row.put(k.toLowerCase(), v instanceof Number n && k.equalsIgnoreCase("attempts") ? n.intValue() : v));
+        return row;
+    }
+
+    long journal(long id, String outcome) {
+        return jdbc.sql("SELECT COUNT(*) FROM sync_journal WHERE entity_type = 'CUSTOMER' AND entity_id = ? AND outcome = ?")
+                .params(id, outcome).query(Long.class).single();
+    }
+
+    static String referenceOf(long id) {
+        return io.crmhub.crm.canonical.CanonicalCustomer.referenceOf(id);
+    }
+}
