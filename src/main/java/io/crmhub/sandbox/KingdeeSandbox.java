@@ -200,18 +200,7 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
     @Override
     public ResponseDefinition transform(ServeEvent event) {
         ResponseDefinition result = handle(event.getRequest());
-        ResponseDefinition stub = event.getResponseDefinition();
-        if (stub.getFault() == null && stub.getFixedDelayMilliseconds() == null) {
-            return result;
-        }
-        ResponseDefinitionBuilder builder = ResponseDefinitionBuilder.like(result);
-        if (stub.getFixedDelayMilliseconds() != null) {
-            builder.withFixedDelay(stub.getFixedDelayMilliseconds());
-        }
-        if (stub.getFault() != null) {
-            builder.withFault(stub.getFault());
-        }
-        return builder.build();
+        return AnswerLost.afterEffect(result, event.getResponseDefinition());
     }
 
     private ResponseDefinition handle(Request request) {

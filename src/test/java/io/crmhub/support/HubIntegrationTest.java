@@ -90,4 +90,23 @@ public abstract class HubIntegrationTest {
         assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
         return json(created).path("id").asLong();
     }
+
+    /** A confirmed order and the ERP's number for it, once the order flow has linked them. */
+    protected record SyncedOrder(long id, String externalId) {
+    }
+
+    /** A confirmed order of 2 × 88.00 CNY (net 176.00) for a new customer, waited for until it is in the ERP. */
+    protected SyncedOrder confirmedOrderInErp(String buyer) {
+        long customer = createCustomer(buyer + " " + System.nanoTime(), uniquePhone(), "CN");
+        ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders", """
+                {"customerId":%d,"currency":"CNY","status":"CONFIRMED",
+                 "lines":[{"sku":"TEA-01","description":"Tea set","quantity":2,"unit":"EA","unitPrice":"88.00"}]}""".formatted(customer));
+        assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
+        long id = json(created).path("id").asLong();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> jdbc.sql(
+                "SELECT COUNT(*) FROM external_link WHERE entity_type = 'ORDER' AND entity_id = ? AND last_status = 'SYNCED'")
+                .param(id).query(Long.class).single() == 1);
+        return new SyncedOrder(id, jdbc.sql("SELECT external_id FROM external_link WHERE entity_type = 'ORDER' AND entity_id = ?")
+                .param(id).query(String.class).single());
+    }
 }

@@ -34,8 +34,8 @@ class InvoiceIngestIT extends HubIntegrationTest {
 
     @Test
     void anSapInvoiceForAnOrderArrivesOnceWithItsAmountDueDateAndTimelineEntry() {
-        Order order = confirmedOrderInSap("Invoice Co");
-        String billing = SapTestServer.sap().issueInvoice(order.salesOrder());
+        SyncedOrder order = confirmedOrderInErp("Invoice Co");
+        String billing = SapTestServer.sap().issueInvoice(order.externalId());
 
         JsonNode outcome = json(call("finance", HttpMethod.POST, "/api/finance/invoices/poll", null));
         assertThat(outcome.path("invoices").asInt()).isGreaterThanOrEqualTo(1);
@@ -57,14 +57,14 @@ class InvoiceIngestIT extends HubIntegrationTest {
         List<String> kinds = new ArrayList<>();
         json(call("sales", HttpMethod.GET, "/api/orders/" + order.id() + "/timeline", null)).path("events")
                 .forEach(e -> kinds.add(e.path("kind").asText() + " " + e.path("externalId").asText()));
-        assertThat(kinds).containsExactly("ERP_ORDER_CREATED " + order.salesOrder(), "INVOICE_ISSUED " + billing);
+        assertThat(kinds).containsExactly("ERP_ORDER_CREATED " + order.externalId(), "INVOICE_ISSUED " + billing);
     }
 
     @Test
     void twoPollersAtOnceNeverStoreTheSameWindowTwice() throws Exception {
         List<String> issued = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            issued.add(SapTestServer.sap().issueInvoice(confirmedOrderInSap("Window Co " + i).salesOrder()));
+            issued.add(SapTestServer.sap().issueInvoice(confirmedOrderInErp("Window Co " + i).externalId()));
         }
         int before = billingRequests().size();
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -91,9 +91,9 @@ class InvoiceIngestIT extends HubIntegrationTest {
 
     @Test
     void anUnmappedPaymentTermStopsThePollNamingTheTableAndCodeWithoutMovingTheWatermark() {
-        Order order = confirmedOrderInSap("Terms Co");
+        SyncedOrder order = confirmedOrderInErp("Terms Co");
         ingest.poll();
-        String billing = SapTestServer.sap().issueInvoice(order.salesOrder());
+        String billing = SapTestServer.sap().issueInvoice(order.externalId());
         SapTestServer.sap().billingDocuments().get(billing).put("CustomerPaymentTerms", "Z999");
         try {
             var watermark = jdbc.sql("SELECT watermark FROM poll_watermark WHERE name LIKE 'erp-invoices:%'").query(java.sql.Timestamp.class).single();
@@ -107,8 +107,8 @@ class InvoiceIngestIT extends HubIntegrationTest {
 
     @Test
     void anOpenInvoicePastItsDueDateIsFlaggedOnceListedForFinanceAndClearedWhenPaid() {
-        Order order = confirmedOrderInSap("Overdue Co");
-        String billing = SapTestServer.sap().issueInvoice(order.salesOrder());
+        SyncedOrder order = confirmedOrderInErp("Overdue Co");
+        String billing = SapTestServer.sap().issueInvoice(order.externalId());
         ingest.poll();
         jdbc.sql("UPDATE invoice SET due_date = ? WHERE invoice_number = ?").params(java.sql.Date.valueOf(LocalDate.now().minusDays(5)), billing).update();
 
@@ -134,23 +134,6 @@ class InvoiceIngestIT extends HubIntegrationTest {
     }
 
     // ---- helpers ----
-
-    private record Order(long id, String salesOrder) {
-    }
-
-    private Order confirmedOrderInSap(String name) {
-        long customer = createCustomer(name + " " + System.nanoTime(), uniquePhone(), "CN");
-        ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders", """
-                {"customerId":%d,"currency":"CNY","status":"CONFIRMED",
-                 "lines":[{"sku":"TEA-01","description":"Tea set","quantity":2,"unit":"EA","unitPrice":"88.00"}]}""".formatted(customer));
-        assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
-        long id = json(created).path("id").asLong();
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
-                "SELECT COUNT(*) FROM external_link WHERE entity_type = 'ORDER' AND entity_id = ? AND last_status = 'SYNCED'")
-                .param(id).query(Long.class).single() == 1);
-        return new Order(id, jdbc.sql("SELECT external_id FROM external_link WHERE entity_type = 'ORDER' AND entity_id = ?")
-                .param(id).query(String.class).single());
-    }
 
     private List<ServeEvent> billingRequests() {
         return SapTestServer.wireMock().getAllServeEvents().stream()

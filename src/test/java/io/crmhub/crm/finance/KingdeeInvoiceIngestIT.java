@@ -35,8 +35,8 @@ class KingdeeInvoiceIngestIT extends KingdeeHubIntegrationTest {
 
     @Test
     void aKingdeeReceivableForAnOrderArrivesOnceWithItsAmountDueDateAndTimelineEntry() {
-        Order order = confirmedOrderInKingdee("Receivable Co");
-        String receivable = KingdeeTestServer.kingdee().issueReceivable(order.billNo());
+        SyncedOrder order = confirmedOrderInErp("Receivable Co");
+        String receivable = KingdeeTestServer.kingdee().issueReceivable(order.externalId());
 
         InvoiceIngest.Outcome outcome = ingest.poll();
         assertThat(outcome.invoices()).isGreaterThanOrEqualTo(1);
@@ -61,13 +61,13 @@ class KingdeeInvoiceIngestIT extends KingdeeHubIntegrationTest {
         List<String> kinds = new ArrayList<>();
         json(call("sales", HttpMethod.GET, "/api/orders/" + order.id() + "/timeline", null)).path("events")
                 .forEach(e -> kinds.add(e.path("kind").asText() + " " + e.path("externalId").asText()));
-        assertThat(kinds).containsExactly("ERP_ORDER_CREATED " + order.billNo(), "INVOICE_ISSUED " + receivable);
+        assertThat(kinds).containsExactly("ERP_ORDER_CREATED " + order.externalId(), "INVOICE_ISSUED " + receivable);
     }
 
     @Test
     void aVoidedReceivableIsReadAgainByItsNewModifyDateAndCancelsTheInvoice() {
-        Order order = confirmedOrderInKingdee("Voided Receivable Co");
-        String receivable = KingdeeTestServer.kingdee().issueReceivable(order.billNo());
+        SyncedOrder order = confirmedOrderInErp("Voided Receivable Co");
+        String receivable = KingdeeTestServer.kingdee().issueReceivable(order.externalId());
         ingest.poll();
         KingdeeTestServer.kingdee().cancelReceivable(receivable);
 
@@ -78,8 +78,8 @@ class KingdeeInvoiceIngestIT extends KingdeeHubIntegrationTest {
 
     @Test
     void reconciliationReadsKingdeesSideAndFindsAReceivableOffByOneCent() {
-        Order order = confirmedOrderInKingdee("Reconciled Co");
-        String receivable = KingdeeTestServer.kingdee().issueReceivable(order.billNo());
+        SyncedOrder order = confirmedOrderInErp("Reconciled Co");
+        String receivable = KingdeeTestServer.kingdee().issueReceivable(order.externalId());
         ingest.poll();
         LocalDate issued = jdbc.sql("SELECT issue_date FROM invoice WHERE invoice_number = ?").param(receivable)
                 .query(java.sql.Date.class).single().toLocalDate();
@@ -89,7 +89,7 @@ class KingdeeInvoiceIngestIT extends KingdeeHubIntegrationTest {
 
         JsonNode clean = report(from, to);
         assertThat(clean.path("system").asText()).isEqualTo("erp-kingdee");
-        assertThat(mentions(clean, order.billNo())).as(clean.path("mismatches").toString()).isFalse();
+        assertThat(mentions(clean, order.externalId())).as(clean.path("mismatches").toString()).isFalse();
         assertThat(mentions(clean, receivable)).as(clean.path("mismatches").toString()).isFalse();
 
         ObjectNode bill = KingdeeTestServer.kingdee().receivable(receivable);
@@ -98,23 +98,6 @@ class KingdeeInvoiceIngestIT extends KingdeeHubIntegrationTest {
     }
 
     // ---- helpers ----
-
-    private record Order(long id, String billNo) {
-    }
-
-    private Order confirmedOrderInKingdee(String name) {
-        long customer = createCustomer(name + " " + System.nanoTime(), uniquePhone(), "CN");
-        ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders", """
-                {"customerId":%d,"currency":"CNY","status":"CONFIRMED",
-                 "lines":[{"sku":"TEA-01","description":"Tea set","quantity":2,"unit":"EA","unitPrice":"88.00"}]}""".formatted(customer));
-        assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
-        long id = json(created).path("id").asLong();
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
-                "SELECT COUNT(*) FROM external_link WHERE entity_type = 'ORDER' AND entity_id = ? AND last_status = 'SYNCED'")
-                .param(id).query(Long.class).single() == 1);
-        return new Order(id, jdbc.sql("SELECT external_id FROM external_link WHERE entity_type = 'ORDER' AND entity_id = ?")
-                .param(id).query(String.class).single());
-    }
 
     private JsonNode report(LocalDate from, LocalDate to) {
         ResponseEntity<String> response = call("finance", HttpMethod.GET, "/api/finance/reconciliation?from=" + from + "&to=" + to, null);
