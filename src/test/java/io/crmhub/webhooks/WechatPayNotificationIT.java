@@ -158,6 +158,43 @@ class WechatPayNotificationIT extends PaymentHubTest {
 
     // ---- building notifications as WeChat Pay does ----
 
+    @Test
+    void aRefundNotificationOvertakingOurOwnRequestCompletesThatRefundNotAConsoleOne() {
+        Order order = confirmedOrder("Overtaken Co");
+        String transactionId = "4200009" + System.nanoTime();
+        post(signed(notification("EV-paid-" + System.nanoTime(), order.number(), transactionId, 5020, "CNY"), PLATFORM.getPrivate(), Instant.now()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> paymentsFor(order.id()) == 1);
+        long paymentId = jdbc.sql("SELECT id FROM payment WHERE order_id = ?").param(order.id()).query(Long.class).single();
+        String reference = jdbc.sql("SELECT payment_reference FROM payment WHERE id = ?").param(paymentId).query(String.class).single();
+        // our refund is committed and its request is in flight: WeChat's answer (with its refund id) has not come back yet
+        java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
+        jdbc.sql("""
+                INSERT INTO refund (payment_id, refund_reference, status, currency, amount, reason, requested_by, created_at, updated_at)
+                VALUES (?, ?, 'REQUESTED', 'CNY', 10.00, 'damaged', 'finance', ?, ?)""").params(paymentId, reference + "-R1", now, now).update();
+
+        String refundId = "5030" + System.nanoTime();
+        String plain = """
+                {"mchid":"1900000001","out_trade_no":"%s","transaction_id":"%s","out_refund_no":"%s-R1","refund_id":"%s",
+                 "refund_status":"SUCCESS","success_time":"2026-11-25T13:40:00+08:00",
+                 "amount":{"total":5020,"refund":1000,"payer_total":5020,"payer_refund":1000,"currency":"CNY"}}"""
+                .formatted(reference, transactionId, reference, refundId);
+        String nonce = "r3fundn0nce1";
+        String body = """
+                {"id":"EV-refund-%d","create_time":"2026-11-25T13:40:00+08:00","resource_type":"encrypt-resource","event_type":"REFUND.SUCCESS","summary":"退款成功","resource":{"original_type":"refund","algorithm":"AEAD_AES_256_GCM","ciphertext":"%s","associated_data":"refund","nonce":"%s"}}"""
+                .formatted(System.nanoTime(), WechatPaySandbox.encrypt(API_V3_KEY, plain, nonce, "refund"), nonce);
+        assertThat(post(signed(body, PLATFORM.getPrivate(), Instant.now())).getStatusCode().value()).isEqualTo(204);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(jdbc.sql(
+                "SELECT status FROM refund WHERE refund_reference = ?").param(reference + "-R1").query(String.class).single()));
+        assertThat(jdbc.sql("SELECT provider_refund_id FROM refund WHERE refund_reference = ?").param(reference + "-R1")
+                .query(String.class).single()).isEqualTo(refundId);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM refund WHERE payment_id = ?").param(paymentId).query(Long.class).single())
+                .as("no second, 'made at the provider' refund").isEqualTo(1);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM payment WHERE id = ? AND review_reason IS NULL").param(paymentId)
+                .query(Long.class).single()).as("not flagged for review").isEqualTo(1);
+        assertThat(paidAmount(order.id())).isEqualByComparingTo("40.20");
+    }
+
     private static String notification(String eventId, String outTradeNo, String transactionId, long fen, String currency) {
         String transaction = """
                 {"mchid":"1900000001","appid":"wxd678efh567hg6787","out_trade_no":"%s","transaction_id":"%s","trade_type":"NATIVE",
