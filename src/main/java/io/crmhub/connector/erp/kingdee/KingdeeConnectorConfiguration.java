@@ -1,6 +1,7 @@
 package io.crmhub.connector.erp.kingdee;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhub.routing.ConnectorBreakerHealth;
 import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorRateLimiter;
 import io.crmhub.routing.mapping.ValueMaps;
@@ -46,8 +47,10 @@ class KingdeeConnectorConfiguration {
     }
 
     @Bean("erpKingdeeHealthIndicator")
-    KingdeeHealthIndicator erpKingdeeHealthIndicator(KingdeeClient client, KingdeeProperties properties, Clock clock,
+    ConnectorBreakerHealth erpKingdeeHealthIndicator(KingdeeClient client, KingdeeProperties properties, Clock clock,
                                                      ConnectorGuards guards) {
-        return new KingdeeHealthIndicator(client, properties, clock, guards);
+        // can the hub reach Kingdee with its session (logging in if needed) and query? cached 15 s
+        return new ConnectorBreakerHealth(KingdeeClient.CONNECTOR, guards, java.util.Map.of("baseUrl", properties.baseUrl().toString(),
+                "acctId", properties.acctId()), client::ping, clock, java.time.Duration.ofSeconds(15));
     }
 }

@@ -2,6 +2,7 @@ package io.crmhub.connector.erp.sap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.routing.mapping.ValueMaps;
+import io.crmhub.routing.ConnectorBreakerHealth;
 import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorRateLimiter;
 import java.time.Clock;
@@ -51,7 +52,9 @@ class SapConnectorConfiguration {
     }
 
     @Bean("erpSapHealthIndicator")
-    SapHealthIndicator erpSapHealthIndicator(SapODataClient client, SapProperties properties, Clock clock, ConnectorGuards guards) {
-        return new SapHealthIndicator(client, properties, clock, guards);
+    ConnectorBreakerHealth erpSapHealthIndicator(SapODataClient client, SapProperties properties, Clock clock, ConnectorGuards guards) {
+        // can the hub reach SAP and fetch a CSRF token? cached 15 s
+        return new ConnectorBreakerHealth(SapODataClient.CONNECTOR, guards, java.util.Map.of("baseUrl", properties.baseUrl().toString()),
+                () -> client.ping(SapCustomerSink.SERVICE), clock, java.time.Duration.ofSeconds(15));
     }
 }
