@@ -172,7 +172,7 @@ class WechatPayNotificationIT extends PaymentHubTest {
                 INSERT INTO refund (payment_id, refund_reference, status, currency, amount, reason, requested_by, created_at, updated_at)
                 VALUES (?, ?, 'REQUESTED', 'CNY', 10.00, 'damaged', 'finance', ?, ?)""").params(paymentId, reference + "-R1", now, now).update();
 
-        String refundId = "5030" + System.nanoTime();
+        String refundId = "50300000" + String.format("%021d", System.nanoTime()); // 29 digits, as WeChat's refund ids
         String plain = """
                 {"mchid":"1900000001","out_trade_no":"%s","transaction_id":"%s","out_refund_no":"%s-R1","refund_id":"%s",
                  "refund_status":"SUCCESS","success_time":"2026-11-25T13:40:00+08:00",
