@@ -66,6 +66,8 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
     static final String CUSTOMER = "BD_Customer";
     static final String SALES_ORDER = "SAL_SaleOrder";
     static final String RECEIVABLE = "AR_receivable";
+    static final String RECEIPT = "AR_RECEIVEBILL";
+    static final String RECEIPT_REFUND = "AR_REFUNDBILL";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS");
     private static final Pattern OPERATION = Pattern.compile(Pattern.quote(STUB) + "DynamicFormService\\.(\\w+)\\.common\\.kdsvc");
     private static final Pattern CONDITION = Pattern.compile("\\s*([\\w.]+)\\s*(>=|<=|<>|!=|=|>|<)\\s*(?:'((?:[^']|'')*)'|(-?\\d+(?:\\.\\d+)?))\\s*");
@@ -83,7 +85,8 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
     private final Set<String> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger logins = new AtomicInteger();
     private final Map<String, Map<Long, ObjectNode>> forms = new ConcurrentHashMap<>(Map.of(
-            CUSTOMER, new ConcurrentHashMap<>(), SALES_ORDER, new ConcurrentHashMap<>(), RECEIVABLE, new ConcurrentHashMap<>()));
+            CUSTOMER, new ConcurrentHashMap<>(), SALES_ORDER, new ConcurrentHashMap<>(), RECEIVABLE, new ConcurrentHashMap<>(),
+            RECEIPT, new ConcurrentHashMap<>(), RECEIPT_REFUND, new ConcurrentHashMap<>()));
     private final AtomicLong ids = new AtomicLong(100_000);
     private final AtomicLong entryIds = new AtomicLong(500_000);
     private final AtomicLong billNumbers = new AtomicLong();
@@ -132,6 +135,15 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
 
     public Map<Long, ObjectNode> receivables() {
         return forms.get(RECEIVABLE);
+    }
+
+    /** Receipts (收款单) and receipt refunds (收款退款单) saved by the hub. */
+    public Map<Long, ObjectNode> receipts() {
+        return forms.get(RECEIPT);
+    }
+
+    public Map<Long, ObjectNode> receiptRefunds() {
+        return forms.get(RECEIPT_REFUND);
     }
 
     public ObjectNode customer(String number) {
@@ -280,6 +292,8 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
         return switch (formId) {
             case CUSTOMER -> saveCustomer((ObjectNode) model.deepCopy());
             case SALES_ORDER -> saveSalesOrder((ObjectNode) model.deepCopy(), data.path("IsDeleteEntry").asBoolean(true));
+            case RECEIPT -> saveCashBill(RECEIPT, (ObjectNode) model.deepCopy(), "FRECEIVEBILLENTRY", "FRECTOTALAMOUNTFOR", "FPAYUNIT");
+            case RECEIPT_REFUND -> saveCashBill(RECEIPT_REFUND, (ObjectNode) model.deepCopy(), "FREFUNDBILLENTRY", "FREFUNDAMOUNTFOR", "FRECTUNIT");
             default -> failure(false, 5, null, "业务对象 " + formId + " 不存在或不支持保存");
         };
     }
@@ -319,6 +333,49 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
         model.fields().forEachRemaining(f -> existing.set(f.getKey(), f.getValue()));
         stamp(existing, false);
         return saved(id, text(existing, "FNumber"));
+    }
+
+    /** A new receipt or receipt refund: known customer and currency, a settlement type and a positive amount per entry. */
+    private ResponseDefinition saveCashBill(String formId, ObjectNode model, String entryKey, String amountKey, String unitKey) {
+        if (field(model, "FID").asLong(0) != 0) {
+            return failure(false, 12, "FID", "已保存的收付款单不允许通过接口修改");
+        }
+        for (String key : List.of("FCONTACTUNIT", unitKey)) {
+            String customer = field(field(model, key), "FNumber").asText("");
+            if (customer(customer) == null) {
+                return failure(false, 9, key, "字段“往来单位”的值“" + customer + "”不存在");
+            }
+        }
+        if (!CURRENCIES.containsKey(field(field(model, "FCURRENCYID"), "FNumber").asText(""))) {
+            return failure(false, 9, "FCURRENCYID", "字段“币别”的值不存在");
+        }
+        JsonNode entries = field(model, entryKey);
+        if (!entries.isArray() || entries.isEmpty()) {
+            return failure(false, 11, entryKey, "单据体“明细”至少需要一行");
+        }
+        BigDecimal total = BigDecimal.ZERO;
+        for (JsonNode entry : entries) {
+            if (field(field(entry, "FSETTLETYPEID"), "FNumber").asText("").isBlank()) {
+                return failure(false, 11, "FSETTLETYPEID", "字段“结算方式”是必填项");
+            }
+            BigDecimal amount = field(entry, amountKey).isNumber() ? field(entry, amountKey).decimalValue() : BigDecimal.ZERO;
+            if (amount.signum() <= 0) {
+                return failure(false, 11, amountKey, "金额必须大于 0");
+            }
+            total = total.add(amount);
+        }
+        String billNo = text(model, "FBillNo");
+        if (billNo.isBlank()) {
+            billNo = (RECEIPT.equals(formId) ? "SKD" : "SKTKD") + "%06d".formatted(billNumbers.incrementAndGet());
+            model.put("FBillNo", billNo);
+        } else if (find(formId, billNo) != null) {
+            return failure(false, 11, "FBillNo", "单据编号“" + billNo + "”已经存在");
+        }
+        long id = ids.incrementAndGet();
+        model.put("FID", id).put("FDocumentStatus", "A").put("FAMOUNT", total);
+        stamp(model, true);
+        forms.get(formId).put(id, model);
+        return saved(id, billNo);
     }
 
     private ResponseDefinition saveSalesOrder(ObjectNode model, boolean deleteMissingEntries) {

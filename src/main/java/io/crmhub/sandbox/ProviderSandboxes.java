@@ -29,6 +29,8 @@ public final class ProviderSandboxes {
         server.start();
         server.stubFor(any(urlPathMatching("/sap/opu/odata/sap/(API_BUSINESS_PARTNER|API_SALES_ORDER_SRV|API_BILLING_DOCUMENT_SRV)/.*")).atPriority(10)
                 .willReturn(aResponse().withTransformers(SapBusinessPartnerSandbox.NAME)));
+        server.stubFor(any(urlPathMatching(SapJournalEntrySandbox.SOAP_PATH + "|" + SapJournalEntrySandbox.CUBE_PATH + ".*")).atPriority(10)
+                .willReturn(aResponse().withTransformers(SapBusinessPartnerSandbox.NAME)));
         return new SapSandboxServer(server, sandbox);
     }
 

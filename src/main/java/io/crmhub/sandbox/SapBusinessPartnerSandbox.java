@@ -64,6 +64,7 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     private final AtomicLong salesOrderNumbers = new AtomicLong(5_000_000);
     private final Map<String, ObjectNode> billingDocuments = new ConcurrentHashMap<>();
     private final AtomicLong billingNumbers = new AtomicLong(90_000_000);
+    private final SapJournalEntrySandbox journal = new SapJournalEntrySandbox(partners::containsKey);
     private final java.util.concurrent.ScheduledExecutorService invoicing = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sap-sandbox-invoicing");
         t.setDaemon(true);
@@ -151,7 +152,13 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         return salesOrders;
     }
 
+    /** Financial accounting: journal entries posted through SOAP and read through the operational items cube. */
+    public SapJournalEntrySandbox journal() {
+        return journal;
+    }
+
     public void reset() {
+        journal.reset();
         salesOrders.clear();
         salesOrderByReference.clear();
         tokens.clear();
@@ -185,6 +192,21 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         String relative = path.startsWith(SERVICE_PATH) ? path.substring(SERVICE_PATH.length()) : path;
         relative = relative.replaceAll("[?&]sap-client=\\d+", "");
 
+        try {
+            if (path.startsWith(SapJournalEntrySandbox.SOAP_PATH) && method.equals("POST")) { // SOAP: no CSRF token
+                return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "text/xml; charset=utf-8")
+                        .withBody(journal.post(request.getBody())).build();
+            }
+            if (path.startsWith(SapJournalEntrySandbox.CUBE_PATH) && method.equals("GET") && path.contains("A_OperationalAcctgDocItemCube")) {
+                return ok(200, journal.query(path.substring(SapJournalEntrySandbox.CUBE_PATH.length())), null);
+            }
+        } catch (Exception e) {
+            return new ResponseDefinitionBuilder().withStatus(500).withHeader("Content-Type", "text/xml; charset=utf-8")
+                    .withBody("<soap-env:Envelope xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap-env:Body><soap-env:Fault>"
+                            + "<faultcode>soap-env:Client</faultcode><faultstring xml:lang=\"en\">Malformed request: "
+                            + String.valueOf(e.getMessage()).replace("&", "&amp;").replace("<", "&lt;")
+                            + "</faultstring></soap-env:Fault></soap-env:Body></soap-env:Envelope>").build();
+        }
         if ("fetch".equalsIgnoreCase(request.getHeader("x-csrf-token"))) {
             String session = UUID.randomUUID().toString().replace("-", "");
             String token = Base64.getEncoder().encodeToString(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8)).substring(0, 24);

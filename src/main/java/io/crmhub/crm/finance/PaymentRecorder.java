@@ -2,11 +2,9 @@ package io.crmhub.crm.finance;
 
 import io.crmhub.crm.canonical.PaymentNotification;
 import io.crmhub.events.Inbox;
-import io.crmhub.events.OutboxWriter;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +28,13 @@ public class PaymentRecorder {
     private static final Logger log = LoggerFactory.getLogger(PaymentRecorder.class);
 
     private final JdbcClient jdbc;
-    private final OutboxWriter outbox;
+    private final PaymentPostings postings;
     private final Inbox inbox;
     private final Clock clock;
 
-    public PaymentRecorder(JdbcClient jdbc, OutboxWriter outbox, Inbox inbox, Clock clock) {
+    public PaymentRecorder(JdbcClient jdbc, PaymentPostings postings, Inbox inbox, Clock clock) {
         this.jdbc = jdbc;
-        this.outbox = outbox;
+        this.postings = postings;
         this.inbox = inbox;
         this.clock = clock;
     }
@@ -107,9 +105,7 @@ public class PaymentRecorder {
                 .params(paid, now, order.id()).update();
         long paymentId = jdbc.sql("SELECT id FROM payment WHERE provider = ? AND provider_txn_id = ?")
                 .params(n.provider(), n.providerTransactionId()).query(Long.class).single();
-        outbox.append("payment", paymentId, 1, "recorded", Map.of("paymentId", paymentId, "orderId", order.id(),
-                "provider", n.provider(), "providerTransactionId", n.providerTransactionId(), "amount", n.amount(),
-                "currency", n.currency(), "status", status));
+        postings.publishReceipt(paymentId, "recorded");
         inbox.markProcessed(n.provider(), n.eventId());
         if (review != null) {
             log.warn("Payment {} {} for order {} recorded for review: {}", n.provider(), n.providerTransactionId(), order.id(), review);
@@ -175,8 +171,9 @@ public class PaymentRecorder {
                 .params(refunded, review == null ? status : NEEDS_REVIEW, review, now, payment.id()).update();
         jdbc.sql("UPDATE sales_order SET paid_amount = paid_amount - ?, version = version + 1, updated_at = ? WHERE id = ?")
                 .params(n.amount(), now, payment.orderId()).update();
-        outbox.append("payment", payment.id(), 1, "refunded", Map.of("paymentId", payment.id(), "orderId", payment.orderId(),
-                "provider", n.provider(), "providerRefundId", n.providerTransactionId(), "amount", n.amount(), "currency", n.currency()));
+        long refundId = jdbc.sql("SELECT id FROM refund WHERE provider_refund_id = ? AND payment_id = ?")
+                .params(n.providerTransactionId(), payment.id()).query(Long.class).single();
+        postings.publishRefund(refundId, "refunded");
         inbox.markProcessed(n.provider(), n.eventId());
         log.info("Refund {} of {} {} recorded on payment {}", n.providerTransactionId(), money(n.amount(), n.currency()),
                 n.currency(), n.paymentReference());

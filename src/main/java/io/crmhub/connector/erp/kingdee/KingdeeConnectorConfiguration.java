@@ -36,6 +36,12 @@ class KingdeeConnectorConfiguration {
         return new KingdeeOrderSink(client, mapper, maps, properties, guards);
     }
 
+    /** Bean name is what the connector kamelet calls: {@code erp-kingdee-payment-sink}. */
+    @Bean("erpKingdeePaymentSink")
+    KingdeePaymentSink erpKingdeePaymentSink(KingdeeClient client, ValueMaps maps, KingdeeProperties properties, ConnectorGuards guards) {
+        return new KingdeePaymentSink(client, maps, properties, guards);
+    }
+
     @Bean
     KingdeeInvoiceSource kingdeeInvoiceSource(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards) {
         return new KingdeeInvoiceSource(client, properties, guards);

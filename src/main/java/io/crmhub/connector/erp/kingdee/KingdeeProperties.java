@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param orgNumber    number of the organisation customers and sales orders are created in (创建/使用/销售组织)
  * @param billType     the sales order bill type (单据类型), XSDD01_SYS is the standard sales order
  * @param zone         the server's time zone: Kingdee date-times carry none
+ * @param receiptBillType, refundBillType the bill types of receipts (收款单) and receipt refunds (收款退款单)
+ * @param receiptPurpose the purpose (收付款用途) on their entries, SFKYT01_SYS is sales receipts (销售收款)
  */
 @Validated
 @ConfigurationProperties("crmhub.connectors.erp-kingdee")
@@ -34,7 +36,10 @@ public record KingdeeProperties(
         @DefaultValue("XSDD01_SYS") @NotBlank String billType,
         @DefaultValue("Asia/Shanghai") ZoneId zone,
         @DefaultValue("5s") Duration connectTimeout,
-        @DefaultValue("20s") Duration readTimeout) {
+        @DefaultValue("20s") Duration readTimeout,
+        @DefaultValue("SKDLX01_SYS") @NotBlank String receiptBillType,
+        @DefaultValue("SKTKDLX01_SYS") @NotBlank String refundBillType,
+        @DefaultValue("SFKYT01_SYS") @NotBlank String receiptPurpose) {
 
     /** The password itself: the configured value, or the content of the file it names. */
     public String passwordValue() {

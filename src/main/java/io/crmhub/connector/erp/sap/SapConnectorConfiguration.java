@@ -36,6 +36,12 @@ class SapConnectorConfiguration {
         return new SapOrderSink(client, mapper, maps, properties, guards);
     }
 
+    /** Bean name is what the connector kamelet calls: {@code erp-sap-payment-sink}. */
+    @Bean("erpSapPaymentSink")
+    SapPaymentSink erpSapPaymentSink(SapODataClient client, ValueMaps maps, SapProperties properties, ConnectorGuards guards) {
+        return new SapPaymentSink(client, maps, properties, guards);
+    }
+
     @Bean
     SapInvoiceSource sapInvoiceSource(SapODataClient client, ValueMaps maps, ConnectorGuards guards) {
         return new SapInvoiceSource(client, maps, guards);

@@ -73,6 +73,29 @@ public class SapODataClient {
         return modifying(service, path, "PATCH", body, etag);
     }
 
+    /**
+     * A synchronous SOAP call on the same connection and communication user (SAP's SOAP services take no CSRF token):
+     * the response envelope, or a classified failure. SAP answers every SOAP fault with HTTP 500, business errors
+     * included, so a fault is transient here (retried, then parked and re-driven with its fault string); callers turn
+     * the errors SAP reports inside a 200 answer (the confirmation's log) into permanent failures.
+     */
+    public byte[] soap(String path, String soapAction, String envelope) {
+        String url = properties.baseUrl().toString().replaceAll("/+$", "") + path;
+        if (properties.sapClient() != null && !properties.sapClient().isBlank()) {
+            url += "?sap-client=" + URLEncoder.encode(properties.sapClient(), StandardCharsets.UTF_8);
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(properties.readTimeout())
+                .header("Authorization", authorization)
+                .header("Content-Type", "text/xml; charset=utf-8")
+                .header("SOAPAction", '"' + soapAction + '"')
+                .POST(HttpRequest.BodyPublishers.ofString(envelope, StandardCharsets.UTF_8)).build();
+        HttpResponse<byte[]> response = send(request);
+        if (response.statusCode() / 100 != 2) {
+            throw classify(response, "SOAP " + path);
+        }
+        return response.body();
+    }
+
     /** Cheap reachability check for health: the CSRF fetch on the service root. */
     public void ping(String service) {
         fetchToken(service);
@@ -197,6 +220,10 @@ public class SapODataClient {
             return message.isEmpty() ? Optional.empty() : Optional.of((code.isEmpty() ? "" : code + " ") + message);
         } catch (IOException | RuntimeException e) {
             String text = new String(body, StandardCharsets.UTF_8).strip();
+            java.util.regex.Matcher fault = java.util.regex.Pattern.compile("<faultstring[^>]*>([^<]*)</faultstring>").matcher(text);
+            if (fault.find()) {
+                return Optional.of("SOAP fault: " + fault.group(1));
+            }
             return text.isEmpty() ? Optional.empty() : Optional.of(text.length() > 200 ? text.substring(0, 200) : text);
         }
     }

@@ -17,6 +17,10 @@ import org.springframework.validation.annotation.Validated;
  * @param customerRole business partner role that makes the partner a customer
  * @param salesOrderType, salesOrganization, distributionChannel, division: the sales area CRM orders are created in
  * @param cancellationReason the rejection reason (SalesDocumentRjcnReason) set on items of a cancelled order or line
+ * @param companyCode  the company code payments and refunds are posted in
+ * @param paymentDocumentType the journal entry type of those postings (DZ: customer payment)
+ * @param journalEntryPath the SOAP endpoint of Journal Entry - Post (JournalEntryCreateRequestConfirmation_In)
+ * @param zone         the zone whose calendar date is the posting date
  */
 @Validated
 @ConfigurationProperties("crmhub.connectors.erp-sap")
@@ -31,6 +35,10 @@ public record SapProperties(
         @DefaultValue("10") @NotBlank String distributionChannel,
         @DefaultValue("00") @NotBlank String division,
         @DefaultValue("61") @NotBlank String cancellationReason,
+        @DefaultValue("1710") @NotBlank String companyCode,
+        @DefaultValue("DZ") @NotBlank String paymentDocumentType,
+        @DefaultValue("/sap/bc/srt/scs_ext/sap/journalentrycreaterequestconfi") @NotBlank String journalEntryPath,
+        @DefaultValue("UTC") java.time.ZoneId zone,
         @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("20s") Duration readTimeout) {
 

@@ -141,7 +141,7 @@ class KingdeeClientTest {
 
     private static KingdeeProperties properties(String password) {
         return new KingdeeProperties(URI.create(server.baseUrl()), ACCT, USER, password, 2052, KingdeeSandbox.ORG, "XSDD01_SYS",
-                ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(2), Duration.ofSeconds(5));
+                ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(2), Duration.ofSeconds(5), "SKDLX01_SYS", "SKTKDLX01_SYS", "SFKYT01_SYS");
     }
 
     private static Map<String, Object> customer(String number, String name) {

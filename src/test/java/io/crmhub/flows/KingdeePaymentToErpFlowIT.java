@@ -1,0 +1,92 @@
+package io.crmhub.flows;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.crmhub.crm.canonical.CanonicalPayment;
+import io.crmhub.sandbox.KingdeeSandbox;
+import io.crmhub.support.KingdeeHub;
+import io.crmhub.support.KingdeeTestServer;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link PaymentToErpScenarios} with {@code crmhub.erp.provider=kingdee}: a payment is a receipt ({@code AR_RECEIVEBILL},
+ * 收款单) and a refund a receipt refund ({@code AR_REFUNDBILL}), each numbered with our reference.
+ */
+class KingdeePaymentToErpFlowIT extends PaymentToErpScenarios implements KingdeeHub {
+
+    @Test
+    void theReceiptNamesTheSettlementTypeThePurposeAndTheSalesOrder() {
+        SyncedOrder order = confirmedOrderInErp("Receipt Bill Co");
+        String txn = transactionId();
+        notify(io.crmhub.crm.canonical.PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), txn, "20.00");
+        long paymentId = awaitPayment(txn);
+        String bill = awaitPosted("PAYMENT", paymentId);
+        assertThat(bill).isEqualTo(CanonicalPayment.receiptReference(paymentId));
+        KingdeeTestServer.wireMock().verify(1, postRequestedFor(urlPathEqualTo(KingdeeSandbox.SAVE_PATH))
+                .withRequestBody(matchingJsonPath("$.formid", equalTo("AR_RECEIVEBILL")))
+                .withRequestBody(matchingJsonPath("$.data.Model.FBillNo", equalTo(bill)))
+                .withRequestBody(matchingJsonPath("$.data.Model.FBillTypeID.FNumber", equalTo("SKDLX01_SYS")))
+                .withRequestBody(matchingJsonPath("$.data.Model.FCURRENCYID.FNumber", equalTo("PRE001")))
+                .withRequestBody(matchingJsonPath("$.data.Model.FRECEIVEBILLENTRY[0].FSETTLETYPEID.FNumber", equalTo("JSFS31_SYS")))
+                .withRequestBody(matchingJsonPath("$.data.Model.FRECEIVEBILLENTRY[0].FPURPOSEID.FNumber", equalTo("SFKYT01_SYS")))
+                .withRequestBody(matchingJsonPath("$.data.Model.FRECEIVEBILLENTRY[0].FSALEORDERNO", equalTo(orderNumber(order.id())))));
+    }
+
+    @Override
+    WireMockServer erp() {
+        return KingdeeTestServer.wireMock();
+    }
+
+    @Override
+    String createPath() {
+        return KingdeeSandbox.SAVE_PATH;
+    }
+
+    @Override
+    String sandboxTransformer() {
+        return KingdeeSandbox.NAME;
+    }
+
+    @Override
+    List<Posting> postingsFor(String reference) {
+        KingdeeSandbox kd = KingdeeTestServer.kingdee();
+        return Stream.concat(bills(kd.receipts(), reference, CanonicalPayment.Kind.RECEIPT, "FRECEIVEBILLENTRY", "FRECTOTALAMOUNTFOR", "FPAYUNIT"),
+                bills(kd.receiptRefunds(), reference, CanonicalPayment.Kind.REFUND, "FREFUNDBILLENTRY", "FREFUNDAMOUNTFOR", "FRECTUNIT")).toList();
+    }
+
+    private static Stream<Posting> bills(Map<Long, ObjectNode> bills, String reference, CanonicalPayment.Kind kind, String entries,
+                                         String amount, String unit) {
+        return bills.values().stream().filter(b -> b.path("FBillNo").asText().equals(reference)).map(b -> {
+            JsonNode entry = b.path(entries).path(0);
+            assertThat(b.path(unit).path("FNumber").asText()).isEqualTo(b.path("FCONTACTUNIT").path("FNumber").asText());
+            return new Posting(reference, kind, entry.path(amount).decimalValue(), currency(b.path("FCURRENCYID").path("FNumber").asText()),
+                    b.path("FCONTACTUNIT").path("FNumber").asText(),
+                    entry.path(kind == CanonicalPayment.Kind.RECEIPT ? "FCOMMENT" : "FNOTE").asText());
+        });
+    }
+
+    private static String currency(String kingdeeNumber) {
+        return "PRE001".equals(kingdeeNumber) ? "CNY" : kingdeeNumber;
+    }
+
+    @Override
+    long creates(String reference) {
+        return KingdeeTestServer.wireMock().findAll(postRequestedFor(urlPathEqualTo(KingdeeSandbox.SAVE_PATH))
+                .withRequestBody(matchingJsonPath("$.data.Model.FBillNo", equalTo(reference)))).size();
+    }
+
+    @Override
+    String issueInvoice(String salesOrderBillNo) {
+        return KingdeeTestServer.kingdee().issueReceivable(salesOrderBillNo);
+    }
+}

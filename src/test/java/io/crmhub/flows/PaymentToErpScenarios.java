@@ -1,0 +1,208 @@
+package io.crmhub.flows;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.crmhub.crm.canonical.CanonicalPayment;
+import io.crmhub.crm.canonical.PaymentNotification;
+import io.crmhub.events.Inbox;
+import io.crmhub.support.HubIntegrationTest;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
+
+/**
+ * crm-to-erp.payment-post end to end, whatever the installation's ERP: a verified provider notification in the inbox
+ * → payment-to-crm.record-payment (payment recorded once) → outbox → Artemis → crm-to-erp.payment-post → the ERP's
+ * posting (its sandbox behind WireMock) → external link. The same scenarios for every ERP; each test class supplies
+ * how to read and disturb its ERP.
+ */
+abstract class PaymentToErpScenarios extends HubIntegrationTest {
+    private static final AtomicLong TRANSACTIONS = new AtomicLong(System.nanoTime() % 1_000_000_000L);
+
+    /** A posting as the ERP holds it, in the hub's terms. */
+    record Posting(String reference, CanonicalPayment.Kind kind, BigDecimal amount, String currency, String customer,
+                   String clearingReference) {
+    }
+
+    @Autowired
+    Inbox inbox;
+    @Autowired
+    ObjectMapper json;
+
+    // ---- what each ERP supplies ----
+
+    abstract WireMockServer erp();
+
+    /** Where a new posting is sent. */
+    abstract String createPath();
+
+    abstract String sandboxTransformer();
+
+    /** Postings the ERP holds with our reference. */
+    abstract List<Posting> postingsFor(String reference);
+
+    /** Create requests sent for our reference. */
+    abstract long creates(String reference);
+
+    /** The ERP bills the sales order; returns the invoice number. */
+    abstract String issueInvoice(String externalOrderId);
+
+    // ---- scenarios ----
+
+    @Test
+    void aPaymentIsPostedOnceToTheErpForItsCustomerWithTheExactAmountAndAResentNotificationAddsNothing() {
+        SyncedOrder order = confirmedOrderInErp("Receipt Co");
+        String txn = transactionId();
+        notify(PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), txn, "100.05");
+        long paymentId = awaitPayment(txn);
+        String reference = CanonicalPayment.receiptReference(paymentId);
+        String document = awaitPosted("PAYMENT", paymentId);
+
+        assertThat(postingsFor(reference)).containsExactly(new Posting(reference, CanonicalPayment.Kind.RECEIPT,
+                new BigDecimal("100.05"), "CNY", customerInErp(order.id()), orderNumber(order.id())));
+        assertThat(document).isNotBlank();
+        assertThat(creates(reference)).isEqualTo(1);
+
+        // the provider re-sends the same transaction under a new event id: recorded once, posted once
+        notify(PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), txn, "100.05");
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql("SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL")
+                .query(Long.class).single() == 0);
+        assertThat(postingsFor(reference)).hasSize(1);
+        assertThat(creates(reference)).isEqualTo(1);
+    }
+
+    @Test
+    void aPaymentAfterTheErpBilledTheOrderIsClearedAgainstThatInvoice() {
+        SyncedOrder order = confirmedOrderInErp("Invoice Clearing Co");
+        String invoice = issueInvoice(order.externalId());
+        assertThat(call("finance", HttpMethod.POST, "/api/finance/invoices/poll", null).getStatusCode().value()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql("SELECT COUNT(*) FROM invoice WHERE invoice_number = ?")
+                .param(invoice).query(Long.class).single() == 1);
+
+        String txn = transactionId();
+        notify(PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), txn, "176.00");
+        long paymentId = awaitPayment(txn);
+        awaitPosted("PAYMENT", paymentId);
+        assertThat(postingsFor(CanonicalPayment.receiptReference(paymentId))).singleElement()
+                .satisfies(p -> assertThat(p.clearingReference()).isEqualTo(invoice));
+    }
+
+    @Test
+    void aRefundIsPostedAsItsOwnDocumentBackToTheSameCustomer() {
+        SyncedOrder order = confirmedOrderInErp("Refund Posting Co");
+        String txn = transactionId();
+        notify(PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), txn, "176.00");
+        long paymentId = awaitPayment(txn);
+        awaitPosted("PAYMENT", paymentId);
+
+        String refundTxn = transactionId();
+        notify(PaymentNotification.Kind.REFUND_SUCCEEDED, orderNumber(order.id()), refundTxn, "30.10");
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql("SELECT COUNT(*) FROM refund WHERE provider_refund_id = ?")
+                .param(refundTxn).query(Long.class).single() == 1);
+        long refundId = jdbc.sql("SELECT id FROM refund WHERE provider_refund_id = ?").param(refundTxn).query(Long.class).single();
+        awaitPosted("REFUND", refundId);
+
+        String reference = CanonicalPayment.refundReference(refundId);
+        assertThat(postingsFor(reference)).containsExactly(new Posting(reference, CanonicalPayment.Kind.REFUND,
+                new BigDecimal("30.10"), "CNY", customerInErp(order.id()), orderNumber(order.id())));
+        assertThat(postingsFor(CanonicalPayment.receiptReference(paymentId))).hasSize(1);
+    }
+
+    @Test
+    void aLostAnswerIsRetriedWithoutASecondPosting() {
+        SyncedOrder order = confirmedOrderInErp("Lost Posting Co");
+        // the ERP posts, but its answer never reaches the hub (connection reset after the work is done)
+        erp().stubFor(post(urlPathEqualTo(createPath())).atPriority(1).withRequestBody(containing("CRM-P-"))
+                .inScenario("lost-posting").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("done")
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER).withTransformers(sandboxTransformer())));
+        String txn = transactionId();
+        notify(PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), txn, "12.34");
+        long paymentId = awaitPayment(txn);
+        String reference = CanonicalPayment.receiptReference(paymentId);
+        awaitPosted("PAYMENT", paymentId);
+        assertThat(creates(reference)).as("one posting, whose answer was lost; the retry found it").isEqualTo(1);
+        assertThat(postingsFor(reference)).hasSize(1);
+    }
+
+    @Test
+    void aPostingTheErpRefusesIsParkedAtOnceWithTheErpsReasonAndNothingPosted() {
+        SyncedOrder order = confirmedOrderInErp("Refused Posting Co");
+        long customer = jdbc.sql("SELECT customer_id FROM sales_order WHERE id = ?").param(order.id()).query(Long.class).single();
+        // the customer link names an account the ERP does not hold: the ERP's own check refuses the posting
+        jdbc.sql("UPDATE external_link SET external_id = ? WHERE entity_type = 'CUSTOMER' AND entity_id = ?")
+                .params("NOT-IN-ERP", customer).update();
+        String txn = transactionId();
+        notify(PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), txn, "5.00");
+        long paymentId = awaitPayment(txn);
+        await().atMost(Duration.ofSeconds(30)).until(() -> parked(paymentId) == 1);
+        assertThat(parkedReason(paymentId)).contains("NOT-IN-ERP");
+        assertThat(postingsFor(CanonicalPayment.receiptReference(paymentId))).isEmpty();
+    }
+
+    // ---- helpers ----
+
+    /** A provider transaction id in WeChat Pay's 28-digit shape. */
+    static String transactionId() {
+        return "4200" + "%024d".formatted(TRANSACTIONS.incrementAndGet());
+    }
+
+    /** A verified notification, stored in the inbox as the webhook stores it; the hub processes it from there. */
+    void notify(PaymentNotification.Kind kind, String reference, String txn, String amount) {
+        PaymentNotification n = new PaymentNotification("wechatpay", "EVT-" + System.nanoTime(), kind, reference, txn,
+                new BigDecimal(amount), "CNY", Instant.now(), kind == PaymentNotification.Kind.PAYMENT_SUCCEEDED ? "SUCCESS" : "REFUND");
+        try {
+            assertThat(inbox.accept(new Inbox.Entry("wechatpay", n.eventId(), "test:" + kind, "payment", reference, n,
+                    json.writeValueAsString(n), "crm.payment.notified", null))).isEqualTo(Inbox.Outcome.ACCEPTED);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    long awaitPayment(String txn) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql("SELECT COUNT(*) FROM payment WHERE provider_txn_id = ?")
+                .param(txn).query(Long.class).single() == 1);
+        return jdbc.sql("SELECT id FROM payment WHERE provider_txn_id = ?").param(txn).query(Long.class).single();
+    }
+
+    String awaitPosted(String entityType, long id) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
+                "SELECT COUNT(*) FROM external_link WHERE entity_type = ? AND entity_id = ? AND last_status = 'SYNCED'")
+                .params(entityType, id).query(Long.class).single() == 1);
+        return jdbc.sql("SELECT external_id FROM external_link WHERE entity_type = ? AND entity_id = ?")
+                .params(entityType, id).query(String.class).single();
+    }
+
+    String orderNumber(long orderId) {
+        return jdbc.sql("SELECT order_number FROM sales_order WHERE id = ?").param(orderId).query(String.class).single();
+    }
+
+    String customerInErp(long orderId) {
+        return jdbc.sql("""
+                SELECT l.external_id FROM external_link l JOIN sales_order o ON o.customer_id = l.entity_id
+                WHERE l.entity_type = 'CUSTOMER' AND o.id = ?""").param(orderId).query(String.class).single();
+    }
+
+    long parked(long paymentId) {
+        return jdbc.sql("SELECT COUNT(*) FROM parked_message WHERE flow = 'crm-to-erp.payment-post' AND entity_key = ?")
+                .param("payment:" + paymentId).query(Long.class).single();
+    }
+
+    String parkedReason(long paymentId) {
+        return jdbc.sql("SELECT reason FROM parked_message WHERE flow = 'crm-to-erp.payment-post' AND entity_key = ?")
+                .param("payment:" + paymentId).query(String.class).single();
+    }
+}
