@@ -346,9 +346,11 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
                 return failure(false, 9, key, "字段“往来单位”的值“" + customer + "”不存在");
             }
         }
-        if (!CURRENCIES.containsKey(field(field(model, "FCURRENCYID"), "FNumber").asText(""))) {
+        String currency = field(field(model, "FCURRENCYID"), "FNumber").asText("");
+        if (!CURRENCIES.containsKey(currency)) {
             return failure(false, 9, "FCURRENCYID", "字段“币别”的值不存在");
         }
+        ((ObjectNode) field(model, "FCURRENCYID")).put("FCode", CURRENCIES.get(currency));
         JsonNode entries = field(model, entryKey);
         if (!entries.isArray() || entries.isEmpty()) {
             return failure(false, 11, entryKey, "单据体“明细”至少需要一行");

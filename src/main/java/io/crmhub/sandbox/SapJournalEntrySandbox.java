@@ -53,6 +53,27 @@ public class SapJournalEntrySandbox {
         }
     }
 
+    /**
+     * Records a customer payment as if posted earlier (the bank line is implied): for tests that plant thousands of
+     * postings without a SOAP call each. {@code amount} is the customer line's, negative for money received.
+     */
+    public void plantCustomerLine(String reference, String customer, BigDecimal amount, String currency, LocalDate postingDate) {
+        String document = String.valueOf(numbers.incrementAndGet());
+        items.add(json.createObjectNode().put("CompanyCode", "1710").put("FinancialAccountType", "D").put("Customer", customer)
+                .put("DocumentReferenceID", reference).put("AccountingDocumentType", "DZ").put("AccountingDocument", document)
+                .put("FiscalYear", String.valueOf(postingDate.getYear())).put("AccountingDocumentItem", "002")
+                .put("DebitCreditCode", amount.signum() < 0 ? "H" : "S").put("AmountInTransactionCurrency", amount.toPlainString())
+                .put("TransactionCurrency", currency)
+                .put("PostingDate", "/Date(" + postingDate.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() + ")/"));
+        documentsByReference.put(reference, document);
+    }
+
+    /** Removes the postings with our reference (as if reversed and archived): for tests. */
+    public void remove(String reference) {
+        items.removeIf(i -> reference.equals(i.path("DocumentReferenceID").asText()));
+        documentsByReference.remove(reference);
+    }
+
     /** Every line of the journal entry with our reference, in posting order. */
     public List<ObjectNode> items(String reference) {
         synchronized (items) {

@@ -22,6 +22,12 @@ public interface ErpSnapshot {
     List<Record> invoices(LocalDate from, LocalDate to);
 
     /**
+     * Payments and refunds the hub posted, by posting date in [from, to]: {@code reference} is our posting reference
+     * ({@code CRM-P-…}/{@code CRM-R-…}), {@code amount} positive, {@code status} RECEIPT or REFUND.
+     */
+    List<Record> payments(LocalDate from, LocalDate to);
+
+    /**
      * @param status for orders ACTIVE or CANCELLED; for invoices OPEN or CANCELLED; for customers ACTIVE
      */
     record Record(String externalId, String reference, BigDecimal amount, String currency, String status) {

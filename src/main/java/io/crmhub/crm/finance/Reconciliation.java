@@ -1,6 +1,7 @@
 package io.crmhub.crm.finance;
 
 import io.crmhub.crm.canonical.CanonicalCustomer;
+import io.crmhub.crm.canonical.CanonicalPayment;
 import io.crmhub.crm.canonical.ErpSnapshot;
 import io.crmhub.crm.common.InvalidFieldException;
 import io.crmhub.crm.common.Money;
@@ -31,7 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * CRM against ERP for a window of dates (UTC): customers, orders and invoices created in it on either side, matched by
  * our references (customer reference, order number) and the invoice number. Reports what is missing on either side,
  * amounts that differ by as little as a cent, and status drift (cancelled on one side only), each with the resync that
- * fixes it. Payments are not compared while they are not sent to the ERP. Daily for yesterday and today (one instance,
+ * fixes it. Payments and refunds are compared as the ERP postings the hub made of them (by our posting reference, to the
+ * cent). Daily for yesterday and today (one instance,
  * by lease), and on demand.
  */
 @Component
@@ -44,12 +46,14 @@ public class Reconciliation {
     private final OrderService orders;
     private final OutboxWriter outbox;
     private final InvoiceIngest invoices;
+    private final PaymentPostings postings;
     private final TransactionTemplate tx;
     private final ClusterLease lease;
     private final Clock clock;
 
     Reconciliation(JdbcClient jdbc, Optional<ErpSnapshot> erp, CustomerService customers, OrderService orders, OutboxWriter outbox,
-                   InvoiceIngest invoices, TransactionTemplate tx, ClusterLease lease, Clock clock) {
+                   InvoiceIngest invoices, PaymentPostings postings, TransactionTemplate tx, ClusterLease lease, Clock clock) {
+        this.postings = postings;
         this.jdbc = jdbc;
         this.erp = erp;
         this.customers = customers;
@@ -101,9 +105,9 @@ public class Reconciliation {
         compared.put("customers", customers(snapshot, from, to, mismatches));
         compared.put("orders", orders(snapshot, from, to, mismatches));
         compared.put("invoices", invoices(snapshot, from, to, mismatches));
+        compared.put("payments", payments(snapshot, from, to, mismatches));
         log.info("Reconciliation {} .. {} against {}: compared {}, {} mismatch(es)", from, to, snapshot.system(), compared, mismatches.size());
-        return new Report(from, to, snapshot.system(), compared, mismatches,
-                List.of("payments: not sent to the ERP yet, so there is nothing to compare them with"));
+        return new Report(from, to, snapshot.system(), compared, mismatches, List.of());
     }
 
     private int customers(ErpSnapshot snapshot, LocalDate from, LocalDate to, List<Mismatch> out) {
@@ -202,6 +206,52 @@ public class Reconciliation {
         return crm.size();
     }
 
+    private record CrmPosting(String entity, long id, String reference, BigDecimal amount, String currency) {
+    }
+
+    /**
+     * Money received and paid back in the window (by when it moved) against the ERP's postings with our references.
+     * A posting is never changed by the hub, so an amount that differs is fixed in the ERP (no resync); a missing one
+     * is posted again. The ERP side is read a day wider: its posting date is a calendar date in the ERP's zone.
+     */
+    private int payments(ErpSnapshot snapshot, LocalDate from, LocalDate to, List<Mismatch> out) {
+        Map<String, ErpSnapshot.Record> erpSide = byReference(snapshot.payments(from.minusDays(1), to.plusDays(1)));
+        List<CrmPosting> crm = new ArrayList<>(jdbc.sql("""
+                SELECT id, amount, currency FROM payment
+                WHERE provider_txn_id IS NOT NULL AND COALESCE(paid_at, updated_at) >= ? AND COALESCE(paid_at, updated_at) < ? ORDER BY id""")
+                .params(start(from), start(to.plusDays(1)))
+                .query((rs, n) -> new CrmPosting("PAYMENT", rs.getLong(1), CanonicalPayment.receiptReference(rs.getLong(1)),
+                        rs.getBigDecimal(2), rs.getString(3).trim())).list());
+        crm.addAll(jdbc.sql("""
+                SELECT id, amount, currency FROM refund WHERE status = 'SUCCEEDED' AND updated_at >= ? AND updated_at < ? ORDER BY id""")
+                .params(start(from), start(to.plusDays(1)))
+                .query((rs, n) -> new CrmPosting("REFUND", rs.getLong(1), CanonicalPayment.refundReference(rs.getLong(1)),
+                        rs.getBigDecimal(2), rs.getString(3).trim())).list());
+        for (CrmPosting p : crm) {
+            ErpSnapshot.Record r = erpSide.remove(p.reference());
+            BigDecimal amount = Money.round(p.amount(), p.currency());
+            if (r == null) {
+                out.add(new Mismatch(p.entity(), "MISSING_IN_ERP", p.id(), p.reference(), null, amount.toPlainString() + " " + p.currency(),
+                        "absent", new Resync(p.entity(), p.id(), null)));
+            } else if (!p.currency().equals(r.currency()) || amount.compareTo(Money.round(r.amount(), p.currency())) != 0) {
+                out.add(new Mismatch(p.entity(), "AMOUNT_MISMATCH", p.id(), p.reference(), r.externalId(),
+                        amount.toPlainString() + " " + p.currency(), Money.round(r.amount(), p.currency()).toPlainString() + " " + r.currency(), null));
+            }
+        }
+        for (ErpSnapshot.Record r : erpSide.values()) {
+            boolean receipt = r.reference().startsWith("CRM-P-");
+            Long id = idOf(r.reference());
+            String exists = receipt ? "SELECT COUNT(*) FROM payment WHERE id = ? AND provider_txn_id IS NOT NULL"
+                    : "SELECT COUNT(*) FROM refund WHERE id = ? AND status = 'SUCCEEDED'";
+            if (id != null && jdbc.sql(exists).param(id).query(Long.class).single() > 0) {
+                continue; // moved just outside the window: the next or previous day's report compares it
+            }
+            out.add(new Mismatch(receipt ? "PAYMENT" : "REFUND", "MISSING_IN_CRM", null, r.reference(), r.externalId(), "absent",
+                    r.amount().toPlainString() + " " + r.currency(), null));
+        }
+        return crm.size();
+    }
+
     /** ERP records with our reference that the CRM side of the window did not claim (those after {@code to} are lookahead). */
     private void unmatchedErp(String entity, Map<String, ErpSnapshot.Record> erpSide, LocalDate to, String existsSql,
                               java.util.function.Function<ErpSnapshot.Record, Long> idOf, List<Mismatch> out) {
@@ -235,11 +285,27 @@ public class Reconciliation {
                 });
                 return what.entity().toLowerCase() + " " + what.id() + " queued for " + system;
             }
+            case "PAYMENT", "REFUND" -> {
+                if (what.id() == null) {
+                    throw new InvalidFieldException("id", "is required for " + what.entity());
+                }
+                String system = erp.map(ErpSnapshot::system).orElse("erp");
+                tx.executeWithoutResult(s -> {
+                    jdbc.sql("UPDATE external_link SET synced_version = 0, last_message = ?, last_synced_at = ? WHERE entity_type = ? AND entity_id = ? AND system = ?")
+                            .params("resync requested by reconciliation", Timestamp.from(clock.instant()), what.entity(), what.id(), system).update();
+                    if (what.entity().equals("PAYMENT")) {
+                        postings.publishReceipt(what.id(), "resync");
+                    } else {
+                        postings.publishRefund(what.id(), "resync");
+                    }
+                });
+                return what.entity().toLowerCase() + " " + what.id() + " queued for " + system;
+            }
             case "INVOICE" -> {
                 int rewound = invoices.rewind(clock.instant().minus(Duration.ofDays(93)));
                 return "invoice polling rewound (" + rewound + " watermark(s)); the next poll reads the last 93 days again";
             }
-            default -> throw new InvalidFieldException("entity", "must be CUSTOMER, ORDER or INVOICE");
+            default -> throw new InvalidFieldException("entity", "must be CUSTOMER, ORDER, INVOICE, PAYMENT or REFUND");
         }
     }
 
@@ -249,9 +315,10 @@ public class Reconciliation {
         return map;
     }
 
-    private static Long idOf(String customerReference) {
+    /** The CRM id in one of our references: {@code CRM-C-…}, {@code CRM-P-…}, {@code CRM-R-…}. */
+    private static Long idOf(String reference) {
         try {
-            return Long.parseLong(customerReference.substring("CRM-C-".length()));
+            return Long.parseLong(reference.substring("CRM-C-".length()));
         } catch (RuntimeException e) {
             return null;
         }

@@ -29,15 +29,17 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Reconciliation over a few thousand records: 300 customers, 2,000 orders and 400 invoices on both sides (the CRM
+ * Reconciliation over a few thousand records: 300 customers, 2,000 orders, 400 invoices and 500 payments on both sides (the CRM
  * store and an SAP sandbox of this test's own, read through the real OData paging), first agreeing — no mismatch —
- * then with one planted mismatch of each kind, every one found, and a resync that repairs a missing order.
+ * then with one planted mismatch of each kind, every one found, and resyncs that repair a missing order and a missing
+ * payment posting.
  */
 class ReconciliationIT extends HubIntegrationTest {
     private static final ProviderSandboxes.SapSandboxServer SAP = ProviderSandboxes.startSap(0, SapTestServer.USER, SapTestServer.PASSWORD);
     private static final int CUSTOMERS = 300;
     private static final int ORDERS = 2000;
     private static final int INVOICES = 400;
+    private static final int PAYMENTS = 500;
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Autowired
@@ -59,6 +61,7 @@ class ReconciliationIT extends HubIntegrationTest {
         assertThat(clean.path("compared").path("customers").asInt()).isEqualTo(CUSTOMERS);
         assertThat(clean.path("compared").path("orders").asInt()).isEqualTo(ORDERS);
         assertThat(clean.path("compared").path("invoices").asInt()).isEqualTo(INVOICES);
+        assertThat(clean.path("compared").path("payments").asInt()).isEqualTo(PAYMENTS);
         assertThat(clean.path("mismatches")).as(clean.path("mismatches").toString()).isEmpty();
 
         var sap = SAP.sap();
@@ -76,6 +79,13 @@ class ReconciliationIT extends HubIntegrationTest {
         invoice.put("TotalGrossAmount", new BigDecimal(invoice.path("TotalGrossAmount").asText()).subtract(new BigDecimal("0.01")).toPlainString());
         ObjectNode extraInvoice = invoice.deepCopy().put("BillingDocument", "99999999");
         sap.billingDocuments().put("99999999", extraInvoice);
+        String missingPosting = planted.postings().get(50).reference();
+        sap.journal().remove(missingPosting);
+        PlantedPosting offByCentPosting = planted.postings().get(60);
+        sap.journal().remove(offByCentPosting.reference());
+        sap.journal().plantCustomerLine(offByCentPosting.reference(), offByCentPosting.customer(),
+                offByCentPosting.amount().negate().subtract(new BigDecimal("0.01")), "CNY", today);
+        sap.journal().plantCustomerLine("CRM-P-0999999999", offByCentPosting.customer(), new BigDecimal("-8.00"), "CNY", today);
 
         JsonNode found = report(today);
         List<String> rows = new ArrayList<>();
@@ -87,7 +97,13 @@ class ReconciliationIT extends HubIntegrationTest {
                 "ORDER STATUS_DRIFT " + planted.orderNumbers().get(30),
                 "ORDER MISSING_IN_CRM SO-9999999999",
                 "INVOICE AMOUNT_MISMATCH " + planted.invoiceNumbers().get(7),
-                "INVOICE MISSING_IN_CRM 99999999");
+                "INVOICE MISSING_IN_CRM 99999999",
+                "PAYMENT MISSING_IN_ERP " + missingPosting,
+                "PAYMENT AMOUNT_MISMATCH " + offByCentPosting.reference(),
+                "PAYMENT MISSING_IN_CRM CRM-P-0999999999");
+        JsonNode postingOff = find(found, "AMOUNT_MISMATCH", offByCentPosting.reference());
+        assertThat(new BigDecimal(postingOff.path("erpValue").asText().split(" ")[0])
+                .subtract(new BigDecimal(postingOff.path("crmValue").asText().split(" ")[0]))).isEqualByComparingTo("0.01");
         JsonNode amount = find(found, "AMOUNT_MISMATCH", planted.orderNumbers().get(20));
         assertThat(new BigDecimal(amount.path("erpValue").asText().split(" ")[0])
                 .subtract(new BigDecimal(amount.path("crmValue").asText().split(" ")[0]))).isEqualByComparingTo("0.01");
@@ -95,7 +111,7 @@ class ReconciliationIT extends HubIntegrationTest {
         ResponseEntity<String> csv = call("finance", HttpMethod.GET, "/api/finance/reconciliation?from=" + today + "&to=" + today + "&format=csv", null);
         assertThat(csv.getHeaders().getContentType().toString()).startsWith("text/csv");
         String[] csvLines = csv.getBody().split("\r\n");
-        assertThat(csvLines).hasSize(8);
+        assertThat(csvLines).hasSize(11);
         assertThat(csvLines[0]).startsWith("entity,kind,crm_id,reference");
         assertThat(call("sales", HttpMethod.GET, "/api/finance/reconciliation?from=" + today + "&to=" + today, null).getStatusCode().value())
                 .isEqualTo(403);
@@ -105,9 +121,14 @@ class ReconciliationIT extends HubIntegrationTest {
         assertThat(resync.getStatusCode().value()).as(resync.getBody()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> sap.salesOrders().values().stream()
                 .anyMatch(o -> o.path("PurchaseOrderByCustomer").asText().equals(missingOrder)));
+        JsonNode missingPayment = find(found, "MISSING_IN_ERP", missingPosting);
+        ResponseEntity<String> repost = call("finance", HttpMethod.POST, "/api/finance/reconciliation/resync", missingPayment.path("resync").toString());
+        assertThat(repost.getStatusCode().value()).as(repost.getBody()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !sap.journal().items(missingPosting).isEmpty());
+        assertThat(sap.journal().items(missingPosting)).hasSize(2); // the bank line and the customer line, posted once
         List<String> after = new ArrayList<>();
         report(today).path("mismatches").forEach(m -> after.add(m.path("kind").asText() + " " + m.path("reference").asText()));
-        assertThat(after).hasSize(6).doesNotContain("MISSING_IN_ERP " + missingOrder);
+        assertThat(after).hasSize(8).doesNotContain("MISSING_IN_ERP " + missingOrder, "MISSING_IN_ERP " + missingPosting);
     }
 
     private JsonNode report(LocalDate day) {
@@ -132,7 +153,10 @@ class ReconciliationIT extends HubIntegrationTest {
 
     // ---- planting both sides directly: the CRM store by SQL (no events, so no flow runs), SAP in its sandbox ----
 
-    private record Planted(List<Long> customerIds, List<String> orderNumbers, List<String> invoiceNumbers) {
+    private record Planted(List<Long> customerIds, List<String> orderNumbers, List<String> invoiceNumbers, List<PlantedPosting> postings) {
+    }
+
+    private record PlantedPosting(String reference, String customer, BigDecimal amount) {
     }
 
     private Planted plant(LocalDate today) {
@@ -197,6 +221,24 @@ class ReconciliationIT extends HubIntegrationTest {
                 INSERT INTO invoice (invoice_number, customer_id, status, currency, total_amount, paid_amount, issue_date, due_date, overdue,
                                      version, created_at, updated_at)
                 VALUES (?, ?, 'OPEN', 'CNY', ?, 0, ?, ?, FALSE, 1, ?, ?)""", invoices);
-        return new Planted(customers, numbers, invoiceNumbers);
+
+        List<Object[]> payments = new ArrayList<>();
+        List<Long> orderIds = jdbc.sql("SELECT id FROM sales_order ORDER BY id").query(Long.class).list();
+        for (int i = 0; i < PAYMENTS; i++) {
+            BigDecimal amount = new BigDecimal("20.").add(new BigDecimal(i % 100).movePointLeft(2));
+            payments.add(new Object[] {orderIds.get(i), "PL-PAY-" + i, "4200" + String.format("%024d", i), amount, now, now, now});
+        }
+        batch.batchUpdate("""
+                INSERT INTO payment (order_id, payment_reference, provider, provider_txn_id, status, currency, amount, refunded_amount,
+                                     version, created_at, updated_at, paid_at)
+                VALUES (?, ?, 'wechatpay', ?, 'SUCCEEDED', 'CNY', ?, 0, 1, ?, ?, ?)""", payments);
+        List<PlantedPosting> postings = new ArrayList<>();
+        jdbc.sql("SELECT p.id, p.amount, o.customer_id FROM payment p JOIN sales_order o ON o.id = p.order_id ORDER BY p.id").query(rs -> {
+            PlantedPosting posting = new PlantedPosting(io.crmhub.crm.canonical.CanonicalPayment.receiptReference(rs.getLong(1)),
+                    String.valueOf(2_000_000 + rs.getLong(3)), rs.getBigDecimal(2).setScale(2));
+            sap.journal().plantCustomerLine(posting.reference(), posting.customer(), posting.amount().negate(), "CNY", today);
+            postings.add(posting);
+        });
+        return new Planted(customers, numbers, invoiceNumbers, postings);
     }
 }

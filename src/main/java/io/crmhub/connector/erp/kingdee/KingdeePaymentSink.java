@@ -32,11 +32,9 @@ public class KingdeePaymentSink {
     }
 
     /**
-     * @param linked          the Kingdee bill already linked to this posting, if any
      * @param customerAccount the customer's Kingdee number
      */
-    public ConnectorResult post(@Body CanonicalPayment payment, @Variable("externalId") String linked,
-                                @Variable("customerAccount") String customerAccount) {
+    public ConnectorResult post(@Body CanonicalPayment payment, @Variable("customerAccount") String customerAccount) {
         // unmapped codes fail before any call
         KingdeeRef settlement = new KingdeeRef(maps.translate("kingdee", "settlement-type", payment.provider()));
         KingdeeRef currency = new KingdeeRef(maps.translate("kingdee", "currency", payment.currency()));
@@ -44,7 +42,7 @@ public class KingdeePaymentSink {
         String form = receipt ? KingdeeCashBill.RECEIPT_FORM : KingdeeCashBill.REFUND_FORM;
         Object bill = receipt ? receipt(payment, customerAccount, settlement, currency) : refund(payment, customerAccount, settlement, currency);
         return guards.call(KingdeeClient.CONNECTOR, () -> {
-            String existing = linked != null ? linked : find(form, payment.reference());
+            String existing = find(form, payment.reference()); // always asked: the ERP is the truth (a resync after a reversal posts again)
             if (existing != null) {
                 return new ConnectorResult(KingdeeCustomerSink.SYSTEM, existing, ConnectorResult.Action.UPDATED);
             }

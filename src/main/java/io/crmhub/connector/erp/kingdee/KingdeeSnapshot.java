@@ -57,6 +57,27 @@ public class KingdeeSnapshot implements ErpSnapshot {
                         r.get("FCURRENCYID.FCode").asText(), "B".equals(r.get("FCancelStatus").asText()) ? "CANCELLED" : "OPEN"));
     }
 
+    /** Receipts and receipt refunds numbered with our references; a bill's amount is the sum of its entries. */
+    @Override
+    public List<Record> payments(LocalDate from, LocalDate to) {
+        List<Record> records = new ArrayList<>();
+        for (var form : List.of(List.of(KingdeeCashBill.RECEIPT_FORM, "FRECTOTALAMOUNTFOR", "RECEIPT"),
+                List.of(KingdeeCashBill.REFUND_FORM, "FREFUNDAMOUNTFOR", "REFUND"))) {
+            Map<String, Record> bills = new java.util.LinkedHashMap<>();
+            read(form.get(0), "FDATE", from.toString(), to.toString(), List.of("FBillNo", form.get(1), "FCURRENCYID.FCode"), "", r -> {
+                String number = r.get("FBillNo").asText();
+                if (number.startsWith("CRM-P-") || number.startsWith("CRM-R-")) {
+                    BigDecimal amount = new BigDecimal(r.get(form.get(1)).asText("0"));
+                    bills.merge(number, new Record(number, number, amount, r.get("FCURRENCYID.FCode").asText(), form.get(2)),
+                            (a, b) -> new Record(number, number, a.amount().add(b.amount()), a.currency(), a.status()));
+                }
+                return null;
+            });
+            records.addAll(bills.values());
+        }
+        return records;
+    }
+
     /** Midnight UTC of {@code day} as the Kingdee server's local date-time. */
     private String local(LocalDate day) {
         return KingdeeInvoiceSource.FILTER_TIME.format(java.time.LocalDateTime.ofInstant(

@@ -53,8 +53,8 @@ class SapConnectorConfiguration {
     }
 
     @Bean
-    SapSnapshot sapSnapshot(SapODataClient client, ConnectorGuards guards) {
-        return new SapSnapshot(client, guards);
+    SapSnapshot sapSnapshot(SapODataClient client, ConnectorGuards guards, SapProperties properties) {
+        return new SapSnapshot(client, guards, properties);
     }
 
     @Bean("erpSapHealthIndicator")

@@ -54,15 +54,13 @@ public class SapPaymentSink {
     }
 
     /**
-     * @param linked          the SAP document already linked to this posting, if any
      * @param customerAccount the customer's SAP business partner (= customer number)
      */
-    public ConnectorResult post(@Body CanonicalPayment payment, @Variable("externalId") String linked,
-                                @Variable("customerAccount") String customerAccount) {
+    public ConnectorResult post(@Body CanonicalPayment payment, @Variable("customerAccount") String customerAccount) {
         String glAccount = maps.translate("sap", "clearing-account", payment.provider()); // unmapped: parked before any call
         String envelope = envelope(payment, customerAccount, glAccount);
         return guards.call(SapODataClient.CONNECTOR, () -> {
-            String existing = linked != null ? linked : findByReference(payment.reference());
+            String existing = findByReference(payment.reference()); // always asked: the ERP is the truth (a resync after a reversal posts again)
             if (existing != null) {
                 return new ConnectorResult(SapCustomerSink.SYSTEM, existing, ConnectorResult.Action.UPDATED);
             }

@@ -19,8 +19,10 @@ public class SapSnapshot implements ErpSnapshot {
 
     private final SapODataClient client;
     private final ConnectorGuards guards;
+    private final SapProperties properties;
 
-    public SapSnapshot(SapODataClient client, ConnectorGuards guards) {
+    public SapSnapshot(SapODataClient client, ConnectorGuards guards, SapProperties properties) {
+        this.properties = properties;
         this.client = client;
         this.guards = guards;
     }
@@ -56,10 +58,33 @@ public class SapSnapshot implements ErpSnapshot {
                         d.path("BillingDocumentIsCancelled").asBoolean(false) ? "CANCELLED" : "OPEN"));
     }
 
+    /** The customer lines of DZ journal entries with our references: credited for a receipt, debited for a refund. */
+    @Override
+    public List<Record> payments(LocalDate from, LocalDate to) {
+        String only = "CompanyCode%20eq%20" + SapODataClient.quote(properties.companyCode()) + "%20and%20FinancialAccountType%20eq%20'D'"
+                + "%20and%20AccountingDocumentType%20eq%20" + SapODataClient.quote(properties.paymentDocumentType()) + "%20and%20";
+        return read(SapPaymentSink.LOOKUP_SERVICE, SapPaymentSink.ITEMS, "PostingDate", from, to, only,
+                "AccountingDocument,CompanyCode,FiscalYear,DocumentReferenceID,AmountInTransactionCurrency,TransactionCurrency", i -> {
+                    String reference = i.path("DocumentReferenceID").asText("");
+                    if (!reference.startsWith("CRM-P-") && !reference.startsWith("CRM-R-")) {
+                        return null;
+                    }
+                    BigDecimal amount = new BigDecimal(i.path("AmountInTransactionCurrency").asText("0"));
+                    return new Record(SapPaymentSink.documentId(i.path("AccountingDocument").asText(), i.path("CompanyCode").asText(),
+                            i.path("FiscalYear").asText()), reference, amount.abs(), i.path("TransactionCurrency").asText(),
+                            amount.signum() < 0 ? "RECEIPT" : "REFUND");
+                });
+    }
+
     private List<Record> read(String service, String entitySet, String dateField, LocalDate from, LocalDate to, String select,
                               Function<JsonNode, Record> map) {
+        return read(service, entitySet, dateField, from, to, "", select, map);
+    }
+
+    private List<Record> read(String service, String entitySet, String dateField, LocalDate from, LocalDate to, String extraFilter,
+                              String select, Function<JsonNode, Record> map) {
         List<Record> records = new ArrayList<>();
-        String filter = dateField + "%20ge%20datetime'" + from + "T00:00:00'%20and%20" + dateField + "%20le%20datetime'" + to + "T00:00:00'";
+        String filter = extraFilter + dateField + "%20ge%20datetime'" + from + "T00:00:00'%20and%20" + dateField + "%20le%20datetime'" + to + "T00:00:00'";
         for (int skip = 0; ; skip += PAGE) {
             String path = entitySet + "?$filter=" + filter + "&$select=" + select + "&$orderby=" + select.split(",")[0]
                     + "&$top=" + PAGE + "&$skip=" + skip;
