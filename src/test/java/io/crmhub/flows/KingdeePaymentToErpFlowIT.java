@@ -13,6 +13,7 @@ import io.crmhub.crm.canonical.CanonicalPayment;
 import io.crmhub.sandbox.KingdeeSandbox;
 import io.crmhub.support.KingdeeHub;
 import io.crmhub.support.KingdeeTestServer;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -40,6 +41,34 @@ class KingdeePaymentToErpFlowIT extends PaymentToErpScenarios implements Kingdee
                 .withRequestBody(matchingJsonPath("$.data.Model.FRECEIVEBILLENTRY[0].FSETTLETYPEID.FNumber", equalTo("JSFS31_SYS")))
                 .withRequestBody(matchingJsonPath("$.data.Model.FRECEIVEBILLENTRY[0].FPURPOSEID.FNumber", equalTo("SFKYT01_SYS")))
                 .withRequestBody(matchingJsonPath("$.data.Model.FRECEIVEBILLENTRY[0].FSALEORDERNO", equalTo(orderNumber(order.id())))));
+    }
+
+    @Test
+    void reconciliationReadsKingdeesReceiptsAndFindsOneOffByACentOrMissing() {
+        SyncedOrder order = confirmedOrderInErp("Reconciled Receipt Co");
+        String txn = transactionId();
+        notify(io.crmhub.crm.canonical.PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), txn, "33.30");
+        long paymentId = awaitPayment(txn);
+        String bill = awaitPosted("PAYMENT", paymentId);
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+
+        assertThat(rows(today)).noneMatch(r -> r.contains(bill));
+        ObjectNode receipt = KingdeeTestServer.kingdee().receipts().values().stream()
+                .filter(b -> b.path("FBillNo").asText().equals(bill)).findFirst().orElseThrow();
+        ObjectNode entry = (ObjectNode) receipt.path("FRECEIVEBILLENTRY").get(0);
+        entry.put("FRECTOTALAMOUNTFOR", entry.path("FRECTOTALAMOUNTFOR").decimalValue().add(new BigDecimal("0.01")));
+        assertThat(rows(today)).contains("PAYMENT AMOUNT_MISMATCH " + bill + " 33.30 CNY 33.31 CNY");
+
+        KingdeeTestServer.kingdee().receipts().values().removeIf(b -> b.path("FBillNo").asText().equals(bill));
+        assertThat(rows(today)).contains("PAYMENT MISSING_IN_ERP " + bill + " 33.30 CNY absent");
+    }
+
+    private List<String> rows(java.time.LocalDate day) {
+        var report = json(call("finance", org.springframework.http.HttpMethod.GET, "/api/finance/reconciliation?from=" + day + "&to=" + day, null));
+        List<String> rows = new java.util.ArrayList<>();
+        report.path("mismatches").forEach(m -> rows.add(m.path("entity").asText() + " " + m.path("kind").asText() + " "
+                + m.path("reference").asText() + " " + m.path("crmValue").asText() + " " + m.path("erpValue").asText()));
+        return rows;
     }
 
     @Override
