@@ -120,6 +120,12 @@ abstract class PaymentToErpScenarios extends HubIntegrationTest {
         assertThat(postingsFor(reference)).containsExactly(new Posting(reference, CanonicalPayment.Kind.REFUND,
                 new BigDecimal("30.10"), "CNY", customerInErp(order.id()), orderNumber(order.id())));
         assertThat(postingsFor(CanonicalPayment.receiptReference(paymentId))).hasSize(1);
+
+        List<String> kinds = new java.util.ArrayList<>();
+        json(call("sales", HttpMethod.GET, "/api/orders/" + order.id() + "/timeline", null)).path("events")
+                .forEach(e -> kinds.add(e.path("kind").asText()));
+        assertThat(kinds).containsSubsequence("ERP_ORDER_CREATED", "PAYMENT_RECEIVED", "ERP_PAYMENT_POSTED", "REFUND_COMPLETED",
+                "ERP_REFUND_POSTED");
     }
 
     @Test

@@ -25,7 +25,7 @@ public class OrderTimeline {
 
     /**
      * @param kind        ERP_ORDER_CREATED, ERP_ORDER_UPDATED, ERP_STATUS_CHANGED, INVOICE_ISSUED, PAYMENT_REQUESTED, PAYMENT_RECEIVED,
-     *                    REFUND_COMPLETED
+     *                    REFUND_COMPLETED, ERP_PAYMENT_POSTED, ERP_REFUND_POSTED
      * @param system      the external system (e.g. {@code erp-sap}, {@code wechatpay})
      * @param externalId  its number for the thing (sales order, transaction, refund)
      */
@@ -80,6 +80,26 @@ public class OrderTimeline {
                         rs.getString(3) == null ? rs.getString(4) : rs.getString(3),
                         money(rs.getBigDecimal(5), rs.getString(6)) + " refunded through " + rs.getString(2)))
                 .list().forEach(entries::add);
+        // the ERP postings of this order's payments and refunds (first successful sync of each)
+        java.util.Set<String> postedOnce = new java.util.HashSet<>();
+        jdbc.sql("""
+                SELECT j.occurred_at, j.system, j.external_id, j.entity_type, p.payment_reference, j.entity_id FROM sync_journal j
+                JOIN payment p ON j.entity_type = 'PAYMENT' AND p.id = j.entity_id
+                WHERE p.order_id = ? AND j.outcome = 'SYNCED'
+                UNION ALL
+                SELECT j.occurred_at, j.system, j.external_id, j.entity_type, r.refund_reference, j.entity_id FROM sync_journal j
+                JOIN refund r ON j.entity_type = 'REFUND' AND r.id = j.entity_id JOIN payment p ON p.id = r.payment_id
+                WHERE p.order_id = ? AND j.outcome = 'SYNCED' ORDER BY 1""")
+                .params(orderId, orderId)
+                .query((rs, n) -> {
+                    if (!postedOnce.add(rs.getString(4) + rs.getLong(6))) {
+                        return null; // a resync that found the posting again
+                    }
+                    boolean payment = "PAYMENT".equals(rs.getString(4));
+                    return new Entry(rs.getTimestamp(1).toInstant(), payment ? "ERP_PAYMENT_POSTED" : "ERP_REFUND_POSTED", rs.getString(2),
+                            rs.getString(3), (payment ? "payment " : "refund ") + rs.getString(5) + " posted in the ERP as " + rs.getString(3));
+                })
+                .list().stream().filter(java.util.Objects::nonNull).forEach(entries::add);
         jdbc.sql("""
                 SELECT changed_at, system, external_id, status, delivery FROM order_erp_status WHERE order_id = ? ORDER BY changed_at, id""")
                 .param(orderId)
