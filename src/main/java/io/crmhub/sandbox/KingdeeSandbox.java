@@ -48,7 +48,10 @@ import java.util.regex.Pattern;
  *   <li>business errors inside HTTP 200 ({@code Result.ResponseStatus.IsSuccess=false}, {@code Errors[]} with
  *       {@code FieldName} and {@code Message}); ExecuteBillQuery answers an array of arrays in FieldKeys order (and
  *       its errors as {@code [[{"Result":{...}}]]}); entry fields give one row per entry;</li>
- *   <li>finance issues a receivable ({@code AR_receivable}) for each new sales order after {@link #invoiceAfter}.</li>
+ *   <li>finance issues a receivable ({@code AR_receivable}) for each new sales order after {@link #invoiceAfter}
+ *       (auditing the order and stocking it out in full first, as the outbound bill it is pushed from needs);</li>
+ *   <li>sales order progress for tests: {@link #audit}, {@link #deliverPartially}/{@link #deliverFully} (entries'
+ *       {@code FStockOutQty}), {@link #close}, or any {@link #status} code; each moves {@code FModifyDate}.</li>
  * </ul>
  * Date-times carry no zone, as Kingdee's: they are the server's local time ({@link #ZONE}).
  */
@@ -68,6 +71,8 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
     static final String RECEIVABLE = "AR_receivable";
     static final String RECEIPT = "AR_RECEIVEBILL";
     static final String RECEIPT_REFUND = "AR_REFUNDBILL";
+    /** Sales order entry quantities Kingdee writes back: stocked out (销售出库), on delivery notices (发货通知). */
+    private static final List<String> EXECUTED = List.of("FStockOutQty", "FDeliQty");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS");
     private static final Pattern OPERATION = Pattern.compile(Pattern.quote(STUB) + "DynamicFormService\\.(\\w+)\\.common\\.kdsvc");
     private static final Pattern CONDITION = Pattern.compile("\\s*([\\w.]+)\\s*(>=|<=|<>|!=|=|>|<)\\s*(?:'((?:[^']|'')*)'|(-?\\d+(?:\\.\\d+)?))\\s*");
@@ -172,6 +177,13 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
         if (order == null) {
             throw new IllegalArgumentException("no sales order " + salesOrderBillNo);
         }
+        // a receivable is pushed from the sales outbound bill, which needs an audited order: audited, stocked out in full
+        if (!"C".equals(text(order, "FDocumentStatus"))) {
+            audit(salesOrderBillNo);
+        }
+        if ("A".equals(text(order, "FCloseStatus"))) {
+            stockOut(salesOrderBillNo, BigDecimal.ONE);
+        }
         long id = ids.incrementAndGet();
         String number = "AR%08d".formatted(receivableNumbers.incrementAndGet());
         LocalDate today = LocalDate.now(ZONE);
@@ -188,6 +200,62 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
         stamp(bill, true);
         receivables().put(id, bill);
         return number;
+    }
+
+    /** Audits a sales order (审核, {@code FDocumentStatus C}): from then on it cannot be re-saved, only executed or closed. */
+    public synchronized void audit(String billNo) {
+        ObjectNode order = existingOrder(billNo);
+        order.put("FDocumentStatus", "C");
+        stamp(order, false);
+    }
+
+    /** The warehouse ships half of every entry (a sales outbound bill writes its quantities back to the order). */
+    public void deliverPartially(String billNo) {
+        stockOut(billNo, new BigDecimal("0.5"));
+    }
+
+    /** The warehouse ships every entry in full. */
+    public void deliverFully(String billNo) {
+        stockOut(billNo, BigDecimal.ONE);
+    }
+
+    /**
+     * Sets every entry's stocked-out quantity ({@code FStockOutQty}, and {@code FDeliQty} for the delivery notice
+     * before it) to this share of its {@code FQty}, as the write-back of sales outbound bills does. Kingdee only
+     * ships audited, open orders.
+     */
+    public synchronized void stockOut(String billNo, BigDecimal share) {
+        ObjectNode order = existingOrder(billNo);
+        if (!"C".equals(text(order, "FDocumentStatus")) || !"A".equals(text(order, "FCloseStatus"))) {
+            throw new IllegalStateException("sales order " + billNo + " is not audited and open: nothing can be stocked out");
+        }
+        for (JsonNode entry : field(order, "FSaleOrderEntry")) {
+            BigDecimal quantity = field(entry, "FQty").decimalValue().multiply(share).stripTrailingZeros();
+            EXECUTED.forEach(f -> ((ObjectNode) entry).put(f, quantity));
+        }
+        stamp(order, false);
+    }
+
+    /** Closes a sales order (关闭, {@code FCloseStatus B}), as {@code ExcuteOperation BillClose} does. */
+    public synchronized void close(String billNo) {
+        ObjectNode order = existingOrder(billNo);
+        order.put("FCloseStatus", "B");
+        stamp(order, false);
+    }
+
+    /** Puts a status code on a sales order as it is ({@code FDocumentStatus}, {@code FCloseStatus}, {@code FCancelStatus}), known or not. */
+    public synchronized void status(String billNo, String field, String code) {
+        ObjectNode order = existingOrder(billNo);
+        order.put(field, code);
+        stamp(order, false);
+    }
+
+    private ObjectNode existingOrder(String billNo) {
+        ObjectNode order = salesOrder(billNo);
+        if (order == null) {
+            throw new IllegalArgumentException("no sales order " + billNo);
+        }
+        return order;
     }
 
     /** Finance voids a receivable (作废): {@code FCancelStatus B}, a new modify time. */
@@ -431,14 +499,19 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
                 return failure(false, 11, "FQty", "第" + (entries.size() + 1) + "行，销售数量必须大于0");
             }
             long entryId = field(e, "FEntryID").asLong(0);
+            JsonNode before = null;
             if (entryId != 0) {
-                JsonNode before = old.stream().filter(o -> field(o, "FEntryID").asLong() == entryId).findFirst().orElse(null);
+                before = old.stream().filter(o -> field(o, "FEntryID").asLong() == entryId).findFirst().orElse(null);
                 if (before == null) {
                     return failure(false, 10, "FEntryID", "分录内码 " + entryId + " 不存在");
                 }
                 old.remove(before);
             } else {
                 e.put("FEntryID", entryIds.incrementAndGet());
+            }
+            // execution quantities are Kingdee's (written back by outbound bills), never the client's
+            for (String executed : EXECUTED) {
+                e.put(executed, before == null ? BigDecimal.ZERO : field(before, executed).decimalValue());
             }
             entries.add(e);
         }
@@ -466,7 +539,7 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
                 return failure(false, 11, "FBillNo", "单据编号“" + billNo + "”已存在");
             }
             id = ids.incrementAndGet();
-            merged.put("FID", id).put("FDocumentStatus", "A").put("FCloseStatus", "A");
+            merged.put("FID", id).put("FDocumentStatus", "A").put("FCloseStatus", "A").put("FCancelStatus", "A");
             stamp(merged, true);
             salesOrders().put(id, merged);
             Duration delay = invoiceAfter;

@@ -5,14 +5,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.crmhub.routing.mapping.UnmappedValueException;
 import io.crmhub.sandbox.KingdeeSandbox;
 import io.crmhub.support.KingdeeHub;
 import io.crmhub.support.KingdeeTestServer;
 import java.math.BigDecimal;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +39,64 @@ class KingdeeOrderToErpFlowIT extends OrderToErpScenarios implements KingdeeHub 
         await().atMost(Duration.ofSeconds(30)).until(() -> parked(order.id()) == 1);
         assertThat(parkedReason(order.id())).contains("Save SAL_SaleOrder").contains("[FCustId]").contains("NOT-IN-KINGDEE");
         assertThat(creates(order.number())).isEqualTo(1);
+    }
+
+    @Test
+    void eachStepOfKingdeesProgressReachesTheTimelineAndAnOrderClosedBeforeDeliveryIsRejected() {
+        long customer = createCustomer("Kingdee Steps Co " + System.nanoTime(), uniquePhone(), "CN");
+        Order order = createOrder(customer, "CONFIRMED", lines("4", "EA", "10.00") + "," + line(2, "2", "KG", "3.00"));
+        String billNo = awaitSynced(order.id(), 1);
+        KingdeeSandbox kingdee = KingdeeTestServer.kingdee();
+        kingdee.audit(billNo);
+        erpProgress.poll();
+        kingdee.deliverPartially(billNo);
+        erpProgress.poll();
+        kingdee.close(billNo); // the rest will not be shipped
+        erpProgress.poll();
+        assertThat(erpStatuses(order.id())).containsExactly("ERP order " + billNo + ": IN_PROCESS, not delivered",
+                "ERP order " + billNo + ": IN_PROCESS, partially delivered", "ERP order " + billNo + ": COMPLETED, partially delivered");
+
+        Order cancelled = createOrder(customer, "CONFIRMED", lines("1", "EA", "10.00"));
+        String cancelledBill = awaitSynced(cancelled.id(), 1);
+        update(cancelled.id(), customer, "CANCELLED", lines("1", "EA", "10.00")); // the hub closes it in Kingdee
+        awaitSynced(cancelled.id(), 2);
+        erpProgress.poll();
+        assertThat(erpStatuses(cancelled.id())).containsExactly("ERP order " + cancelledBill + ": REJECTED, not delivered");
+    }
+
+    @Test
+    void anUnmappedKingdeeStatusStopsThePollNamingTheTableAndTheCodeUntilTheTableOrTheOrderIsFixed() {
+        long customer = createCustomer("Kingdee Odd Status Co " + System.nanoTime(), uniquePhone(), "CN");
+        Order order = createOrder(customer, "CONFIRMED", lines("1", "EA", "10.00"));
+        String billNo = awaitSynced(order.id(), 1);
+        erpProgress.poll();
+        Timestamp before = watermark();
+        KingdeeTestServer.kingdee().status(billNo, "FDocumentStatus", "X"); // a status this installation's table does not know
+        try {
+            assertThatThrownBy(() -> erpProgress.poll()).isInstanceOf(UnmappedValueException.class)
+                    .hasMessage("value map kingdee/order-status v1 has no entry for 'FDocumentStatus=X'");
+            assertThat(watermark()).as("the watermark stays before the order, so it is read again").isEqualTo(before);
+            assertThat(erpStatuses(order.id())).containsExactly("ERP order " + billNo + ": OPEN, not delivered");
+        } finally {
+            KingdeeTestServer.kingdee().status(billNo, "FDocumentStatus", "C"); // the sandbox is shared: never leave it unreadable
+        }
+        erpProgress.poll();
+        assertThat(watermark()).isAfter(before);
+        assertThat(erpStatuses(order.id())).containsExactly("ERP order " + billNo + ": OPEN, not delivered",
+                "ERP order " + billNo + ": IN_PROCESS, not delivered");
+    }
+
+    /** Audited, stocked out in full and closed: what Kingdee's order looks like once its business is done. */
+    @Override
+    void deliverAndCompleteInErp(String billNo) {
+        KingdeeSandbox kingdee = KingdeeTestServer.kingdee();
+        kingdee.audit(billNo);
+        kingdee.deliverFully(billNo);
+        kingdee.close(billNo);
+    }
+
+    private Timestamp watermark() {
+        return jdbc.sql("SELECT watermark FROM poll_watermark WHERE name = 'erp-order-status:erp-kingdee'").query(Timestamp.class).single();
     }
 
     @Override

@@ -11,12 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.crmhub.crm.order.ErpOrderProgress;
 import io.crmhub.support.HubIntegrationTest;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
 
@@ -63,6 +65,9 @@ abstract class OrderToErpScenarios extends HubIntegrationTest {
     abstract void verifyChangedLines(String externalId);
 
     abstract void verifyCancelled(String externalId);
+
+    /** The ERP ships the order in full and completes it (the same in the ERP's terms: SAP's billing, Kingdee's close). */
+    abstract void deliverAndCompleteInErp(String externalId);
 
     // ---- scenarios ----
 
@@ -142,7 +147,37 @@ abstract class OrderToErpScenarios extends HubIntegrationTest {
         assertThat(creates(order.number())).isZero();
     }
 
+    @Test
+    void theErpsProgressOnTheOrderReachesItsTimelineOncePerChange() {
+        long customer = createCustomer("Progress Co " + System.nanoTime(), uniquePhone(), "CN");
+        Order order = createOrder(customer, "CONFIRMED", lines("1", "EA", "10.00") + "," + line(2, "2", "KG", "3.00"));
+        String salesOrder = awaitSynced(order.id(), 1);
+        erpProgress.poll();
+        deliverAndCompleteInErp(salesOrder);
+        erpProgress.poll();
+        erpProgress.poll(); // nothing new: no second entry
+
+        assertThat(erpStatuses(order.id())).containsExactly("ERP order " + salesOrder + ": OPEN, not delivered",
+                "ERP order " + salesOrder + ": COMPLETED, delivered");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE aggregate_type = 'order' AND event_type = 'erp-status' AND aggregate_id = ?")
+                .param(String.valueOf(order.id())).query(Long.class).single()).as("one event per change").isEqualTo(2);
+    }
+
     // ---- helpers ----
+
+    @Autowired
+    ErpOrderProgress erpProgress;
+
+    /** The order's ERP_STATUS_CHANGED timeline entries, oldest first. */
+    List<String> erpStatuses(long orderId) {
+        List<String> statuses = new ArrayList<>();
+        json(call("sales", HttpMethod.GET, "/api/orders/" + orderId + "/timeline", null)).path("events").forEach(e -> {
+            if (e.path("kind").asText().equals("ERP_STATUS_CHANGED")) {
+                statuses.add(e.path("description").asText());
+            }
+        });
+        return statuses;
+    }
 
     Order createOrder(long customer, String status, String lines) {
         ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders", """

@@ -48,6 +48,12 @@ class KingdeeConnectorConfiguration {
     }
 
     @Bean
+    KingdeeOrderStatusSource kingdeeOrderStatusSource(KingdeeClient client, ValueMaps maps, KingdeeProperties properties,
+                                                      ConnectorGuards guards) {
+        return new KingdeeOrderStatusSource(client, maps, properties, guards);
+    }
+
+    @Bean
     KingdeeSnapshot kingdeeSnapshot(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards) {
         return new KingdeeSnapshot(client, properties, guards);
     }

@@ -70,18 +70,22 @@ public class KingdeeInvoiceSource implements ErpInvoiceSource {
         }
         boolean cancelled = "B".equals(row.get("FCancelStatus").asText());
         return new ErpInvoice(number, order.isEmpty() ? null : order, row.get("FCUSTOMERID.FNumber").asText(null),
-                row.get("FCURRENCYID.FCode").asText(), total, BigDecimal.ZERO, date(row, "FDate", number).toLocalDate(),
-                date(row, "FENDDATE_H", number).toLocalDate(), cancelled ? "CANCELLED" : "OPEN",
-                date(row, "FModifyDate", number).atZone(properties.zone()).toInstant());
+                row.get("FCURRENCYID.FCode").asText(), total, BigDecimal.ZERO, date(row, "FDate", "receivable " + number).toLocalDate(),
+                date(row, "FENDDATE_H", "receivable " + number).toLocalDate(), cancelled ? "CANCELLED" : "OPEN",
+                date(row, "FModifyDate", "receivable " + number).atZone(properties.zone()).toInstant());
     }
 
-    /** Kingdee's JSON date-times: {@code 2025-11-25T00:00:00} or with fractions, no zone. */
-    static LocalDateTime date(Map<String, JsonNode> row, String field, String number) {
+    /**
+     * Kingdee's JSON date-times: {@code 2025-11-25T00:00:00} or with fractions, no zone.
+     *
+     * @param bill what the row is, for the error ({@code receivable AR00000001})
+     */
+    static LocalDateTime date(Map<String, JsonNode> row, String field, String bill) {
         String text = row.get(field).asText("");
         try {
             return text.length() == 10 ? LocalDate.parse(text).atStartOfDay() : LocalDateTime.parse(text.replace(' ', 'T'));
         } catch (DateTimeParseException e) {
-            throw new PermanentConnectorException(KingdeeClient.CONNECTOR, "receivable " + number + " has " + field + " '" + text
+            throw new PermanentConnectorException(KingdeeClient.CONNECTOR, bill + " has " + field + " '" + text
                     + "', not a Kingdee date");
         }
     }
