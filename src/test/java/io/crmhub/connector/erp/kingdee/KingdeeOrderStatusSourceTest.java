@@ -166,6 +166,6 @@ class KingdeeOrderStatusSourceTest {
 
     private static KingdeeProperties properties() {
         return new KingdeeProperties(URI.create(server.baseUrl()), "unit-acct", "unit-user", "unit-password", 2052, KingdeeSandbox.ORG,
-                "XSDD01_SYS", ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(2), Duration.ofSeconds(5));
+                "XSDD01_SYS", ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(2), Duration.ofSeconds(5), "SKDLX01_SYS", "SKTKDLX01_SYS", "SFKYT01_SYS");
     }
 }
