@@ -145,6 +145,25 @@ abstract class PaymentToErpScenarios extends HubIntegrationTest {
     }
 
     @Test
+    void aThrottledThenFailingErpIsRetriedAndThePaymentPostedOnce() {
+        SyncedOrder order = confirmedOrderInErp("Throttled Posting Co");
+        // 429 with Retry-After, then a 503, then the ERP works again
+        erp().stubFor(post(urlPathEqualTo(createPath())).atPriority(1).withRequestBody(containing("CRM-P-"))
+                .inScenario("throttled-posting").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("unavailable")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")));
+        erp().stubFor(post(urlPathEqualTo(createPath())).atPriority(1).withRequestBody(containing("CRM-P-"))
+                .inScenario("throttled-posting").whenScenarioStateIs("unavailable").willSetStateTo("recovered")
+                .willReturn(aResponse().withStatus(503)));
+        String txn = transactionId();
+        notify(PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), txn, "7.77");
+        long paymentId = awaitPayment(txn);
+        String reference = CanonicalPayment.receiptReference(paymentId);
+        awaitPosted("PAYMENT", paymentId);
+        assertThat(creates(reference)).as("429, 503, then posted").isEqualTo(3);
+        assertThat(postingsFor(reference)).hasSize(1);
+    }
+
+    @Test
     void aPostingTheErpRefusesIsParkedAtOnceWithTheErpsReasonAndNothingPosted() {
         SyncedOrder order = confirmedOrderInErp("Refused Posting Co");
         long customer = jdbc.sql("SELECT customer_id FROM sales_order WHERE id = ?").param(order.id()).query(Long.class).single();
