@@ -113,7 +113,12 @@ public class OrderTimeline {
                         "invoice " + rs.getString(3) + " of " + money(rs.getBigDecimal(4), rs.getString(5)) + " issued, due "
                                 + rs.getDate(6).toLocalDate()))
                 .list().forEach(entries::add);
-        entries.sort(Comparator.comparing(Entry::at)); // stable: a payment requested and received in the same instant stays in that order
+        // the ERP stamps its first status with its own clock, a few ms before we journal its answer: never before creation
+        entries.stream().filter(e -> e.kind().equals("ERP_ORDER_CREATED")).findFirst().ifPresent(created ->
+                entries.replaceAll(e -> e.kind().equals("ERP_STATUS_CHANGED") && e.at().isBefore(created.at())
+                        ? new Entry(created.at(), e.kind(), e.system(), e.externalId(), e.description()) : e));
+        entries.sort(Comparator.comparing(Entry::at)
+                .thenComparing(e -> e.kind().equals("ERP_STATUS_CHANGED") ? 1 : 0)); // stable: a payment requested and received in the same instant stays in that order
         return entries;
     }
 
