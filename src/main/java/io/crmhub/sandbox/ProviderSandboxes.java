@@ -22,7 +22,15 @@ public final class ProviderSandboxes {
      * {@code observers} are extra WireMock extensions (e.g. a request listener of a load driver).
      */
     public static SapSandboxServer startSap(int port, String username, String password, Extension... observers) {
-        SapBusinessPartnerSandbox sandbox = new SapBusinessPartnerSandbox(username, password);
+        return startSap(port, new SapBusinessPartnerSandbox(username, password), observers);
+    }
+
+    /**
+     * One more entry point on {@code port} to an SAP system already served elsewhere: the same business partners,
+     * orders and billing documents, as two application servers of one SAP system would serve them (e.g. one per hub
+     * instance, so a test can tell the instances' requests apart).
+     */
+    public static SapSandboxServer startSap(int port, SapBusinessPartnerSandbox sandbox, Extension... observers) {
         WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port)
                 .extensions(sandbox).extensions(observers).containerThreads(40).jettyAcceptors(2)
                 .maxRequestJournalEntries(100_000));

@@ -504,7 +504,12 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         return "/Date(" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli() + ")/";
     }
 
-    private ResponseDefinition billingDocuments(String relative) {
+    /**
+     * Under the lock {@link #issueInvoice} takes: a read sees every document issued before it or none issued after it
+     * began (the map's own iteration is only weakly consistent, so a concurrent reader could see a later document
+     * without an earlier one and a poller's watermark would pass the earlier one by).
+     */
+    private synchronized ResponseDefinition billingDocuments(String relative) {
         if (DATE_WINDOW.matcher(relative).find()) {
             return window(billingDocuments.values(), relative, "BillingDocument");
         }

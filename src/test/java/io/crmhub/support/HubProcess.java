@@ -59,6 +59,23 @@ public final class HubProcess implements AutoCloseable {
         return Long.parseLong(response.body().replaceAll("(?s).*?\"id\":(\\d+).*", "$1"));
     }
 
+    /** A confirmed order of one line (2 × 88.00 CNY) for {@code customerId}, as sales; returns its id. */
+    public long createConfirmedOrder(long customerId) throws Exception {
+        HttpResponse<String> response = post("sales", "/api/orders", """
+                {"customerId":%d,"currency":"CNY","status":"CONFIRMED",
+                 "lines":[{"sku":"TEA-01","description":"Tea set","quantity":2,"unit":"EA","unitPrice":"88.00"}]}""".formatted(customerId));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return Long.parseLong(response.body().replaceAll("(?s).*?\"id\":(\\d+).*", "$1"));
+    }
+
+    /** {@code POST path} as {@code user} (password = user name, the demo users), JSON body or none. */
+    public HttpResponse<String> post(String user, String path, String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
+                .header("Authorization", basic(user))
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Whether every customer shows its SAP reference (the flow recorded the result in external links). */
     public boolean allLinked(List<Long> ids) throws Exception {
         for (Long id : ids) {
