@@ -4,6 +4,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.time.Duration;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * change read. A crash re-reads at most the page it was on; two instances never store the same window twice — the
  * second waits on the row and starts where the first stopped. Storing must be idempotent (a re-read record at the
  * watermark instant is offered again).
+ *
+ * <p>Reads stop {@code settle} before now: an ERP stamps a record's change time before its commit becomes visible (SAP
+ * posts billing documents in asynchronous update tasks), so a record can appear after a newer one was read; a
+ * watermark moved past it would lose it for good. Records younger than {@code settle} are read by a later poll.
  */
 @Component
 public class WatermarkPoller {
@@ -47,20 +53,22 @@ public class WatermarkPoller {
     /**
      * Reads pages until the source has nothing newer (at most 100 pages per call).
      *
-     * @param fetch     the page of records changed at or after the instant, oldest first, at most {@code pageSize}
+     * @param settle    how old a change must be to be read (the ERP's commit lag plus clock skew)
+     * @param fetch     the page of records changed in [from, until], oldest first, at most {@code pageSize}
      * @param changedAt a record's change time
      * @param store     stores one record inside the page's transaction
      */
-    public <T> Outcome poll(String name, int pageSize, Function<Instant, List<T>> fetch, Function<T, Instant> changedAt,
-                            Function<T, Stored> store) {
+    public <T> Outcome poll(String name, int pageSize, Duration settle, BiFunction<Instant, Instant, List<T>> fetch,
+                            Function<T, Instant> changedAt, Function<T, Stored> store) {
         ensureExists(name);
+        Instant until = clock.instant().minus(settle);
         int pages = 0;
         int read = 0;
         int changed = 0;
         int skipped = 0;
         Instant watermark = null;
         while (pages < MAX_PAGES) {
-            Page page = tx.execute(status -> page(name, pageSize, fetch, changedAt, store));
+            Page page = tx.execute(status -> page(name, pageSize, until, fetch, changedAt, store));
             pages++;
             read += page.read();
             changed += page.changed();
@@ -76,10 +84,10 @@ public class WatermarkPoller {
     private record Page(int read, int changed, int skipped, Instant watermark, boolean more) {
     }
 
-    private <T> Page page(String name, int pageSize, Function<Instant, List<T>> fetch, Function<T, Instant> changedAt,
-                          Function<T, Stored> store) {
+    private <T> Page page(String name, int pageSize, Instant until, BiFunction<Instant, Instant, List<T>> fetch,
+                          Function<T, Instant> changedAt, Function<T, Stored> store) {
         Instant from = lock(name);
-        List<T> records = fetch.apply(from);
+        List<T> records = until.isBefore(from) ? List.of() : fetch.apply(from, until);
         int changed = 0;
         int skipped = 0;
         Instant last = from;

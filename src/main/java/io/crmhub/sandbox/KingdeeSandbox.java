@@ -794,9 +794,10 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
 
     /** Create and modify date-times, strictly increasing as in one Kingdee server. */
     private synchronized void stamp(ObjectNode bill, boolean created) {
-        LocalDateTime now = LocalDateTime.now(ZONE).withNano((LocalDateTime.now(ZONE).getNano() / 1_000_000) * 1_000_000);
-        if (!now.isAfter(lastChange)) {
-            now = lastChange.plusNanos(1_000_000);
+        LocalDateTime now = LocalDateTime.now(ZONE).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        while (!now.isAfter(lastChange)) { // strictly increasing, never ahead of the clock (pollers cut off at "now")
+            Thread.onSpinWait();
+            now = LocalDateTime.now(ZONE).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         }
         lastChange = now;
         if (created) {

@@ -47,6 +47,7 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     private static final Pattern DATE_WINDOW = Pattern.compile("(\\w+) ge datetime'([0-9-]+)T[0-9:]+' and \\w+ le datetime'([0-9-]+)T[0-9:]+'");
     private static final Pattern SKIP = Pattern.compile("\\$skip=(\\d+)");
     private static final Pattern CHANGED_SINCE = Pattern.compile("LastChangeDateTime ge datetimeoffset'([^']+)'");
+    private static final Pattern CHANGED_UNTIL = Pattern.compile("LastChangeDateTime le datetimeoffset'([^']+)'");
     private static final Pattern TOP = Pattern.compile("\\$top=(\\d+)");
     private static final Pattern PO_FILTER = Pattern.compile("PurchaseOrderByCustomer eq '([^']*)'");
     private static final Pattern KEY = Pattern.compile("A_BusinessPartner\\('([^']+)'\\)");
@@ -142,8 +143,14 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     private long lastChange;
 
     /** Change times strictly increase, as SAP's do within one system. */
+    /** Strictly increasing and never ahead of the clock (a poller reads only what is older than its cut-off). */
     private synchronized long changeMillis() {
-        lastChange = Math.max(System.currentTimeMillis(), lastChange + 1);
+        long now = System.currentTimeMillis();
+        while (now <= lastChange) {
+            Thread.onSpinWait();
+            now = System.currentTimeMillis();
+        }
+        lastChange = now;
         return lastChange;
     }
 
@@ -520,12 +527,14 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     private ResponseDefinition changedSince(java.util.Collection<ObjectNode> all, String relative) {
         Matcher since = CHANGED_SINCE.matcher(relative);
         long from = since.find() ? Instant.parse(since.group(1)).toEpochMilli() : Long.MIN_VALUE;
+        Matcher until = CHANGED_UNTIL.matcher(relative);
+        long to = until.find() ? Instant.parse(until.group(1)).toEpochMilli() : Long.MAX_VALUE;
         Matcher top = TOP.matcher(relative);
         int limit = top.find() ? Integer.parseInt(top.group(1)) : 1000;
         ArrayNode results = json.createArrayNode();
         all.stream()
                 .filter(d -> d.path("LastChangeDateTime").asText("").startsWith("/Date("))
-                .filter(d -> changedAt(d) >= from)
+                .filter(d -> changedAt(d) >= from && changedAt(d) <= to)
                 .sorted(java.util.Comparator.comparingLong(SapBusinessPartnerSandbox::changedAt))
                 .limit(limit)
                 .forEach(d -> results.add(d.deepCopy()));

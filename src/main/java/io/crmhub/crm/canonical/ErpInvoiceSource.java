@@ -18,8 +18,9 @@ public interface ErpInvoiceSource {
     /**
      * @param since invoices whose last change is at or after this instant (inclusive: the same instant can hold
      *              several invoices, and a page may end inside it; re-reading one is harmless)
+     * @param until and at or before this one (the poller leaves the latest seconds for later: see {@code WatermarkPoller})
      */
-    List<ErpInvoice> changedSince(Instant since, int max);
+    List<ErpInvoice> changedBetween(Instant since, Instant until, int max);
 
     /**
      * One ERP invoice in the hub's terms.

@@ -9,7 +9,8 @@ public interface ErpOrderStatusSource {
     String system();
 
     /** @param since changes at or after this instant (inclusive) */
-    List<ErpOrderStatus> changedSince(Instant since, int max);
+    /** Orders whose last change is in [{@code since}, {@code until}], oldest first, at most {@code max}. */
+    List<ErpOrderStatus> changedBetween(Instant since, Instant until, int max);
 
     /**
      * @param salesOrder the ERP's number (our order's external id); {@code reference} our order number

@@ -39,11 +39,14 @@ public class InvoiceIngest {
     private final Clock clock;
     private final Optional<ErpInvoiceSource> source;
     private final int pageSize;
+    private final Duration settle;
     private final Duration pollInterval;
 
     InvoiceIngest(JdbcClient jdbc, WatermarkPoller poller, OutboxWriter outbox, ClusterLease lease, Clock clock,
                   Optional<ErpInvoiceSource> source, @Value("${crmhub.invoices.page-size:500}") int pageSize,
-                  @Value("${crmhub.invoices.poll-interval:30s}") Duration pollInterval) {
+                  @Value("${crmhub.invoices.poll-interval:30s}") Duration pollInterval,
+                  @Value("${crmhub.erp.poll-settle:10s}") Duration settle) {
+        this.settle = settle;
         this.jdbc = jdbc;
         this.poller = poller;
         this.outbox = outbox;
@@ -72,7 +75,7 @@ public class InvoiceIngest {
     /** Reads pages until the ERP has nothing newer (at most 100 pages per call). */
     public Outcome poll() {
         ErpInvoiceSource erp = source.orElseThrow(() -> new IllegalStateException("no ERP invoice source is configured"));
-        WatermarkPoller.Outcome o = poller.poll(WATERMARK + erp.system(), pageSize, since -> erp.changedSince(since, pageSize),
+        WatermarkPoller.Outcome o = poller.poll(WATERMARK + erp.system(), pageSize, settle, (since, until) -> erp.changedBetween(since, until, pageSize),
                 ErpInvoice::changedAt, invoice -> {
                     Upsert result = upsert(erp.system(), invoice);
                     return !result.matched() && !result.changed() && result.unknownCustomer() ? WatermarkPoller.Stored.SKIPPED

@@ -28,6 +28,7 @@ public class ErpOrderProgress {
 
     private final JdbcClient jdbc;
     private final WatermarkPoller poller;
+    private final Duration settle;
     private final OutboxWriter outbox;
     private final ClusterLease lease;
     private final Clock clock;
@@ -35,7 +36,9 @@ public class ErpOrderProgress {
     private final Duration interval;
 
     ErpOrderProgress(JdbcClient jdbc, WatermarkPoller poller, OutboxWriter outbox, ClusterLease lease, Clock clock,
-                     Optional<ErpOrderStatusSource> source, @Value("${crmhub.orders.erp-status-interval:60s}") Duration interval) {
+                     Optional<ErpOrderStatusSource> source, @Value("${crmhub.orders.erp-status-interval:60s}") Duration interval,
+                     @Value("${crmhub.erp.poll-settle:10s}") Duration settle) {
+        this.settle = settle;
         this.jdbc = jdbc;
         this.poller = poller;
         this.outbox = outbox;
@@ -58,7 +61,7 @@ public class ErpOrderProgress {
 
     public WatermarkPoller.Outcome poll() {
         ErpOrderStatusSource erp = source.orElseThrow(() -> new IllegalStateException("no ERP order status source is configured"));
-        return poller.poll("erp-order-status:" + erp.system(), 500, since -> erp.changedSince(since, 500), ErpOrderStatus::changedAt,
+        return poller.poll("erp-order-status:" + erp.system(), 500, settle, (since, until) -> erp.changedBetween(since, until, 500), ErpOrderStatus::changedAt,
                 s -> record(erp.system(), s));
     }
 

@@ -412,6 +412,7 @@ class TwoHubInvoicePollingIT {
                 "--crmhub.outbox.poll-interval=100ms",
                 "--crmhub.outbox.lease-duration=3s",
                 "--crmhub.invoices.page-size=" + PAGE_SIZE,
+                "--crmhub.erp.poll-settle=0s", // invoices are issued and polled at once; WatermarkPollerIT covers the settle time
                 "--crmhub.invoices.poll-interval=200ms",
                 "--crmhub.invoices.initial-delay=1s"));
         args.addAll(store.hubArguments());

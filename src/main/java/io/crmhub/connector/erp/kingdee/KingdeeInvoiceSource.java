@@ -45,8 +45,9 @@ public class KingdeeInvoiceSource implements ErpInvoiceSource {
     }
 
     @Override
-    public List<ErpInvoice> changedSince(Instant since, int max) {
-        String filter = "FModifyDate>=" + KingdeeClient.literal(FILTER_TIME.format(LocalDateTime.ofInstant(since, properties.zone())));
+    public List<ErpInvoice> changedBetween(Instant since, Instant until, int max) {
+        String filter = "FModifyDate>=" + KingdeeClient.literal(FILTER_TIME.format(LocalDateTime.ofInstant(since, properties.zone())))
+                + " and FModifyDate<=" + KingdeeClient.literal(FILTER_TIME.format(LocalDateTime.ofInstant(until, properties.zone())));
         List<Map<String, JsonNode>> rows = guards.call(KingdeeClient.CONNECTOR,
                 () -> client.query(FORM, FIELDS, filter, "FModifyDate ASC,FBillNo ASC", 0, max));
         Map<String, ErpInvoice> invoices = new LinkedHashMap<>();

@@ -57,9 +57,11 @@ public class KingdeeOrderStatusSource implements ErpOrderStatusSource {
     }
 
     @Override
-    public List<ErpOrderStatus> changedSince(Instant since, int max) {
+    public List<ErpOrderStatus> changedBetween(Instant since, Instant until, int max) {
         String filter = "FModifyDate>=" + KingdeeClient.literal(
-                KingdeeInvoiceSource.FILTER_TIME.format(LocalDateTime.ofInstant(since, properties.zone())));
+                KingdeeInvoiceSource.FILTER_TIME.format(LocalDateTime.ofInstant(since, properties.zone())))
+                + " and FModifyDate<=" + KingdeeClient.literal(
+                KingdeeInvoiceSource.FILTER_TIME.format(LocalDateTime.ofInstant(until, properties.zone())));
         List<Bill> bills = guards.call(KingdeeClient.CONNECTOR, () -> read(filter, max));
         // mapped after the guarded call, as SAP's source does: the breaker and its timer measure Kingdee alone
         List<ErpOrderStatus> statuses = new ArrayList<>();

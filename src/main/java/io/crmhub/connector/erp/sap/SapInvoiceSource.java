@@ -43,8 +43,9 @@ public class SapInvoiceSource implements ErpInvoiceSource {
     }
 
     @Override
-    public List<ErpInvoice> changedSince(Instant since, int max) {
+    public List<ErpInvoice> changedBetween(Instant since, Instant until, int max) {
         String path = "A_BillingDocument?$filter=LastChangeDateTime%20ge%20datetimeoffset'" + FILTER_TIME.format(since) + "'"
+                + "%20and%20LastChangeDateTime%20le%20datetimeoffset'" + FILTER_TIME.format(until) + "'"
                 + "&$orderby=LastChangeDateTime%20asc&$top=" + max + "&$expand=to_Item";
         JsonNode results = guards.call(SapODataClient.CONNECTOR, () -> client.get(SERVICE, path)).d().path("results");
         List<ErpInvoice> invoices = new ArrayList<>();

@@ -35,8 +35,9 @@ public class SapOrderStatusSource implements ErpOrderStatusSource {
     }
 
     @Override
-    public List<ErpOrderStatus> changedSince(Instant since, int max) {
+    public List<ErpOrderStatus> changedBetween(Instant since, Instant until, int max) {
         String path = "A_SalesOrder?$filter=LastChangeDateTime%20ge%20datetimeoffset'" + FILTER_TIME.format(since) + "'"
+                + "%20and%20LastChangeDateTime%20le%20datetimeoffset'" + FILTER_TIME.format(until) + "'"
                 + "&$orderby=LastChangeDateTime%20asc&$top=" + max
                 + "&$select=SalesOrder,PurchaseOrderByCustomer,OverallSDProcessStatus,OverallDeliveryStatus,OverallSDDocumentRejectionSts,LastChangeDateTime";
         JsonNode results = guards.call(SapODataClient.CONNECTOR, () -> client.get(SapOrderSink.SERVICE, path)).d().path("results");

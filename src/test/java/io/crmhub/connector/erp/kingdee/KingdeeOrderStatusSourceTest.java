@@ -74,7 +74,8 @@ class KingdeeOrderStatusSourceTest {
                 .willReturn(aResponse().withHeader("Content-Type", "application/json; charset=utf-8")
                         .withBody(Files.readString(GOLDEN.resolve("order-status.kingdee.json")))));
 
-        List<ErpOrderStatus> actual = source().changedSince(Instant.parse("2026-11-21T01:15:30Z"), 500);
+        List<ErpOrderStatus> actual = source().changedBetween(Instant.parse("2026-11-21T01:15:30Z"),
+                Instant.parse("2026-11-21T01:20:00Z"), 500);
 
         assertThat(actual).isEqualTo(JSON.readValue(Files.readString(GOLDEN.resolve("order-status.canonical.json")),
                 new TypeReference<List<ErpOrderStatus>>() { }));
@@ -83,7 +84,8 @@ class KingdeeOrderStatusSourceTest {
                 .withRequestBody(matchingJsonPath("$.data.FieldKeys",
                         equalTo("FBillNo,FDocumentStatus,FCloseStatus,FCancelStatus,FModifyDate,FQty,FStockOutQty")))
                 // 01:15:30 UTC is 09:15:30 in Shanghai: Kingdee compares its zone-less local times
-                .withRequestBody(matchingJsonPath("$.data.FilterString", equalTo("FModifyDate>='2026-11-21 09:15:30.000'")))
+                .withRequestBody(matchingJsonPath("$.data.FilterString",
+                        equalTo("FModifyDate>='2026-11-21 09:15:30.000' and FModifyDate<='2026-11-21 09:20:00.000'")))
                 .withRequestBody(matchingJsonPath("$.data.OrderString", equalTo("FModifyDate ASC,FBillNo ASC"))));
     }
 
@@ -95,7 +97,7 @@ class KingdeeOrderStatusSourceTest {
         page(2, """
                 [["SO-2","C","A","A","2026-11-21T09:00:01",1,0],["SO-3","C","A","A","2026-11-21T09:00:02",1,1]]""");
 
-        List<ErpOrderStatus> actual = source().changedSince(Instant.EPOCH, 2);
+        List<ErpOrderStatus> actual = source().changedBetween(Instant.EPOCH, Instant.now().plusSeconds(3600), 2);
 
         assertThat(actual).extracting(s -> s.salesOrder() + " " + s.delivery())
                 .containsExactly("SO-1 DELIVERED", "SO-2 PARTIALLY_DELIVERED");
@@ -105,7 +107,7 @@ class KingdeeOrderStatusSourceTest {
     void anUnknownStatusCodeIsRefusedNamingTheTableAndTheCode() {
         page(0, """
                 [["SO-1","C","A","A","2026-11-21T09:00:00",1,0],["SO-2","C","A","C","2026-11-21T09:00:01",1,0]]""");
-        assertThatThrownBy(() -> source().changedSince(Instant.EPOCH, 500)).isInstanceOf(UnmappedValueException.class)
+        assertThatThrownBy(() -> source().changedBetween(Instant.EPOCH, Instant.now().plusSeconds(3600), 500)).isInstanceOf(UnmappedValueException.class)
                 .hasMessage("value map kingdee/order-status v1 has no entry for 'FCancelStatus=C'");
     }
 
@@ -137,7 +139,7 @@ class KingdeeOrderStatusSourceTest {
 
     /** The one order's status and delivery, read from just before its last change. */
     private static String last(KingdeeOrderStatusSource source) {
-        List<ErpOrderStatus> read = source.changedSince(Instant.EPOCH, 500);
+        List<ErpOrderStatus> read = source.changedBetween(Instant.EPOCH, Instant.now().plusSeconds(3600), 500);
         assertThat(read).hasSize(1);
         return read.get(0).status() + " " + read.get(0).delivery();
     }
