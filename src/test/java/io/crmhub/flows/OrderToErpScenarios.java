@@ -222,12 +222,10 @@ abstract class OrderToErpScenarios extends HubIntegrationTest {
     }
 
     long parked(long orderId) {
-        return jdbc.sql("SELECT COUNT(*) FROM parked_message WHERE flow = 'crm-to-erp.order-upsert' AND entity_key = ?")
-                .param("order:" + orderId).query(Long.class).single();
+        return parkedCount("crm-to-erp.order-upsert", "order:" + orderId);
     }
 
     String parkedReason(long orderId) {
-        return jdbc.sql("SELECT reason FROM parked_message WHERE flow = 'crm-to-erp.order-upsert' AND entity_key = ?")
-                .param("order:" + orderId).query(String.class).single();
+        return parkedReason("crm-to-erp.order-upsert", "order:" + orderId);
     }
 }

@@ -222,12 +222,10 @@ abstract class PaymentToErpScenarios extends HubIntegrationTest {
     }
 
     long parked(long paymentId) {
-        return jdbc.sql("SELECT COUNT(*) FROM parked_message WHERE flow = 'crm-to-erp.payment-post' AND entity_key = ?")
-                .param("payment:" + paymentId).query(Long.class).single();
+        return parkedCount("crm-to-erp.payment-post", "payment:" + paymentId);
     }
 
     String parkedReason(long paymentId) {
-        return jdbc.sql("SELECT reason FROM parked_message WHERE flow = 'crm-to-erp.payment-post' AND entity_key = ?")
-                .param("payment:" + paymentId).query(String.class).single();
+        return parkedReason("crm-to-erp.payment-post", "payment:" + paymentId);
     }
 }

@@ -92,6 +92,17 @@ public abstract class HubIntegrationTest {
     }
 
     /** A confirmed order and the ERP's number for it, once the order flow has linked them. */
+    /** Parked messages of {@code flow} for an entity ({@code order:12}, {@code payment:7}). */
+    protected long parkedCount(String flow, String entityKey) {
+        return jdbc.sql("SELECT COUNT(*) FROM parked_message WHERE flow = ? AND entity_key = ?").params(flow, entityKey)
+                .query(Long.class).single();
+    }
+
+    protected String parkedReason(String flow, String entityKey) {
+        return jdbc.sql("SELECT reason FROM parked_message WHERE flow = ? AND entity_key = ?").params(flow, entityKey)
+                .query(String.class).single();
+    }
+
     protected record SyncedOrder(long id, String externalId) {
     }
 

@@ -269,37 +269,17 @@ public class Reconciliation {
     /** Re-queues what a mismatch row names: the entity's current state goes to the ERP again, or invoices are read again. */
     public String resync(Resync what) {
         switch (what.entity() == null ? "" : what.entity()) {
-            case "CUSTOMER", "ORDER" -> {
-                if (what.id() == null) {
-                    throw new InvalidFieldException("id", "is required for " + what.entity());
-                }
-                String system = erp.map(ErpSnapshot::system).orElse("erp");
-                tx.executeWithoutResult(s -> {
-                    jdbc.sql("UPDATE external_link SET synced_version = 0, last_message = ?, last_synced_at = ? WHERE entity_type = ? AND entity_id = ? AND system = ?")
-                            .params("resync requested by reconciliation", Timestamp.from(clock.instant()), what.entity(), what.id(), system).update();
-                    if (what.entity().equals("CUSTOMER")) {
-                        customers.republish(what.id());
-                    } else {
-                        orders.republish(what.id());
-                    }
-                });
-                return what.entity().toLowerCase() + " " + what.id() + " queued for " + system;
+            case "CUSTOMER" -> {
+                return requeue(what, customers::republish);
             }
-            case "PAYMENT", "REFUND" -> {
-                if (what.id() == null) {
-                    throw new InvalidFieldException("id", "is required for " + what.entity());
-                }
-                String system = erp.map(ErpSnapshot::system).orElse("erp");
-                tx.executeWithoutResult(s -> {
-                    jdbc.sql("UPDATE external_link SET synced_version = 0, last_message = ?, last_synced_at = ? WHERE entity_type = ? AND entity_id = ? AND system = ?")
-                            .params("resync requested by reconciliation", Timestamp.from(clock.instant()), what.entity(), what.id(), system).update();
-                    if (what.entity().equals("PAYMENT")) {
-                        postings.publishReceipt(what.id(), "resync");
-                    } else {
-                        postings.publishRefund(what.id(), "resync");
-                    }
-                });
-                return what.entity().toLowerCase() + " " + what.id() + " queued for " + system;
+            case "ORDER" -> {
+                return requeue(what, orders::republish);
+            }
+            case "PAYMENT" -> {
+                return requeue(what, id -> postings.publishReceipt(id, "resync"));
+            }
+            case "REFUND" -> {
+                return requeue(what, id -> postings.publishRefund(id, "resync"));
             }
             case "INVOICE" -> {
                 int rewound = invoices.rewind(clock.instant().minus(Duration.ofDays(93)));
@@ -307,6 +287,20 @@ public class Reconciliation {
             }
             default -> throw new InvalidFieldException("entity", "must be CUSTOMER, ORDER, INVOICE, PAYMENT or REFUND");
         }
+    }
+
+    /** Resets the entity's link and publishes its current state again, in one transaction. */
+    private String requeue(Resync what, java.util.function.LongConsumer republish) {
+        if (what.id() == null) {
+            throw new InvalidFieldException("id", "is required for " + what.entity());
+        }
+        String system = erp.map(ErpSnapshot::system).orElse("erp");
+        tx.executeWithoutResult(s -> {
+            jdbc.sql("UPDATE external_link SET synced_version = 0, last_message = ?, last_synced_at = ? WHERE entity_type = ? AND entity_id = ? AND system = ?")
+                    .params("resync requested by reconciliation", Timestamp.from(clock.instant()), what.entity(), what.id(), system).update();
+            republish.accept(what.id());
+        });
+        return what.entity().toLowerCase() + " " + what.id() + " queued for " + system;
     }
 
     private static Map<String, ErpSnapshot.Record> byReference(List<ErpSnapshot.Record> records) {

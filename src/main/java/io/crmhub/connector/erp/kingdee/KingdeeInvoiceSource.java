@@ -39,6 +39,12 @@ public class KingdeeInvoiceSource implements ErpInvoiceSource {
         this.guards = guards;
     }
 
+    /** The FilterString of a bill changed in [since, until], in the server's zone-less local time. */
+    static String modifiedBetween(Instant since, Instant until, java.time.ZoneId zone) {
+        return "FModifyDate>=" + KingdeeClient.literal(FILTER_TIME.format(LocalDateTime.ofInstant(since, zone)))
+                + " and FModifyDate<=" + KingdeeClient.literal(FILTER_TIME.format(LocalDateTime.ofInstant(until, zone)));
+    }
+
     @Override
     public String system() {
         return KingdeeCustomerSink.SYSTEM;
@@ -46,8 +52,7 @@ public class KingdeeInvoiceSource implements ErpInvoiceSource {
 
     @Override
     public List<ErpInvoice> changedBetween(Instant since, Instant until, int max) {
-        String filter = "FModifyDate>=" + KingdeeClient.literal(FILTER_TIME.format(LocalDateTime.ofInstant(since, properties.zone())))
-                + " and FModifyDate<=" + KingdeeClient.literal(FILTER_TIME.format(LocalDateTime.ofInstant(until, properties.zone())));
+        String filter = modifiedBetween(since, until, properties.zone());
         List<Map<String, JsonNode>> rows = guards.call(KingdeeClient.CONNECTOR,
                 () -> client.query(FORM, FIELDS, filter, "FModifyDate ASC,FBillNo ASC", 0, max));
         Map<String, ErpInvoice> invoices = new LinkedHashMap<>();

@@ -58,10 +58,7 @@ public class KingdeeOrderStatusSource implements ErpOrderStatusSource {
 
     @Override
     public List<ErpOrderStatus> changedBetween(Instant since, Instant until, int max) {
-        String filter = "FModifyDate>=" + KingdeeClient.literal(
-                KingdeeInvoiceSource.FILTER_TIME.format(LocalDateTime.ofInstant(since, properties.zone())))
-                + " and FModifyDate<=" + KingdeeClient.literal(
-                KingdeeInvoiceSource.FILTER_TIME.format(LocalDateTime.ofInstant(until, properties.zone())));
+        String filter = KingdeeInvoiceSource.modifiedBetween(since, until, properties.zone());
         List<Bill> bills = guards.call(KingdeeClient.CONNECTOR, () -> read(filter, max));
         // mapped after the guarded call, as SAP's source does: the breaker and its timer measure Kingdee alone
         List<ErpOrderStatus> statuses = new ArrayList<>();
