@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.events.EventHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
@@ -75,6 +76,46 @@ public class ParkedMessages {
         }
         meters.counter("crmhub.flow.parked", "flow", flow, "connector", connector == null ? "none" : connector).increment();
         log.warn("Parked {} of flow {} after {} attempt(s): {}", entityKey, flow, attempts, reason);
+    }
+
+    /** {@code source_endpoint} of a record a poller parked: {@code poll:<watermark>@<change time>}. */
+    public static final String POLL_SOURCE = "poll:";
+
+    /**
+     * Parks one record a poller read but could not store (an unmapped code, a customer the CRM does not know), inside
+     * the page's transaction, so the poll goes on with the others. Replaying it rewinds the poller's watermark to the
+     * record's change time: the next poll reads it again, and storing it resolves this row. Parking the same record
+     * again (still failing) updates its row.
+     *
+     * @param entityKey e.g. {@code invoice:90000017}: one row per record and flow
+     */
+    public void parkPolled(String flow, String watermark, String entityKey, Instant changedAt, String reason, String payload) {
+        Timestamp now = Timestamp.from(clock.instant());
+        String source = POLL_SOURCE + watermark + "@" + changedAt;
+        int updated = jdbc.sql("""
+                UPDATE parked_message SET reason = ?, attempts = attempts + 1, payload = ?, status = ?, last_failed_at = ?,
+                       source_endpoint = ?
+                WHERE flow = ? AND event_id = ? AND status <> ?""")
+                .params(truncate(reason, 2000), payload, PARKED, now, source, flow, entityKey, DISCARDED).update();
+        if (updated == 0 && jdbc.sql("SELECT COUNT(*) FROM parked_message WHERE flow = ? AND event_id = ?").params(flow, entityKey)
+                .query(Long.class).single() == 0) {
+            jdbc.sql("""
+                    INSERT INTO parked_message (flow, connector, entity_key, event_id, correlation_id, reason_class, reason,
+                           transient_fault, attempts, source_endpoint, headers, payload, status, first_failed_at, last_failed_at)
+                    VALUES (?, NULL, ?, ?, NULL, ?, ?, FALSE, 1, ?, '{}', ?, ?, ?, ?)""")
+                    .params(flow, entityKey, entityKey, "poll", truncate(reason, 2000), source, payload, PARKED, now, now).update();
+            meters.counter("crmhub.flow.parked", "flow", flow, "connector", "none").increment();
+            log.warn("Parked {} read by {}: {}", entityKey, flow, reason);
+        }
+    }
+
+    /** A polled record stored at last (after a replay or because its cause went away): its parked row is resolved. */
+    public void resolvePolled(String flow, String entityKey, String resolution) {
+        int resolved = jdbc.sql("UPDATE parked_message SET status = ?, resolved_at = ?, resolution = ? WHERE flow = ? AND event_id = ? AND status IN (?, ?)")
+                .params(RESOLVED, Timestamp.from(clock.instant()), resolution, flow, entityKey, PARKED, REPLAYED).update();
+        if (resolved > 0) {
+            log.info("Parked {} of {} resolved: {}", entityKey, flow, resolution);
+        }
     }
 
     /**

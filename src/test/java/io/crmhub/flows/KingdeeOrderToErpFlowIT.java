@@ -5,12 +5,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmhub.crm.order.ErpOrderProgress;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.crmhub.routing.mapping.UnmappedValueException;
 import io.crmhub.sandbox.KingdeeSandbox;
 import io.crmhub.support.KingdeeHub;
 import io.crmhub.support.KingdeeTestServer;
@@ -65,25 +65,38 @@ class KingdeeOrderToErpFlowIT extends OrderToErpScenarios implements KingdeeHub 
     }
 
     @Test
-    void anUnmappedKingdeeStatusStopsThePollNamingTheTableAndTheCodeUntilTheTableOrTheOrderIsFixed() {
+    void anUnmappedKingdeeStatusIsParkedNamingTheTableAndTheCodeWhileOthersGoOnAndAReplayAfterTheFixTakesItOver() {
         long customer = createCustomer("Kingdee Odd Status Co " + System.nanoTime(), uniquePhone(), "CN");
         Order order = createOrder(customer, "CONFIRMED", lines("1", "EA", "10.00"));
+        Order other = createOrder(customer, "CONFIRMED", lines("2", "EA", "10.00"));
         String billNo = awaitSynced(order.id(), 1);
+        String otherBill = awaitSynced(other.id(), 1);
         erpProgress.poll();
-        Timestamp before = watermark();
         KingdeeTestServer.kingdee().status(billNo, "FDocumentStatus", "X"); // a status this installation's table does not know
+        KingdeeTestServer.kingdee().audit(otherBill);
         try {
-            assertThatThrownBy(() -> erpProgress.poll()).isInstanceOf(UnmappedValueException.class)
-                    .hasMessage("value map kingdee/order-status v1 has no entry for 'FDocumentStatus=X'");
-            assertThat(watermark()).as("the watermark stays before the order, so it is read again").isEqualTo(before);
+            erpProgress.poll(); // goes on past the order it cannot read
+            assertThat(parkedReason(ErpOrderProgress.FLOW, "order:" + order.id()))
+                    .isEqualTo("ERP order " + billNo + ": value map kingdee/order-status v1 has no entry for 'FDocumentStatus=X'");
             assertThat(erpStatuses(order.id())).containsExactly("ERP order " + billNo + ": OPEN, not delivered");
+            assertThat(erpStatuses(other.id())).containsExactly("ERP order " + otherBill + ": OPEN, not delivered",
+                    "ERP order " + otherBill + ": IN_PROCESS, not delivered");
+
+            // the engineer fixes the table (here: the code becomes one it knows, without a new change in Kingdee) and replays
+            KingdeeTestServer.kingdee().salesOrder(billNo).put("FDocumentStatus", "C");
+            long parkedId = jdbc.sql("SELECT id FROM parked_message WHERE flow = ? AND entity_key = ?")
+                    .params(ErpOrderProgress.FLOW, "order:" + order.id()).query(Long.class).single();
+            JsonNode replay = json(call("engineer", org.springframework.http.HttpMethod.POST, "/api/ops/failures/" + parkedId + "/replay",
+                    "{\"reason\":\"order-status table fixed\"}"));
+            assertThat(replay.path("replayed").asInt()).as(replay.toString()).isEqualTo(1);
+            erpProgress.poll();
+            assertThat(erpStatuses(order.id())).containsExactly("ERP order " + billNo + ": OPEN, not delivered",
+                    "ERP order " + billNo + ": IN_PROCESS, not delivered");
+            assertThat(jdbc.sql("SELECT status FROM parked_message WHERE id = ?").param(parkedId).query(String.class).single())
+                    .isEqualTo("RESOLVED");
         } finally {
             KingdeeTestServer.kingdee().status(billNo, "FDocumentStatus", "C"); // the sandbox is shared: never leave it unreadable
         }
-        erpProgress.poll();
-        assertThat(watermark()).isAfter(before);
-        assertThat(erpStatuses(order.id())).containsExactly("ERP order " + billNo + ": OPEN, not delivered",
-                "ERP order " + billNo + ": IN_PROCESS, not delivered");
     }
 
     /** Audited, stocked out in full and closed: what Kingdee's order looks like once its business is done. */

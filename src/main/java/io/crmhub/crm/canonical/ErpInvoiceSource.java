@@ -30,8 +30,11 @@ public interface ErpInvoiceSource {
      * @param totalAmount  gross amount, exact, in {@code currency}
      * @param paidAmount   what the ERP has cleared against it
      * @param status       OPEN, PAID or CANCELLED
+     * @param unmapped     why the invoice cannot be taken over (a code no value map knows, naming table and code), else
+     *                     null; such an invoice is parked, not stored, and the fields that depend on the code are not set
      */
     record ErpInvoice(String number, String salesOrder, String soldTo, String currency, BigDecimal totalAmount,
-                      BigDecimal paidAmount, LocalDate issueDate, LocalDate dueDate, String status, Instant changedAt) {
+                      BigDecimal paidAmount, LocalDate issueDate, LocalDate dueDate, String status, Instant changedAt,
+                      String unmapped) {
     }
 }

@@ -17,6 +17,7 @@ public interface ErpOrderStatusSource {
      * @param status     in the hub's terms: OPEN, IN_PROCESS, COMPLETED or REJECTED (through the dialect's value map)
      * @param delivery   NOT_DELIVERED, PARTIALLY_DELIVERED, DELIVERED or NOT_RELEVANT
      */
-    record ErpOrderStatus(String salesOrder, String reference, String status, String delivery, Instant changedAt) {
+    /** @param unmapped why the status cannot be taken over (a code no value map knows), else null: parked, not stored */
+    record ErpOrderStatus(String salesOrder, String reference, String status, String delivery, Instant changedAt, String unmapped) {
     }
 }

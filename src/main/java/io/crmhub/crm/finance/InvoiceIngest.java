@@ -42,7 +42,13 @@ public class InvoiceIngest {
     private final Duration settle;
     private final Duration pollInterval;
 
+    /** The "flow" name parked invoices and the failures view go by. */
+    public static final String FLOW = "erp-to-crm.invoice-ingest";
+
+    private final io.crmhub.routing.ParkedMessages parked;
+
     InvoiceIngest(JdbcClient jdbc, WatermarkPoller poller, OutboxWriter outbox, ClusterLease lease, Clock clock,
+                  io.crmhub.routing.ParkedMessages parked,
                   Optional<ErpInvoiceSource> source, @Value("${crmhub.invoices.page-size:500}") int pageSize,
                   @Value("${crmhub.invoices.poll-interval:30s}") Duration pollInterval,
                   @Value("${crmhub.erp.poll-settle:10s}") Duration settle) {
@@ -50,6 +56,7 @@ public class InvoiceIngest {
         this.jdbc = jdbc;
         this.poller = poller;
         this.outbox = outbox;
+        this.parked = parked;
         this.lease = lease;
         this.clock = clock;
         this.source = source;
@@ -75,13 +82,31 @@ public class InvoiceIngest {
     /** Reads pages until the ERP has nothing newer (at most 100 pages per call). */
     public Outcome poll() {
         ErpInvoiceSource erp = source.orElseThrow(() -> new IllegalStateException("no ERP invoice source is configured"));
-        WatermarkPoller.Outcome o = poller.poll(WATERMARK + erp.system(), pageSize, settle, (since, until) -> erp.changedBetween(since, until, pageSize),
+        String watermark = WATERMARK + erp.system();
+        WatermarkPoller.Outcome o = poller.poll(watermark, pageSize, settle, (since, until) -> erp.changedBetween(since, until, pageSize),
                 ErpInvoice::changedAt, invoice -> {
+                    String key = AGGREGATE + ":" + invoice.number();
+                    if (invoice.unmapped() != null) {
+                        parked.parkPolled(FLOW, watermark, key, invoice.changedAt(), invoice.unmapped(), describe(erp.system(), invoice));
+                        return WatermarkPoller.Stored.SKIPPED;
+                    }
                     Upsert result = upsert(erp.system(), invoice);
-                    return !result.matched() && !result.changed() && result.unknownCustomer() ? WatermarkPoller.Stored.SKIPPED
-                            : result.changed() ? WatermarkPoller.Stored.CHANGED : WatermarkPoller.Stored.UNCHANGED;
+                    if (result.unknownCustomer()) {
+                        parked.parkPolled(FLOW, watermark, key, invoice.changedAt(), "ERP invoice " + invoice.number() + " is for "
+                                + erp.system() + " customer " + invoice.soldTo() + " (sales order " + invoice.salesOrder()
+                                + "), unknown to the CRM; replay once the customer is linked", describe(erp.system(), invoice));
+                        return WatermarkPoller.Stored.SKIPPED;
+                    }
+                    parked.resolvePolled(FLOW, key, "stored from " + erp.system());
+                    return result.changed() ? WatermarkPoller.Stored.CHANGED : WatermarkPoller.Stored.UNCHANGED;
                 });
         return new Outcome(o.pages(), o.changed(), o.skipped(), o.watermark());
+    }
+
+    private static String describe(String system, ErpInvoice i) {
+        return "{\"system\":\"" + system + "\",\"invoice\":\"" + i.number() + "\",\"salesOrder\":\"" + i.salesOrder()
+                + "\",\"soldTo\":\"" + i.soldTo() + "\",\"amount\":\"" + i.totalAmount() + " " + i.currency()
+                + "\",\"changedAt\":\"" + i.changedAt() + "\"}";
     }
 
     /** Reads the ERP's invoices again from {@code from} on (a resync): what is missing is stored, the rest is unchanged. */
@@ -101,8 +126,6 @@ public class InvoiceIngest {
                 : jdbc.sql("SELECT entity_id FROM external_link WHERE entity_type = 'CUSTOMER' AND system = ? AND external_id = ?")
                         .params(system, i.soldTo()).query(Long.class).optional();
         if (customerId.isEmpty()) {
-            log.warn("ERP invoice {} ({} {}) is for {} customer {}, unknown to the CRM; not stored", i.number(), i.totalAmount(),
-                    i.currency(), system, i.soldTo());
             return new Upsert(false, false, true);
         }
         Timestamp now = Timestamp.from(clock.instant());

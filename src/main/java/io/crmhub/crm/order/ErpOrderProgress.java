@@ -35,13 +35,19 @@ public class ErpOrderProgress {
     private final Optional<ErpOrderStatusSource> source;
     private final Duration interval;
 
+    public static final String FLOW = "erp-to-crm.order-progress";
+
+    private final io.crmhub.routing.ParkedMessages parked;
+
     ErpOrderProgress(JdbcClient jdbc, WatermarkPoller poller, OutboxWriter outbox, ClusterLease lease, Clock clock,
+                     io.crmhub.routing.ParkedMessages parked,
                      Optional<ErpOrderStatusSource> source, @Value("${crmhub.orders.erp-status-interval:60s}") Duration interval,
                      @Value("${crmhub.erp.poll-settle:10s}") Duration settle) {
         this.settle = settle;
         this.jdbc = jdbc;
         this.poller = poller;
         this.outbox = outbox;
+        this.parked = parked;
         this.lease = lease;
         this.clock = clock;
         this.source = source;
@@ -61,16 +67,24 @@ public class ErpOrderProgress {
 
     public WatermarkPoller.Outcome poll() {
         ErpOrderStatusSource erp = source.orElseThrow(() -> new IllegalStateException("no ERP order status source is configured"));
-        return poller.poll("erp-order-status:" + erp.system(), 500, settle, (since, until) -> erp.changedBetween(since, until, 500), ErpOrderStatus::changedAt,
-                s -> record(erp.system(), s));
+        String watermark = "erp-order-status:" + erp.system();
+        return poller.poll(watermark, 500, settle, (since, until) -> erp.changedBetween(since, until, 500), ErpOrderStatus::changedAt,
+                s -> record(erp.system(), watermark, s));
     }
 
-    private WatermarkPoller.Stored record(String system, ErpOrderStatus s) {
+    private WatermarkPoller.Stored record(String system, String watermark, ErpOrderStatus s) {
         Optional<Long> orderId = jdbc.sql("SELECT entity_id FROM external_link WHERE entity_type = 'ORDER' AND system = ? AND external_id = ?")
                 .params(system, s.salesOrder()).query(Long.class).optional();
         if (orderId.isEmpty()) {
-            return WatermarkPoller.Stored.SKIPPED; // an ERP order that did not come from the CRM
+            return WatermarkPoller.Stored.SKIPPED; // an ERP order that did not come from the CRM, mapped or not
         }
+        String key = "order:" + orderId.get();
+        if (s.unmapped() != null) {
+            parked.parkPolled(FLOW, watermark, key, s.changedAt(), "ERP order " + s.salesOrder() + ": " + s.unmapped(),
+                    "{\"system\":\"" + system + "\",\"salesOrder\":\"" + s.salesOrder() + "\",\"changedAt\":\"" + s.changedAt() + "\"}");
+            return WatermarkPoller.Stored.SKIPPED;
+        }
+        parked.resolvePolled(FLOW, key, "status read from " + system);
         record Last(String status, String delivery) {
         }
         Optional<Last> last = jdbc.sql("SELECT status, delivery FROM order_erp_status WHERE order_id = ? AND system = ? ORDER BY changed_at DESC, id DESC FETCH FIRST 1 ROWS ONLY")

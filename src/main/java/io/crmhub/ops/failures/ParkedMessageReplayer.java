@@ -43,9 +43,12 @@ public class ParkedMessageReplayer {
     private final AuditLog audit;
     private final ObjectMapper json;
     private final Clock clock;
+    private final io.crmhub.routing.WatermarkPoller poller;
 
     public ParkedMessageReplayer(JdbcClient jdbc, JmsTemplate jms, TransactionTemplate tx, Failures failures,
-                                 ValueMaps valueMaps, AuditLog audit, ObjectMapper json, Clock clock) {
+                                 ValueMaps valueMaps, AuditLog audit, ObjectMapper json, Clock clock,
+                                 io.crmhub.routing.WatermarkPoller poller) {
+        this.poller = poller;
         this.jdbc = jdbc;
         this.jms = jms;
         this.tx = tx;
@@ -143,6 +146,9 @@ public class ParkedMessageReplayer {
         if (!ParkedMessages.PARKED.equals(parked.status())) {
             return "status is " + parked.status() + ", only PARKED messages are replayed";
         }
+        if (parked.sourceEndpoint() != null && parked.sourceEndpoint().startsWith(ParkedMessages.POLL_SOURCE)) {
+            return null;
+        }
         if (parked.payload() == null || queueOf(parked.sourceEndpoint()) == null) {
             return "no payload or source queue recorded; cannot be replayed";
         }
@@ -158,6 +164,16 @@ public class ParkedMessageReplayer {
                     .update();
             if (claimed == 0) {
                 return false;
+            }
+            if (parked.sourceEndpoint().startsWith(ParkedMessages.POLL_SOURCE)) {
+                // a record a poller parked: read its window again from the record's change time
+                String source = parked.sourceEndpoint().substring(ParkedMessages.POLL_SOURCE.length());
+                int at = source.lastIndexOf('@');
+                poller.rewind(source.substring(0, at), java.time.Instant.parse(source.substring(at + 1)).minusMillis(1));
+                audit.record("failure.replay", "parked_message", String.valueOf(parked.id()), reason,
+                        Map.of("flow", parked.flow(), "entityKey", String.valueOf(parked.entityKey()), "rewound", source,
+                                "replay", parked.replayCount() + 1));
+                return true;
             }
             Map<String, Object> headers = replayHeaders(parked);
             jms.execute(session -> {

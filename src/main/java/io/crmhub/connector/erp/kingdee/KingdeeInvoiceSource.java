@@ -78,7 +78,7 @@ public class KingdeeInvoiceSource implements ErpInvoiceSource {
         return new ErpInvoice(number, order.isEmpty() ? null : order, row.get("FCUSTOMERID.FNumber").asText(null),
                 row.get("FCURRENCYID.FCode").asText(), total, BigDecimal.ZERO, date(row, "FDate", "receivable " + number).toLocalDate(),
                 date(row, "FENDDATE_H", "receivable " + number).toLocalDate(), cancelled ? "CANCELLED" : "OPEN",
-                date(row, "FModifyDate", "receivable " + number).atZone(properties.zone()).toInstant());
+                date(row, "FModifyDate", "receivable " + number).atZone(properties.zone()).toInstant(), null);
     }
 
     /**

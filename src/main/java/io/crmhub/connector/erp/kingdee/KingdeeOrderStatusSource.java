@@ -64,8 +64,12 @@ public class KingdeeOrderStatusSource implements ErpOrderStatusSource {
         List<ErpOrderStatus> statuses = new ArrayList<>();
         for (Bill bill : bills) {
             String delivery = bill.delivery();
-            statuses.add(new ErpOrderStatus(bill.number(), bill.number(), maps.translate(KingdeeOrderMapper.PROVIDER, "order-status",
-                    bill.statusCode(delivery)), maps.translate(KingdeeOrderMapper.PROVIDER, "delivery-status", delivery), bill.changedAt()));
+            try {
+                statuses.add(new ErpOrderStatus(bill.number(), bill.number(), maps.translate(KingdeeOrderMapper.PROVIDER, "order-status",
+                        bill.statusCode(delivery)), maps.translate(KingdeeOrderMapper.PROVIDER, "delivery-status", delivery), bill.changedAt(), null));
+            } catch (io.crmhub.routing.mapping.UnmappedValueException e) {
+                statuses.add(new ErpOrderStatus(bill.number(), bill.number(), null, null, bill.changedAt(), e.getMessage())); // parked by the poller
+            }
         }
         return statuses;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.ErpInvoiceSource;
 import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.PermanentConnectorException;
+import io.crmhub.routing.mapping.UnmappedValueException;
 import io.crmhub.routing.mapping.ValueMaps;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -59,7 +60,13 @@ public class SapInvoiceSource implements ErpInvoiceSource {
         String number = doc.path("BillingDocument").asText();
         String terms = doc.path("CustomerPaymentTerms").asText("");
         LocalDate issued = date(doc.path("BillingDocumentDate").asText(), number, "BillingDocumentDate").atZone(ZoneOffset.UTC).toLocalDate();
-        int days = Integer.parseInt(maps.translate("sap", "payment-terms", terms));
+        Integer days = null;
+        String unmapped = null;
+        try {
+            days = Integer.parseInt(maps.translate("sap", "payment-terms", terms));
+        } catch (UnmappedValueException e) {
+            unmapped = e.getMessage(); // this invoice is parked; the others of the page go on
+        }
         String salesOrder = null;
         for (JsonNode item : doc.path("to_Item").path("results")) {
             if (!item.path("ReferenceSDDocument").asText("").isEmpty()) {
@@ -70,8 +77,8 @@ public class SapInvoiceSource implements ErpInvoiceSource {
         BigDecimal gross = decimal(doc, "TotalGrossAmount", number);
         boolean cancelled = doc.path("BillingDocumentIsCancelled").asBoolean(false);
         return new ErpInvoice(number, salesOrder, doc.path("SoldToParty").asText(null), doc.path("TransactionCurrency").asText(),
-                gross, BigDecimal.ZERO, issued, issued.plusDays(days), cancelled ? "CANCELLED" : "OPEN",
-                date(doc.path("LastChangeDateTime").asText(), number, "LastChangeDateTime"));
+                gross, BigDecimal.ZERO, issued, days == null ? null : issued.plusDays(days), cancelled ? "CANCELLED" : "OPEN",
+                date(doc.path("LastChangeDateTime").asText(), number, "LastChangeDateTime"), unmapped);
     }
 
     private static BigDecimal decimal(JsonNode doc, String field, String number) {

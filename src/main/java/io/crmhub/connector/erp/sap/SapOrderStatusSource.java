@@ -45,10 +45,14 @@ public class SapOrderStatusSource implements ErpOrderStatusSource {
         for (JsonNode o : results) {
             String number = o.path("SalesOrder").asText();
             boolean rejected = "C".equals(o.path("OverallSDDocumentRejectionSts").asText());
-            statuses.add(new ErpOrderStatus(number, o.path("PurchaseOrderByCustomer").asText(null),
-                    rejected ? "REJECTED" : maps.translate("sap", "order-status", o.path("OverallSDProcessStatus").asText("")),
-                    maps.translate("sap", "delivery-status", o.path("OverallDeliveryStatus").asText("")),
-                    SapInvoiceSource.date(o.path("LastChangeDateTime").asText(), number, "LastChangeDateTime")));
+            Instant changedAt = SapInvoiceSource.date(o.path("LastChangeDateTime").asText(), number, "LastChangeDateTime");
+            try {
+                statuses.add(new ErpOrderStatus(number, o.path("PurchaseOrderByCustomer").asText(null),
+                        rejected ? "REJECTED" : maps.translate("sap", "order-status", o.path("OverallSDProcessStatus").asText("")),
+                        maps.translate("sap", "delivery-status", o.path("OverallDeliveryStatus").asText("")), changedAt, null));
+            } catch (io.crmhub.routing.mapping.UnmappedValueException e) {
+                statuses.add(new ErpOrderStatus(number, o.path("PurchaseOrderByCustomer").asText(null), null, null, changedAt, e.getMessage()));
+            }
         }
         return statuses;
     }

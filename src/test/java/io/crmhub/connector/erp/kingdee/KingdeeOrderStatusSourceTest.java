@@ -19,7 +19,6 @@ import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorRateLimiter;
 import io.crmhub.routing.RateLimitProperties;
 import io.crmhub.routing.mapping.MappingProperties;
-import io.crmhub.routing.mapping.UnmappedValueException;
 import io.crmhub.routing.mapping.ValueMaps;
 import io.crmhub.sandbox.KingdeeSandbox;
 import io.crmhub.sandbox.ProviderSandboxes;
@@ -104,11 +103,12 @@ class KingdeeOrderStatusSourceTest {
     }
 
     @Test
-    void anUnknownStatusCodeIsRefusedNamingTheTableAndTheCode() {
+    void anUnknownStatusCodeIsReportedOnThatOrderNamingTheTableAndTheCodeAndTheOthersAreMapped() {
         page(0, """
                 [["SO-1","C","A","A","2026-11-21T09:00:00",1,0],["SO-2","C","A","C","2026-11-21T09:00:01",1,0]]""");
-        assertThatThrownBy(() -> source().changedBetween(Instant.EPOCH, Instant.now().plusSeconds(3600), 500)).isInstanceOf(UnmappedValueException.class)
-                .hasMessage("value map kingdee/order-status v1 has no entry for 'FCancelStatus=C'");
+        List<ErpOrderStatus> read = source().changedBetween(Instant.EPOCH, Instant.now().plusSeconds(3600), 500);
+        assertThat(read).extracting(s -> s.salesOrder() + " " + s.status() + " " + s.unmapped())
+                .containsExactly("SO-1 IN_PROCESS null", "SO-2 null value map kingdee/order-status v1 has no entry for 'FCancelStatus=C'");
     }
 
     @Test
