@@ -64,8 +64,11 @@ public class InvoiceIngest {
         this.pollInterval = pollInterval;
     }
 
-    /** @param pages pages read; {@code invoices} new or changed ones stored; {@code unknownCustomer} not stored (customer not in the CRM) */
-    public record Outcome(int pages, int invoices, int unknownCustomer, Instant watermark) {
+    /**
+     * @param pages pages read; {@code invoices} new or changed ones stored; {@code parked} not taken over (customer not
+     *              in the CRM, unmapped code): parked for an engineer, see {@code /api/ops/failures?flow=erp-to-crm.invoice-ingest}
+     */
+    public record Outcome(int pages, int invoices, int parked, Instant watermark) {
     }
 
     @Scheduled(fixedDelayString = "${crmhub.invoices.poll-interval:30s}", initialDelayString = "${crmhub.invoices.initial-delay:10s}")
