@@ -87,6 +87,7 @@ class KingdeeInvoiceIngestIT extends KingdeeHubIntegrationTest {
         LocalDate from = issued.isBefore(today) ? issued : today;
         LocalDate to = issued.isAfter(today) ? issued : today;
 
+        KingdeeTestServer.kingdee().close(order.externalId()); // stocked out in full, then closed: done, not cancelled
         JsonNode clean = report(from, to);
         assertThat(clean.path("system").asText()).isEqualTo("erp-kingdee");
         assertThat(mentions(clean, order.externalId())).as(clean.path("mismatches").toString()).isFalse();

@@ -43,11 +43,29 @@ public class KingdeeSnapshot implements ErpSnapshot {
                         ? new Record(r.get("FNumber").asText(), r.get("FNumber").asText(), null, null, "ACTIVE") : null);
     }
 
+    /**
+     * A closed order is CANCELLED only when nothing of it was stocked out (how the hub cancels: {@code BillClose}); an
+     * order closed after delivery is done, not cancelled. {@code FStockOutQty} is an entry field: rows per entry, folded.
+     */
     @Override
     public List<Record> orders(LocalDate from, LocalDate to) {
-        return read(KingdeeOrderSink.FORM, "FCreateDate", local(from), local(to), List.of("FBillNo", "FBillAllAmount", "FSettleCurrId.FCode", "FCloseStatus"),
-                "", r -> new Record(r.get("FBillNo").asText(), r.get("FBillNo").asText(), new BigDecimal(r.get("FBillAllAmount").asText("0")),
-                        r.get("FSettleCurrId.FCode").asText(), KingdeeOrderSink.CLOSED.equals(r.get("FCloseStatus").asText()) ? "CANCELLED" : "ACTIVE"));
+        Map<String, Record> orders = new java.util.LinkedHashMap<>();
+        Map<String, BigDecimal> stockedOut = new java.util.HashMap<>();
+        read(KingdeeOrderSink.FORM, "FCreateDate", local(from), local(to),
+                List.of("FBillNo", "FBillAllAmount", "FSettleCurrId.FCode", "FCloseStatus", "FCancelStatus", "FStockOutQty"), "", r -> {
+                    String number = r.get("FBillNo").asText();
+                    stockedOut.merge(number, new BigDecimal(r.get("FStockOutQty").asText("0").isBlank() ? "0" : r.get("FStockOutQty").asText("0")),
+                            BigDecimal::add);
+                    boolean voided = "B".equals(r.get("FCancelStatus").asText());
+                    boolean closed = KingdeeOrderSink.CLOSED.equals(r.get("FCloseStatus").asText());
+                    orders.putIfAbsent(number, new Record(number, number, new BigDecimal(r.get("FBillAllAmount").asText("0")),
+                            r.get("FSettleCurrId.FCode").asText(), voided ? "CANCELLED" : closed ? "CLOSED" : "ACTIVE"));
+                    return null;
+                });
+        return orders.values().stream().map(o -> "CLOSED".equals(o.status())
+                ? new Record(o.externalId(), o.reference(), o.amount(), o.currency(),
+                        stockedOut.getOrDefault(o.reference(), BigDecimal.ZERO).signum() == 0 ? "CANCELLED" : "ACTIVE")
+                : o).toList();
     }
 
     @Override
