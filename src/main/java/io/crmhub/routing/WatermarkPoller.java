@@ -34,8 +34,11 @@ public class WatermarkPoller {
     private final TransactionTemplate tx;
     private final TransactionTemplate newTransaction;
     private final Clock clock;
+    private final org.springframework.scheduling.TaskScheduler scheduler;
+    private final java.util.Map<String, Runnable> pollOnRewind = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public WatermarkPoller(JdbcClient jdbc, TransactionTemplate tx, Clock clock) {
+    public WatermarkPoller(JdbcClient jdbc, TransactionTemplate tx, Clock clock, org.springframework.scheduling.TaskScheduler scheduler) {
+        this.scheduler = scheduler;
         this.jdbc = jdbc;
         this.tx = tx;
         this.newTransaction = new TransactionTemplate(tx.getTransactionManager());
@@ -113,10 +116,36 @@ public class WatermarkPoller {
         return new Page(records.size(), changed, skipped, last, records.size() >= pageSize && !stuck);
     }
 
-    /** Rewinds every watermark whose name starts with {@code prefix} to at most {@code to}; returns how many. */
+    /** A poller's poll, run at once (on the scheduler's thread) after a watermark of its is rewound. */
+    public void pollOnRewind(String prefix, Runnable poll) {
+        pollOnRewind.put(prefix, poll);
+    }
+
+    /**
+     * Rewinds every watermark whose name starts with {@code prefix} to at most {@code to}; returns how many. The pollers
+     * of those watermarks poll right after the caller's transaction commits (a replay or a resync need not wait for the
+     * next interval).
+     */
     public int rewind(String prefix, Instant to) {
-        return jdbc.sql("UPDATE poll_watermark SET watermark = CASE WHEN watermark > ? THEN ? ELSE watermark END, updated_at = ? WHERE name LIKE ?")
+        int rewound = jdbc.sql("UPDATE poll_watermark SET watermark = CASE WHEN watermark > ? THEN ? ELSE watermark END, updated_at = ? WHERE name LIKE ?")
                 .params(Timestamp.from(to), Timestamp.from(to), Timestamp.from(clock.instant()), prefix + "%").update();
+        Runnable wake = () -> pollOnRewind.forEach((name, poll) -> {
+            if (name.startsWith(prefix) || prefix.startsWith(name)) {
+                scheduler.schedule(poll, clock.instant());
+            }
+        });
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            wake.run();
+                        }
+                    });
+        } else {
+            wake.run();
+        }
+        return rewound;
     }
 
     private Instant lock(String name) {

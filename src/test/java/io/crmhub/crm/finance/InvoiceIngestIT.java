@@ -110,7 +110,9 @@ class InvoiceIngestIT extends HubIntegrationTest {
                     .params(InvoiceIngest.FLOW, "invoice:" + odd).query(Long.class).single();
             JsonNode replay = json(call("engineer", HttpMethod.POST, "/api/ops/failures/" + parkedId + "/replay", "{\"reason\":\"terms mapped\"}"));
             assertThat(replay.path("replayed").asInt()).as(replay.toString()).isEqualTo(1);
-            ingest.poll();
+            // the rewind makes the poller read at once, not at its next interval
+            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql("SELECT COUNT(*) FROM invoice WHERE invoice_number = ?")
+                    .param(odd).query(Long.class).single() == 1);
             List<java.sql.Date> dates = jdbc.sql("SELECT issue_date, due_date FROM invoice WHERE invoice_number = ?").param(odd)
                     .query((rs, n) -> List.of(rs.getDate(1), rs.getDate(2))).single();
             assertThat(dates.get(1).toLocalDate()).isEqualTo(dates.get(0).toLocalDate().plusDays(30));
