@@ -64,14 +64,13 @@ public class WatermarkPoller {
     public <T> Outcome poll(String name, int pageSize, Duration settle, BiFunction<Instant, Instant, List<T>> fetch,
                             Function<T, Instant> changedAt, Function<T, Stored> store) {
         ensureExists(name);
-        Instant until = clock.instant().minus(settle);
         int pages = 0;
         int read = 0;
         int changed = 0;
         int skipped = 0;
         Instant watermark = null;
         while (pages < MAX_PAGES) {
-            Page page = tx.execute(status -> page(name, pageSize, until, fetch, changedAt, store));
+            Page page = tx.execute(status -> page(name, pageSize, settle, fetch, changedAt, store));
             pages++;
             read += page.read();
             changed += page.changed();
@@ -87,9 +86,12 @@ public class WatermarkPoller {
     private record Page(int read, int changed, int skipped, Instant watermark, boolean more) {
     }
 
-    private <T> Page page(String name, int pageSize, Instant until, BiFunction<Instant, Instant, List<T>> fetch,
+    private <T> Page page(String name, int pageSize, Duration settle, BiFunction<Instant, Instant, List<T>> fetch,
                           Function<T, Instant> changedAt, Function<T, Stored> store) {
         Instant from = lock(name);
+        // the cut-off is taken once the row is ours: a poll that waited on another instance reads up to now, not up to
+        // when it started waiting
+        Instant until = clock.instant().minus(settle);
         List<T> records = until.isBefore(from) ? List.of() : fetch.apply(from, until);
         int changed = 0;
         int skipped = 0;
