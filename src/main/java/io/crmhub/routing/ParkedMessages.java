@@ -88,8 +88,15 @@ public class ParkedMessages {
      * again (still failing) updates its row.
      *
      * @param entityKey e.g. {@code invoice:90000017}: one row per record and flow
+     * @param record    the record as read, kept as JSON for the engineer
      */
-    public void parkPolled(String flow, String watermark, String entityKey, Instant changedAt, String reason, String payload) {
+    public void parkPolled(String flow, String watermark, String entityKey, Instant changedAt, String reason, Object record) {
+        String payload;
+        try {
+            payload = json.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            payload = String.valueOf(record);
+        }
         Timestamp now = Timestamp.from(clock.instant());
         String source = POLL_SOURCE + watermark + "@" + changedAt;
         int updated = jdbc.sql("""

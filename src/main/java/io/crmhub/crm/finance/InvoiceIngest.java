@@ -101,26 +101,20 @@ public class InvoiceIngest {
                 ErpInvoice::changedAt, invoice -> {
                     String key = AGGREGATE + ":" + invoice.number();
                     if (invoice.unmapped() != null) {
-                        parked.parkPolled(FLOW, watermark, key, invoice.changedAt(), invoice.unmapped(), describe(erp.system(), invoice));
+                        parked.parkPolled(FLOW, watermark, key, invoice.changedAt(), invoice.unmapped(), invoice);
                         return WatermarkPoller.Stored.SKIPPED;
                     }
                     Upsert result = upsert(erp.system(), invoice);
                     if (result.unknownCustomer()) {
                         parked.parkPolled(FLOW, watermark, key, invoice.changedAt(), "ERP invoice " + invoice.number() + " is for "
                                 + erp.system() + " customer " + invoice.soldTo() + " (sales order " + invoice.salesOrder()
-                                + "), unknown to the CRM; replay once the customer is linked", describe(erp.system(), invoice));
+                                + "), unknown to the CRM; replay once the customer is linked", invoice);
                         return WatermarkPoller.Stored.SKIPPED;
                     }
                     parked.resolvePolled(FLOW, key, "stored from " + erp.system());
                     return result.changed() ? WatermarkPoller.Stored.CHANGED : WatermarkPoller.Stored.UNCHANGED;
                 });
         return new Outcome(o.pages(), o.changed(), o.skipped(), o.watermark());
-    }
-
-    private static String describe(String system, ErpInvoice i) {
-        return "{\"system\":\"" + system + "\",\"invoice\":\"" + i.number() + "\",\"salesOrder\":\"" + i.salesOrder()
-                + "\",\"soldTo\":\"" + i.soldTo() + "\",\"amount\":\"" + i.totalAmount() + " " + i.currency()
-                + "\",\"changedAt\":\"" + i.changedAt() + "\"}";
     }
 
     /** Reads the ERP's invoices again from {@code from} on (a resync): what is missing is stored, the rest is unchanged. */

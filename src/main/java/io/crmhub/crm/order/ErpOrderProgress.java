@@ -91,8 +91,7 @@ public class ErpOrderProgress {
         }
         String key = "order:" + orderId.get();
         if (s.unmapped() != null) {
-            parked.parkPolled(FLOW, watermark, key, s.changedAt(), "ERP order " + s.salesOrder() + ": " + s.unmapped(),
-                    "{\"system\":\"" + system + "\",\"salesOrder\":\"" + s.salesOrder() + "\",\"changedAt\":\"" + s.changedAt() + "\"}");
+            parked.parkPolled(FLOW, watermark, key, s.changedAt(), "ERP order " + s.salesOrder() + ": " + s.unmapped(), s);
             return WatermarkPoller.Stored.SKIPPED;
         }
         parked.resolvePolled(FLOW, key, "status read from " + system);

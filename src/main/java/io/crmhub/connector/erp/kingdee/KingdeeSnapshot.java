@@ -54,8 +54,9 @@ public class KingdeeSnapshot implements ErpSnapshot {
         read(KingdeeOrderSink.FORM, "FCreateDate", local(from), local(to),
                 List.of("FBillNo", "FBillAllAmount", "FSettleCurrId.FCode", "FCloseStatus", "FCancelStatus", "FStockOutQty"), "", r -> {
                     String number = r.get("FBillNo").asText();
-                    stockedOut.merge(number, new BigDecimal(r.get("FStockOutQty").asText("0").isBlank() ? "0" : r.get("FStockOutQty").asText("0")),
-                            BigDecimal::add);
+                    JsonNode out = r.get("FStockOutQty");
+                    stockedOut.merge(number, out == null || !out.isValueNode() || out.asText("").isBlank()
+                            ? BigDecimal.ZERO : new BigDecimal(out.asText()), BigDecimal::add);
                     boolean voided = "B".equals(r.get("FCancelStatus").asText());
                     boolean closed = KingdeeOrderSink.CLOSED.equals(r.get("FCloseStatus").asText());
                     orders.putIfAbsent(number, new Record(number, number, new BigDecimal(r.get("FBillAllAmount").asText("0")),
