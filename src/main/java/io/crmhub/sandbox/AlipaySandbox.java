@@ -217,7 +217,9 @@ public class AlipaySandbox implements ResponseDefinitionTransformerV2 {
             return new ResponseDefinitionBuilder().withStatus(409).withBody("trade " + outTradeNo + " is closed").build();
         }
         if (!trade.has("trade_no")) {
-            trade.put("trade_no", LocalDateTime.now(CHINA).format(DateTimeFormatter.BASIC_ISO_DATE) + "22001" + sequence.incrementAndGet());
+            // 28 digits like Alipay's own (date + channel + sequence): a fixed width, so never mistaken for an 18-digit ID number
+            trade.put("trade_no", LocalDateTime.now(CHINA).format(DateTimeFormatter.BASIC_ISO_DATE) + "22001"
+                    + "%015d".formatted(sequence.incrementAndGet()));
             trade.put("gmt_payment", now());
         }
         trade.put("trade_status", "TRADE_SUCCESS");

@@ -95,6 +95,7 @@ class AlipayPaymentIT extends PaymentHubTest {
         assertThat(paymentsFor(order)).isEqualTo(1);
 
         String tradeNo = paid.path("trade_no").asText();
+        assertThat(tradeNo).as("Alipay trade numbers are 28 digits").matches("\\d{28}");
         List<String> events = new ArrayList<>();
         json(call("engineer", HttpMethod.GET, "/api/ops/messages?key=" + tradeNo, null)).path("messages")
                 .forEach(m -> events.add(m.path("eventType").asText()));
