@@ -14,6 +14,15 @@ import io.crmhub.connector.payment.RsaKeys;
  * them. One WireMock server per provider; tests add fault stubs at a higher priority than the sandbox's own.
  */
 public final class ProviderSandboxes {
+    /** The sandboxes answer at this stub priority; a test plants a fault or a canned answer above it (1..9). */
+    public static final int SANDBOX_PRIORITY = 10;
+
+    /** Removes what a test planted above the sandbox (stubs with a priority before {@link #SANDBOX_PRIORITY}). */
+    public static void removePlantedStubs(WireMockServer server) {
+        server.getStubMappings().stream().filter(s -> s.getPriority() != null && s.getPriority() < SANDBOX_PRIORITY)
+                .forEach(server::removeStub);
+    }
+
     private ProviderSandboxes() {
     }
 
@@ -35,9 +44,9 @@ public final class ProviderSandboxes {
                 .extensions(sandbox).extensions(observers).containerThreads(40).jettyAcceptors(2)
                 .maxRequestJournalEntries(100_000));
         server.start();
-        server.stubFor(any(urlPathMatching("/sap/opu/odata/sap/(API_BUSINESS_PARTNER|API_SALES_ORDER_SRV|API_BILLING_DOCUMENT_SRV)/.*")).atPriority(10)
+        server.stubFor(any(urlPathMatching("/sap/opu/odata/sap/(API_BUSINESS_PARTNER|API_SALES_ORDER_SRV|API_BILLING_DOCUMENT_SRV)/.*")).atPriority(SANDBOX_PRIORITY)
                 .willReturn(aResponse().withTransformers(SapBusinessPartnerSandbox.NAME)));
-        server.stubFor(any(urlPathMatching(SapJournalEntrySandbox.SOAP_PATH + "|" + SapJournalEntrySandbox.CUBE_PATH + ".*")).atPriority(10)
+        server.stubFor(any(urlPathMatching(SapJournalEntrySandbox.SOAP_PATH + "|" + SapJournalEntrySandbox.CUBE_PATH + ".*")).atPriority(SANDBOX_PRIORITY)
                 .willReturn(aResponse().withTransformers(SapBusinessPartnerSandbox.NAME)));
         return new SapSandboxServer(server, sandbox);
     }
@@ -51,7 +60,7 @@ public final class ProviderSandboxes {
         WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).extensions(sandbox)
                 .containerThreads(20).jettyAcceptors(1));
         server.start();
-        server.stubFor(any(urlPathMatching("/K3Cloud/.*")).atPriority(10)
+        server.stubFor(any(urlPathMatching("/K3Cloud/.*")).atPriority(SANDBOX_PRIORITY)
                 .willReturn(aResponse().withTransformers(KingdeeSandbox.NAME)));
         return new KingdeeSandboxServer(server, sandbox, acctId, username, password);
     }
@@ -87,7 +96,7 @@ public final class ProviderSandboxes {
         WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).extensions(sandbox)
                 .containerThreads(20).jettyAcceptors(1));
         server.start();
-        server.stubFor(any(urlPathMatching("/(v3|sandbox)/.*")).atPriority(10)
+        server.stubFor(any(urlPathMatching("/(v3|sandbox)/.*")).atPriority(SANDBOX_PRIORITY)
                 .willReturn(aResponse().withTransformers(WechatPaySandbox.NAME)));
         return new WechatPaySandboxServer(server, sandbox);
     }
@@ -98,7 +107,7 @@ public final class ProviderSandboxes {
         WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).extensions(sandbox)
                 .containerThreads(20).jettyAcceptors(1));
         server.start();
-        server.stubFor(any(urlPathMatching("/(gateway\\.do|sandbox/.*)")).atPriority(10)
+        server.stubFor(any(urlPathMatching("/(gateway\\.do|sandbox/.*)")).atPriority(SANDBOX_PRIORITY)
                 .willReturn(aResponse().withTransformers(AlipaySandbox.NAME)));
         return new AlipaySandboxServer(server, sandbox);
     }
@@ -136,7 +145,7 @@ public final class ProviderSandboxes {
         WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).extensions(sandbox)
                 .containerThreads(20).jettyAcceptors(1));
         server.start();
-        server.stubFor(any(urlPathMatching("/(v1|sandbox)/.*")).atPriority(10)
+        server.stubFor(any(urlPathMatching("/(v1|sandbox)/.*")).atPriority(SANDBOX_PRIORITY)
                 .willReturn(aResponse().withTransformers(StripeSandbox.NAME)));
         return new StripeSandboxServer(server, sandbox);
     }

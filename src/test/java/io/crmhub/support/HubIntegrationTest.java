@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhub.sandbox.ProviderSandboxes;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,8 +54,7 @@ public abstract class HubIntegrationTest {
     @BeforeEach
     void resetSapFaults() {
         SapTestServer.wireMock().resetScenarios();
-        SapTestServer.wireMock().getStubMappings().stream().filter(s -> s.getPriority() != null && s.getPriority() < 10)
-                .forEach(s -> SapTestServer.wireMock().removeStub(s));
+        ProviderSandboxes.removePlantedStubs(SapTestServer.wireMock());
     }
 
     protected ResponseEntity<String> call(String user, HttpMethod method, String path, String body) {

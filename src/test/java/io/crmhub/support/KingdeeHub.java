@@ -1,5 +1,6 @@
 package io.crmhub.support;
 
+import io.crmhub.sandbox.ProviderSandboxes;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -23,7 +24,6 @@ public interface KingdeeHub {
     @BeforeEach
     default void resetKingdeeFaults() {
         KingdeeTestServer.wireMock().resetScenarios();
-        KingdeeTestServer.wireMock().getStubMappings().stream().filter(s -> s.getPriority() != null && s.getPriority() < 10)
-                .forEach(s -> KingdeeTestServer.wireMock().removeStub(s));
+        ProviderSandboxes.removePlantedStubs(KingdeeTestServer.wireMock());
     }
 }

@@ -69,8 +69,7 @@ class AlipayPaymentIT extends PaymentHubTest {
 
     @BeforeEach
     void removeFaults() {
-        ALIPAY.server().getStubMappings().stream().filter(s -> s.getPriority() != null && s.getPriority() < 10)
-                .forEach(s -> ALIPAY.server().removeStub(s));
+        ProviderSandboxes.removePlantedStubs(ALIPAY.server());
     }
 
     @Test

@@ -52,8 +52,7 @@ class StripePaymentIT extends PaymentHubTest {
     @BeforeEach
     void pointTheSandboxAtThisHubAndRemoveFaults() {
         STRIPE.stripe().webhookUrl("http://127.0.0.1:" + port + "/webhooks/payments/stripe");
-        STRIPE.server().getStubMappings().stream().filter(s -> s.getPriority() != null && s.getPriority() < 10)
-                .forEach(s -> STRIPE.server().removeStub(s));
+        ProviderSandboxes.removePlantedStubs(STRIPE.server());
     }
 
     @Test

@@ -44,8 +44,7 @@ class WechatPayPaymentIT extends PaymentHubTest {
 
     @BeforeEach
     void removeFaults() {
-        WECHAT.server().getStubMappings().stream().filter(s -> s.getPriority() != null && s.getPriority() < 10)
-                .forEach(s -> WECHAT.server().removeStub(s));
+        ProviderSandboxes.removePlantedStubs(WECHAT.server());
     }
 
     @Test

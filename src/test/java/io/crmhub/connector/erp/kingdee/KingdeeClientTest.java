@@ -52,8 +52,7 @@ class KingdeeClientTest {
     void reset() {
         server.kingdee().reset();
         server.server().resetRequests();
-        server.server().getStubMappings().stream().filter(s -> s.getPriority() != null && s.getPriority() < 10)
-                .forEach(s -> server.server().removeStub(s));
+        ProviderSandboxes.removePlantedStubs(server.server());
     }
 
     @Test

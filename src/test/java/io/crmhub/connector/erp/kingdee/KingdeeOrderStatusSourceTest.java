@@ -63,8 +63,7 @@ class KingdeeOrderStatusSourceTest {
     void reset() {
         server.kingdee().reset();
         server.server().resetRequests();
-        server.server().getStubMappings().stream().filter(s -> s.getPriority() != null && s.getPriority() < 10)
-                .forEach(s -> server.server().removeStub(s));
+        ProviderSandboxes.removePlantedStubs(server.server());
     }
 
     @Test
