@@ -419,6 +419,9 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
             return failure(false, 9, "FCURRENCYID", "字段“币别”的值不存在");
         }
         ((ObjectNode) field(model, "FCURRENCYID")).put("FCode", CURRENCIES.get(currency));
+        if (!CURRENCIES.containsKey(field(field(model, "FSETTLECUR"), "FNumber").asText(""))) {
+            return failure(false, 11, "FSETTLECUR", "字段“结算币别”是必填项");
+        }
         JsonNode entries = field(model, entryKey);
         if (!entries.isArray() || entries.isEmpty()) {
             return failure(false, 11, entryKey, "单据体“明细”至少需要一行");

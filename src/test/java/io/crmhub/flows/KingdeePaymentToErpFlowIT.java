@@ -38,6 +38,7 @@ class KingdeePaymentToErpFlowIT extends PaymentToErpScenarios implements Kingdee
                 .withRequestBody(matchingJsonPath("$.data.Model.FBillNo", equalTo(bill)))
                 .withRequestBody(matchingJsonPath("$.data.Model.FBillTypeID.FNumber", equalTo("SKDLX01_SYS")))
                 .withRequestBody(matchingJsonPath("$.data.Model.FCURRENCYID.FNumber", equalTo("PRE001")))
+                .withRequestBody(matchingJsonPath("$.data.Model.FSETTLECUR.FNumber", equalTo("PRE001")))
                 .withRequestBody(matchingJsonPath("$.data.Model.FRECEIVEBILLENTRY[0].FSETTLETYPEID.FNumber", equalTo("JSFS31_SYS")))
                 .withRequestBody(matchingJsonPath("$.data.Model.FRECEIVEBILLENTRY[0].FPURPOSEID.FNumber", equalTo("SFKYT01_SYS")))
                 .withRequestBody(matchingJsonPath("$.data.Model.FRECEIVEBILLENTRY[0].FSALEORDERNO", equalTo(orderNumber(order.id())))));
@@ -89,15 +90,16 @@ class KingdeePaymentToErpFlowIT extends PaymentToErpScenarios implements Kingdee
     @Override
     List<Posting> postingsFor(String reference) {
         KingdeeSandbox kd = KingdeeTestServer.kingdee();
-        return Stream.concat(bills(kd.receipts(), reference, CanonicalPayment.Kind.RECEIPT, "FRECEIVEBILLENTRY", "FRECTOTALAMOUNTFOR", "FPAYUNIT"),
-                bills(kd.receiptRefunds(), reference, CanonicalPayment.Kind.REFUND, "FREFUNDBILLENTRY", "FREFUNDAMOUNTFOR", "FRECTUNIT")).toList();
+        return Stream.concat(bills(kd.receipts(), reference, CanonicalPayment.Kind.RECEIPT, "FRECEIVEBILLENTRY", "FRECTOTALAMOUNTFOR", "FPAYUNIT", "FSALEORDERNO"),
+                bills(kd.receiptRefunds(), reference, CanonicalPayment.Kind.REFUND, "FREFUNDBILLENTRY", "FREFUNDAMOUNTFOR", "FRECTUNIT", "FSALEORDERNUMBER")).toList();
     }
 
     private static Stream<Posting> bills(Map<Long, ObjectNode> bills, String reference, CanonicalPayment.Kind kind, String entries,
-                                         String amount, String unit) {
+                                         String amount, String unit, String salesOrder) {
         return bills.values().stream().filter(b -> b.path("FBillNo").asText().equals(reference)).map(b -> {
             JsonNode entry = b.path(entries).path(0);
             assertThat(b.path(unit).path("FNumber").asText()).isEqualTo(b.path("FCONTACTUNIT").path("FNumber").asText());
+            assertThat(entry.path(salesOrder).asText()).as(salesOrder + " names our order").startsWith("SO-");
             return new Posting(reference, kind, entry.path(amount).decimalValue(), currency(b.path("FCURRENCYID").path("FNumber").asText()),
                     b.path("FCONTACTUNIT").path("FNumber").asText(),
                     entry.path(kind == CanonicalPayment.Kind.RECEIPT ? "FCOMMENT" : "FNOTE").asText());

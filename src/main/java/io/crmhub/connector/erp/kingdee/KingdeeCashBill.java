@@ -10,7 +10,9 @@ import java.util.List;
  * ({@code AR_REFUNDBILL}, 收款退款单). {@code FBillNo} is our posting reference ({@code CRM-P-…}/{@code CRM-R-…}); the
  * contact and paying/receiving unit is the customer; the entry names the settlement type (结算方式, value map
  * {@code kingdee/settlement-type}), the purpose and the sales order (our order number) the money is for, which is what
- * Kingdee's receivable matching (核销) uses.
+ * Kingdee's receivable matching (核销) uses. The settlement currency ({@code FSETTLECUR}, required) is the bill's
+ * currency; the refund entry names the sales order {@code FSALEORDERNUMBER} where the receipt entry says
+ * {@code FSALEORDERNO} (Kingdee's own keys differ between the two forms).
  */
 public final class KingdeeCashBill {
     public static final String RECEIPT_FORM = "AR_RECEIVEBILL";
@@ -31,6 +33,7 @@ public final class KingdeeCashBill {
             @JsonProperty("FPAYUNITTYPE") String payUnitType,
             @JsonProperty("FPAYUNIT") KingdeeRef payUnit,
             @JsonProperty("FCURRENCYID") KingdeeRef currency,
+            @JsonProperty("FSETTLECUR") KingdeeRef settlementCurrency,
             @JsonProperty("FSETTLEORGID") KingdeeRef settleOrg,
             @JsonProperty("FPAYORGID") KingdeeRef payOrg,
             @JsonProperty("FREMARK") String remark,
@@ -56,6 +59,7 @@ public final class KingdeeCashBill {
             @JsonProperty("FRECTUNITTYPE") String receivingUnitType,
             @JsonProperty("FRECTUNIT") KingdeeRef receivingUnit,
             @JsonProperty("FCURRENCYID") KingdeeRef currency,
+            @JsonProperty("FSETTLECUR") KingdeeRef settlementCurrency,
             @JsonProperty("FSETTLEORGID") KingdeeRef settleOrg,
             @JsonProperty("FPAYORGID") KingdeeRef payOrg,
             @JsonProperty("FREMARK") String remark,
@@ -66,7 +70,7 @@ public final class KingdeeCashBill {
             @JsonProperty("FSETTLETYPEID") KingdeeRef settlementType,
             @JsonProperty("FPURPOSEID") KingdeeRef purpose,
             @JsonProperty("FREFUNDAMOUNTFOR") BigDecimal amount,
-            @JsonProperty("FSALEORDERNO") String salesOrder,
+            @JsonProperty("FSALEORDERNUMBER") String salesOrder,
             @JsonProperty("FNOTE") String comment) {
     }
 }

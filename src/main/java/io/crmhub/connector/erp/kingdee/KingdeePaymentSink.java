@@ -59,7 +59,7 @@ public class KingdeePaymentSink {
         KingdeeRef org = new KingdeeRef(properties.orgNumber());
         return new KingdeeCashBill.Receipt(0, new KingdeeRef(properties.receiptBillType()), p.reference(), date(p),
                 KingdeeCashBill.CUSTOMER_TYPE, new KingdeeRef(customer), KingdeeCashBill.CUSTOMER_TYPE, new KingdeeRef(customer),
-                currency, org, org, remark(p), List.of(new KingdeeCashBill.ReceiptEntry(settlement,
+                currency, currency, org, org, remark(p), List.of(new KingdeeCashBill.ReceiptEntry(settlement,
                 new KingdeeRef(properties.receiptPurpose()), amount(p), p.orderNumber(), p.clearingReference())));
     }
 
@@ -67,7 +67,7 @@ public class KingdeePaymentSink {
         KingdeeRef org = new KingdeeRef(properties.orgNumber());
         return new KingdeeCashBill.Refund(0, new KingdeeRef(properties.refundBillType()), p.reference(), date(p),
                 KingdeeCashBill.CUSTOMER_TYPE, new KingdeeRef(customer), KingdeeCashBill.CUSTOMER_TYPE, new KingdeeRef(customer),
-                currency, org, org, remark(p), List.of(new KingdeeCashBill.RefundEntry(settlement,
+                currency, currency, org, org, remark(p), List.of(new KingdeeCashBill.RefundEntry(settlement,
                 new KingdeeRef(properties.receiptPurpose()), amount(p), p.orderNumber(), p.clearingReference())));
     }
 
