@@ -118,7 +118,10 @@ public class WatermarkPoller {
         return new Page(records.size(), changed, skipped, last, records.size() >= pageSize && !stuck);
     }
 
-    /** A poller's poll, run at once (on the scheduler's thread) after a watermark of its is rewound. */
+    /**
+     * A poller's poll, run at once (on the scheduler's thread) after a watermark of its is rewound. A failing poll is
+     * logged and left to the next scheduled one, which starts again from the stored watermark.
+     */
     public void pollOnRewind(String prefix, Runnable poll) {
         pollOnRewind.put(prefix, poll);
     }
@@ -133,7 +136,13 @@ public class WatermarkPoller {
                 .params(Timestamp.from(to), Timestamp.from(to), Timestamp.from(clock.instant()), prefix + "%").update();
         Runnable wake = () -> pollOnRewind.forEach((name, poll) -> {
             if (name.startsWith(prefix) || prefix.startsWith(name)) {
-                scheduler.schedule(poll, clock.instant());
+                scheduler.schedule(() -> {
+                    try {
+                        poll.run();
+                    } catch (RuntimeException e) {
+                        log.warn("Poll of {} after a rewind failed; the next poll starts again from the stored watermark: {}", name, e.getMessage());
+                    }
+                }, clock.instant());
             }
         });
         if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {

@@ -57,7 +57,7 @@ public class InvoiceIngest {
         this.poller = poller;
         this.outbox = outbox;
         this.parked = parked;
-        poller.pollOnRewind(WATERMARK, this::pollQuietly);
+        source.ifPresent(erp -> poller.pollOnRewind(WATERMARK, this::poll));
         this.lease = lease;
         this.clock = clock;
         this.source = source;
@@ -79,16 +79,6 @@ public class InvoiceIngest {
                 poll();
             } catch (RuntimeException e) {
                 log.warn("ERP invoice poll failed; the next poll starts again from the stored watermark: {}", e.getMessage());
-            }
-        }
-    }
-
-    private void pollQuietly() {
-        if (source.isPresent()) {
-            try {
-                poll();
-            } catch (RuntimeException e) {
-                log.warn("ERP invoice poll after a rewind failed; the next poll starts again from the stored watermark: {}", e.getMessage());
             }
         }
     }

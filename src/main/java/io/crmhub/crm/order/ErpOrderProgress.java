@@ -48,7 +48,7 @@ public class ErpOrderProgress {
         this.poller = poller;
         this.outbox = outbox;
         this.parked = parked;
-        poller.pollOnRewind("erp-order-status:", this::pollQuietly);
+        source.ifPresent(erp -> poller.pollOnRewind("erp-order-status:", this::poll));
         this.lease = lease;
         this.clock = clock;
         this.source = source;
@@ -62,16 +62,6 @@ public class ErpOrderProgress {
                 poll();
             } catch (RuntimeException e) {
                 log.warn("ERP order status poll failed; the next poll starts again from the stored watermark: {}", e.getMessage());
-            }
-        }
-    }
-
-    private void pollQuietly() {
-        if (source.isPresent()) {
-            try {
-                poll();
-            } catch (RuntimeException e) {
-                log.warn("ERP order status poll after a rewind failed; the next poll starts again from the stored watermark: {}", e.getMessage());
             }
         }
     }
