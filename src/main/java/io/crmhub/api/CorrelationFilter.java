@@ -1,12 +1,12 @@
 package io.crmhub.api;
 
 import io.crmhub.events.Correlation;
+import io.crmhub.events.TimeOrderedIds;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
 import org.springframework.core.Ordered;
@@ -24,7 +24,7 @@ class CorrelationFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String given = request.getHeader(Correlation.HTTP_HEADER);
-        String id = given != null && VALID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        String id = given != null && VALID.matcher(given).matches() ? given : TimeOrderedIds.next();
         MDC.put(Correlation.MDC_KEY, id);
         response.setHeader(Correlation.HTTP_HEADER, id);
         try {

@@ -24,7 +24,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
-class RequestSizeLimitFilter extends OncePerRequestFilter {
+public class RequestSizeLimitFilter extends OncePerRequestFilter {
     private final long limit;
     private final ObjectMapper json;
 
@@ -33,7 +33,7 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
         this.json = json;
     }
 
-    static boolean isTooLarge(Throwable t) {
+    public static boolean isTooLarge(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof BodyTooLargeException) {
                 return true;

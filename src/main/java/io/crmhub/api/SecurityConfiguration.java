@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.Map;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletAutoConfiguration;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -30,23 +33,26 @@ class SecurityConfiguration {
     private static final String SALES = "SALES";
 
     /**
-     * Provider notifications authenticate by their signature, verified on the raw body: a chain of their own with no
-     * user authentication, no session and no request cache (and fewer filters on the hottest path).
+     * Spring Security guards the dispatcher servlet, i.e. every endpoint but the provider webhooks, which are a servlet of
+     * their own (D28) and authenticate by their signature, verified on the raw body: there is no user, session or browser
+     * for Spring Security to handle there, and its filters (with the handler lookup they do for every request) took a
+     * fifth of the request threads' CPU on the hub's hottest path (BENCHMARKS.md). Mapping by servlet rather than by URL keeps it deny-by-default: any
+     * path the dispatcher serves, now or later, passes through it.
      */
     @Bean
-    @org.springframework.core.annotation.Order(1)
-    SecurityFilterChain webhooks(HttpSecurity http) throws Exception {
-        http.securityMatcher("/webhooks/**")
-                .csrf(csrf -> csrf.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(cache -> cache.disable())
-                .anonymous(anonymous -> anonymous.disable())
-                .authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.POST, "/webhooks/**").permitAll().anyRequest().denyAll());
-        return http.build();
+    static BeanPostProcessor securityOnTheDispatcherServlet() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String name) {
+                if (bean instanceof DelegatingFilterProxyRegistrationBean registration && "securityFilterChainRegistration".equals(name)) {
+                    registration.addServletNames(DispatcherServletAutoConfiguration.DEFAULT_DISPATCHER_SERVLET_BEAN_NAME);
+                }
+                return bean;
+            }
+        };
     }
 
     @Bean
-    @org.springframework.core.annotation.Order(2)
     SecurityFilterChain api(HttpSecurity http, ObjectMapper json, UserDetailsService users, PasswordEncoder encoder,
                             Clock clock) throws Exception {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);

@@ -1,6 +1,5 @@
 package io.crmhub.events;
 
-import java.util.UUID;
 import org.slf4j.MDC;
 
 /**
@@ -16,6 +15,6 @@ public final class Correlation {
 
     public static String currentOrNew() {
         String id = MDC.get(MDC_KEY);
-        return id != null ? id : UUID.randomUUID().toString();
+        return id != null ? id : TimeOrderedIds.next();
     }
 }

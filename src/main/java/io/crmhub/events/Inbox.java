@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.MDC;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -45,11 +44,12 @@ public class Inbox {
      *
      * @param aggregateType and {@code businessKey}: the message group of the routed event (one payment's
      *                      notifications stay in order)
+     * @param payloadJson   what is stored in the inbox and routed on, as JSON
      * @param destination   the address the event is published to, e.g. {@code crm.payment.notified}
      * @param correlationId the correlation id of the request that brought it
      */
     public record Entry(String provider, String providerEventId, String eventType, String aggregateType, String businessKey,
-                        Object payload, String payloadJson, String destination, String correlationId) {
+                        String payloadJson, String destination, String correlationId) {
         public Entry {
             correlationId = correlationId == null ? Correlation.currentOrNew() : correlationId;
         }
@@ -88,20 +88,9 @@ public class Inbox {
                     INSERT INTO inbox (provider, provider_event_id, event_type, correlation_id, payload, received_at)
                     VALUES (?, ?, ?, ?, ?, ?)""", rows);
             Map<String, Long> ids = ids(fresh.values());
-            String outer = MDC.get(Correlation.MDC_KEY);
-            try {
-                for (Entry e : fresh.values()) {
-                    MDC.put(Correlation.MDC_KEY, e.correlationId()); // the routed event carries the request's correlation id
-                    outbox.append(e.aggregateType(), e.businessKey(), ids.get(e.key()), e.provider() + ":" + e.eventType(),
-                            e.payload(), e.destination());
-                }
-            } finally {
-                if (outer == null) {
-                    MDC.remove(Correlation.MDC_KEY);
-                } else {
-                    MDC.put(Correlation.MDC_KEY, outer);
-                }
-            }
+            // the routed event carries the correlation id of the request that brought it, and the payload as stored
+            outbox.appendAll(fresh.values().stream().map(e -> new OutboxWriter.Event(e.aggregateType(), String.valueOf(e.businessKey()),
+                    ids.get(e.key()), e.provider() + ":" + e.eventType(), e.payloadJson(), e.destination(), e.correlationId())).toList());
         }
         Set<Entry> written = new HashSet<>();
         List<Outcome> outcomes = new ArrayList<>(entries.size());

@@ -32,6 +32,10 @@ public class InboxWriter implements SmartLifecycle {
     private final int maxBatch;
     private final Duration maxWait;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /** A group commit at least this large means webhooks are taking a burst (requests queued behind a commit). */
+    static final int BURST_BATCH = 8;
+    private static final long BURST_MEMORY_NANOS = 200_000_000L;
+    private volatile long lastBurstBatchAt = System.nanoTime() - BURST_MEMORY_NANOS;
     private volatile Thread writer;
     private volatile boolean running;
 
@@ -66,6 +70,11 @@ public class InboxWriter implements SmartLifecycle {
         }
     }
 
+    /** Whether webhooks are taking a burst: a large group commit within the last 200 ms. */
+    public boolean underBurst() {
+        return System.nanoTime() - lastBurstBatchAt < BURST_MEMORY_NANOS;
+    }
+
     /** Thrown when an event could not be stored; webhooks answer 503 so the provider re-sends. */
     public static class InboxUnavailableException extends RuntimeException {
         InboxUnavailableException(String message, Throwable cause) {
@@ -83,6 +92,9 @@ public class InboxWriter implements SmartLifecycle {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                if (batch.size() >= BURST_BATCH) {
+                    lastBurstBatchAt = System.nanoTime();
+                }
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -10,7 +10,9 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * The outbox relay: how many events one broker transaction carries, how often it looks for work when nobody nudged
- * it, how long its cluster lease lasts, and how long published rows are kept.
+ * it, how long its cluster lease lasts, how long published rows are kept, and how long it may hold events back while
+ * webhooks take a burst ({@code yieldToIngest}, 0 = never): acknowledging providers first keeps them from timing out
+ * and re-sending; the relay goes on when the burst ends or after that long, whichever comes first.
  */
 @Validated
 @ConfigurationProperties("crmhub.outbox")
@@ -19,5 +21,6 @@ public record OutboxProperties(
         @DefaultValue("200") @Min(1) @Max(5000) int batchSize,
         @DefaultValue("250ms") @NotNull Duration pollInterval,
         @DefaultValue("15s") @NotNull Duration leaseDuration,
-        @DefaultValue("7d") @NotNull Duration retainPublished) {
+        @DefaultValue("7d") @NotNull Duration retainPublished,
+        @DefaultValue("10s") @NotNull Duration yieldToIngest) {
 }

@@ -45,12 +45,14 @@ public class OutboxRelay implements SmartLifecycle {
     private final ConnectionFactory connectionFactory;
     private final ClusterLease lease;
     private final OutboxSignal signal;
+    private final InboxWriter ingest;
     private final OutboxProperties properties;
     private final BrokerTopology topology;
     private final Clock clock;
     private final Counter published;
 
     private volatile boolean running;
+    private final BurstYield burstYield;
     private Thread worker;
     private Connection connection;
     private Session session;
@@ -58,11 +60,13 @@ public class OutboxRelay implements SmartLifecycle {
     private final Map<String, jakarta.jms.Topic> destinations = new HashMap<>();
 
     public OutboxRelay(JdbcClient jdbc, ConnectionFactory connectionFactory, ClusterLease lease, OutboxSignal signal,
-                       OutboxProperties properties, BrokerTopology topology, Clock clock, MeterRegistry meters) {
+                       InboxWriter ingest, OutboxProperties properties, BrokerTopology topology, Clock clock, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.connectionFactory = connectionFactory;
         this.lease = lease;
         this.signal = signal;
+        this.ingest = ingest;
+        this.burstYield = new BurstYield(properties.yieldToIngest());
         this.properties = properties;
         this.topology = topology;
         this.clock = clock;
@@ -136,6 +140,10 @@ public class OutboxRelay implements SmartLifecycle {
                     signal.await(properties.pollInterval());
                     continue;
                 }
+                if (yieldingToIngest()) {
+                    signal.await(Duration.ofMillis(20));
+                    continue;
+                }
                 int sent = relayOnce();
                 failures = 0;
                 if (sent < properties.batchSize()) {
@@ -153,12 +161,16 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
+    private boolean yieldingToIngest() {
+        return burstYield.holdBack(ingest.underBurst(), System.nanoTime());
+    }
+
     /** Relays one batch; returns how many events it published. */
     int relayOnce() throws JMSException {
         List<Row> rows = jdbc.sql("""
                 SELECT id, event_id, aggregate_type, aggregate_id, aggregate_version, event_type, destination,
                        correlation_id, payload, created_at
-                FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?""")
+                FROM outbox WHERE published_at IS NULL ORDER BY published_at, id LIMIT ?""")
                 .param(properties.batchSize())
                 .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
                         rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getTimestamp(10).toInstant()))
@@ -280,7 +292,7 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     double lagSeconds() {
-        List<Timestamp> oldest = jdbc.sql("SELECT created_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT 1")
+        List<Timestamp> oldest = jdbc.sql("SELECT created_at FROM outbox WHERE published_at IS NULL ORDER BY published_at, id LIMIT 1")
                 .query(Timestamp.class).list();
         return oldest.isEmpty() ? 0 : Math.max(0, Duration.between(oldest.get(0).toInstant(), clock.instant()).toMillis() / 1000.0);
     }

@@ -5,6 +5,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -18,6 +20,8 @@ public class ClusterLease {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final String instanceId;
+    /** Until when this instance holds each lease, as last written: a holder renews only once half of it has run out. */
+    private final Map<String, Instant> heldUntil = new ConcurrentHashMap<>();
 
     public ClusterLease(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
@@ -29,9 +33,17 @@ public class ClusterLease {
         return instanceId;
     }
 
-    /** True when this instance holds {@code name} for at least {@code duration} from now. */
+    /**
+     * True when this instance holds {@code name} for at least half of {@code duration} from now. The database row is
+     * written only to take the lease or once half of it has run out, not on every call: the outbox relay asks before
+     * each batch, and a write per batch was a commit per batch for nothing.
+     */
     public boolean acquireOrRenew(String name, Duration duration) {
         Instant now = clock.instant();
+        Instant held = heldUntil.get(name);
+        if (held != null && held.isAfter(now.plus(duration.dividedBy(2)))) {
+            return true;
+        }
         int updated = jdbc.sql("""
                 UPDATE cluster_lease SET owner = ?, expires_at = ?
                 WHERE name = ? AND (owner = ? OR owner IS NULL OR expires_at < ?)""")
@@ -46,10 +58,16 @@ public class ClusterLease {
             }
             return acquireOrRenew(name, duration);
         }
-        return updated == 1;
+        if (updated == 1) {
+            heldUntil.put(name, now.plus(duration));
+            return true;
+        }
+        heldUntil.remove(name);
+        return false;
     }
 
     public void release(String name) {
+        heldUntil.remove(name);
         jdbc.sql("UPDATE cluster_lease SET owner = NULL, expires_at = ? WHERE name = ? AND owner = ?")
                 .params(Timestamp.from(Instant.EPOCH), name, instanceId).update();
     }

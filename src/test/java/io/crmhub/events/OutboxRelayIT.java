@@ -48,6 +48,47 @@ class OutboxRelayIT extends HubIntegrationTest {
     }
 
     @Test
+    void aHolderWritesItsLeaseOnlyWhenHalfOfItHasRunOut() {
+        String name = "test-lease-" + UUID.randomUUID();
+        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant[] now = {start};
+        Clock moving = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        ClusterLease holder = new ClusterLease(jdbc, moving);
+        assertThat(holder.acquireOrRenew(name, Duration.ofSeconds(10))).isTrue();
+        Instant written = expiresAt(name);
+
+        now[0] = start.plusSeconds(4);
+        assertThat(holder.acquireOrRenew(name, Duration.ofSeconds(10))).as("more than half left").isTrue();
+        assertThat(expiresAt(name)).as("not written again").isEqualTo(written);
+
+        now[0] = start.plusSeconds(6);
+        assertThat(holder.acquireOrRenew(name, Duration.ofSeconds(10))).as("less than half left").isTrue();
+        assertThat(expiresAt(name)).as("renewed").isEqualTo(start.plusSeconds(16));
+
+        ClusterLease other = new ClusterLease(jdbc, Clock.fixed(start.plusSeconds(15), ZoneOffset.UTC));
+        assertThat(other.acquireOrRenew(name, Duration.ofSeconds(10))).as("the renewal holds it past the first expiry").isFalse();
+    }
+
+    private Instant expiresAt(String lease) {
+        return jdbc.sql("SELECT expires_at FROM cluster_lease WHERE name = ?").param(lease).query(Timestamp.class).single().toInstant();
+    }
+
+    @Test
     void eventsAreRelayedInOrderGroupedByAggregateAndABatchPartlyOnTheBrokerIsNotDuplicated() throws Exception {
         String address = "crm.relaytest.changed";
         try (Connection connection = connectionFactory.createConnection()) {

@@ -190,7 +190,7 @@ abstract class PaymentToErpScenarios extends HubIntegrationTest {
         PaymentNotification n = new PaymentNotification("wechatpay", "EVT-" + System.nanoTime(), kind, reference, txn,
                 new BigDecimal(amount), "CNY", Instant.now(), kind == PaymentNotification.Kind.PAYMENT_SUCCEEDED ? "SUCCESS" : "REFUND");
         try {
-            assertThat(inbox.accept(new Inbox.Entry("wechatpay", n.eventId(), "test:" + kind, "payment", reference, n,
+            assertThat(inbox.accept(new Inbox.Entry("wechatpay", n.eventId(), "test:" + kind, "payment", reference,
                     json.writeValueAsString(n), "crm.payment.notified", null))).isEqualTo(Inbox.Outcome.ACCEPTED);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -126,6 +126,29 @@ class WechatPayNotificationIT extends PaymentHubTest {
     }
 
     @Test
+    void anUnknownProviderAnotherMethodAndAnOversizedBodyAreAnsweredWithoutEffectAndTheEndpointIsDocumented() {
+        Order order = confirmedOrder("Edge Co");
+        HttpEntity<byte[]> genuine = signed(notification("EV-edge-" + System.nanoTime(), order.number(), "4200003" + System.nanoTime(),
+                100, "CNY"), PLATFORM.getPrivate(), Instant.now());
+        String base = "http://127.0.0.1:" + port + "/webhooks/payments/";
+
+        ResponseEntity<String> unknown = http.exchange(base + "paypal", HttpMethod.POST, genuine, String.class);
+        assertThat(unknown.getStatusCode().value()).isEqualTo(404);
+        assertThat(json(unknown).path("message").asText()).isEqualTo("no payment connector 'paypal' is configured");
+        assertThat(http.exchange(base + "wechatpay/extra", HttpMethod.POST, genuine, String.class).getStatusCode().value()).isEqualTo(404);
+        assertThat(http.exchange(base + "wechatpay", HttpMethod.GET, null, String.class).getStatusCode().value()).isEqualTo(405);
+
+        HttpHeaders headers = new HttpHeaders();
+        headers.putAll(genuine.getHeaders());
+        ResponseEntity<String> oversized = http.exchange(base + "wechatpay", HttpMethod.POST, new HttpEntity<>(new byte[300 * 1024], headers), String.class);
+        assertThat(oversized.getStatusCode().value()).isEqualTo(413);
+
+        assertThat(paymentsFor(order.id())).isZero();
+        assertThat(json(http.getForEntity("http://127.0.0.1:" + port + "/v3/api-docs", String.class))
+                .path("paths").path("/webhooks/payments/{provider}").has("post")).isTrue();
+    }
+
+    @Test
     void aNotificationForAnUnknownOrderIsAcknowledgedAndParkedForReview() {
         String reference = "SO-UNKNOWN-" + System.nanoTime();
         String body = notification("EV-unknown-" + System.nanoTime(), reference, "4200003" + System.nanoTime(), 700, "CNY");

@@ -207,6 +207,9 @@ public final class PaymentNotificationBenchmark {
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
+        // wall-clock bounds of the phase, to line a profile or per-thread CPU readings of the hub up with it
+        System.out.printf("phase of %d notifications%s: from epoch %.1f%n", count, perSecond == 0 ? "" : " at " + perSecond + "/s",
+                System.currentTimeMillis() / 1000.0);
         long start = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             pool.submit(() -> {
@@ -235,6 +238,7 @@ public final class PaymentNotificationBenchmark {
         pool.shutdown();
         pool.awaitTermination(30, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("phase of %d notifications: until epoch %.1f%n", count, System.currentTimeMillis() / 1000.0);
         return new Measured(count / seconds, latencies, ok.get(), count);
     }
 

@@ -86,7 +86,7 @@ public class PaymentStatusCheck {
                 PaymentGateway.PaymentStatus status = gateway.query(p.reference(), p.providerPaymentId());
                 if ("PAID".equals(status.state()) && status.notification() != null) {
                     var n = status.notification();
-                    inbox.accept(new Inbox.Entry(n.provider(), n.eventId(), "TRANSACTION.SUCCESS", "payment", p.reference(), n,
+                    inbox.accept(new Inbox.Entry(n.provider(), n.eventId(), "TRANSACTION.SUCCESS", "payment", p.reference(),
                             toJson(n), NOTIFIED, null));
                     paid++;
                     log.warn("Payment {} was paid at {} without a notification reaching us; recorded from the status query",

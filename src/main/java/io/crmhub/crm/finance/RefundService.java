@@ -131,7 +131,7 @@ public class RefundService {
             PaymentNotification done = result.completed();
             try {
                 inbox.accept(new Inbox.Entry(done.provider(), done.eventId(), "REFUND.SUCCESS", "payment", done.paymentReference(),
-                        done, json.writeValueAsString(done), PaymentStatusCheck.NOTIFIED, null));
+                        json.writeValueAsString(done), PaymentStatusCheck.NOTIFIED, null));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
