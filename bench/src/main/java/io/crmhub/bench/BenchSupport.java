@@ -79,12 +79,16 @@ final class BenchSupport {
     }
 
     static void waitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        waitUntil(timeout, Duration.ofMillis(20), condition);
+    }
+
+    static void waitUntil(Duration timeout, Duration interval, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("timed out after " + timeout);
             }
-            Thread.sleep(20);
+            Thread.sleep(interval.toMillis());
         }
     }
 }
