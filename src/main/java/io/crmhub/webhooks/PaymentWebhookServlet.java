@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
  * {@code POST /webhooks/payments/{provider}}: the provider's signature is the authentication. Verify on the raw
@@ -57,6 +58,9 @@ final class PaymentWebhookServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        // the HTTP metrics name the endpoint as Spring MVC would (uri="/webhooks/payments/{provider}"), not UNKNOWN
+        ServerHttpObservationFilter.findObservationContext(request)
+                .ifPresent(context -> context.setPathPattern(PaymentWebhookConfiguration.PATH));
         String provider = provider(request);
         NotificationVerifier<PaymentNotification> verifier = provider == null ? null : verifiers.get(provider);
         if (verifier == null) {

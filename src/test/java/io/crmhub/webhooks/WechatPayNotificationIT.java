@@ -39,6 +39,9 @@ class WechatPayNotificationIT extends PaymentHubTest {
     private static final KeyPair PLATFORM = WechatPaySandbox.rsa();
     private static final KeyPair STRANGER = WechatPaySandbox.rsa();
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @DynamicPropertySource
     static void wechatPay(DynamicPropertyRegistry registry) {
         registry.add("crmhub.connectors.payment-wechatpay.merchant-id", () -> "1900000001");
@@ -146,6 +149,8 @@ class WechatPayNotificationIT extends PaymentHubTest {
         assertThat(paymentsFor(order.id())).isZero();
         assertThat(json(http.getForEntity("http://127.0.0.1:" + port + "/v3/api-docs", String.class))
                 .path("paths").path("/webhooks/payments/{provider}").has("post")).isTrue();
+        assertThat(meters.find("http.server.requests").tag("uri", "/webhooks/payments/{provider}").tag("status", "404").timer())
+                .as("HTTP metrics name the endpoint by its pattern").isNotNull();
     }
 
     @Test
