@@ -89,7 +89,7 @@ public class Inbox {
                     VALUES (?, ?, ?, ?, ?, ?)""", rows);
             Map<String, Long> ids = ids(fresh.values());
             // the routed event carries the correlation id of the request that brought it, and the payload as stored
-            outbox.appendAll(fresh.values().stream().map(e -> new OutboxWriter.Event(e.aggregateType(), String.valueOf(e.businessKey()),
+            outbox.appendAll(fresh.values().stream().map(e -> new OutboxWriter.Event(e.aggregateType(), e.businessKey(),
                     ids.get(e.key()), e.provider() + ":" + e.eventType(), e.payloadJson(), e.destination(), e.correlationId())).toList());
         }
         Set<Entry> written = new HashSet<>();

@@ -46,13 +46,13 @@ public class OutboxRelay implements SmartLifecycle {
     private final ClusterLease lease;
     private final OutboxSignal signal;
     private final InboxWriter ingest;
+    private final BurstYield burstYield;
     private final OutboxProperties properties;
     private final BrokerTopology topology;
     private final Clock clock;
     private final Counter published;
 
     private volatile boolean running;
-    private final BurstYield burstYield;
     private Thread worker;
     private Connection connection;
     private Session session;
