@@ -118,4 +118,24 @@ class CustomerUpsertFlowIT extends CustomerUpsertScenarios {
     String countryTable() {
         return "correspondence-language";
     }
+
+    @Override
+    java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> handToAnother(String partner, String otherReference, String otherName) {
+        var record = SapTestServer.sap().partners().get(partner);
+        synchronized (record) {
+            record.put("BusinessPartnerIDByExtSystem", otherReference);
+            record.put("OrganizationBPName1", otherName);
+        }
+        return () -> SapTestServer.sap().partners().get(partner);
+    }
+
+    @Override
+    void delete(String partner) {
+        SapTestServer.sap().partners().remove(partner);
+    }
+
+    @Override
+    List<String> foreignReason(String partner, String ours, String otherReference) {
+        return List.of("linked SAP business partner " + partner + " of " + ours + " carries reference " + otherReference + ", not ours");
+    }
 }

@@ -74,6 +74,19 @@ abstract class CustomerUpsertScenarios extends HubIntegrationTest {
     /** The value map table holding countries for this ERP. */
     abstract String countryTable();
 
+    /**
+     * What a restore from backup (or a renumbering by hand) does: the linked record now belongs to someone else, carrying
+     * {@code otherReference} and {@code otherName}. Returns how to read that record's current state.
+     */
+    abstract java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> handToAnother(String externalId, String otherReference,
+                                                                                                String otherName);
+
+    /** The linked record is deleted in the ERP (merged into another by hand, or lost in a restore). */
+    abstract void delete(String externalId);
+
+    /** What the parked reason says when the linked record carries {@code otherReference} instead of ours. */
+    abstract List<String> foreignReason(String externalId, String ours, String otherReference);
+
     // ---- scenarios ----
 
     @Test
@@ -192,6 +205,74 @@ abstract class CustomerUpsertScenarios extends HubIntegrationTest {
         String externalId = awaitSynced(id, 16);
         assertThat(nameInErp(externalId)).isEqualTo("Version 15");
         assertThat(recordsFor(referenceOf(id))).isEqualTo(1);
+    }
+
+    @Test
+    void anUpdateThroughALinkToARecordNowCarryingAnotherReferenceIsParkedAndTheRecordIsLeftAlone() {
+        String phone = uniquePhone();
+        long id = createCustomer("Owner Co", phone, "CN");
+        String externalId = awaitSynced(id, 1);
+        String other = "CRM-C-99" + String.format("%08d", id);
+        var foreign = handToAnother(externalId, other, "Someone Else Ltd");
+        var before = foreign.get().deepCopy();
+
+        call("sales", HttpMethod.PUT, "/api/customers/" + id, customerJson("Owner Renamed Co", phone, "CN"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> parked(id) == 1);
+        Map<String, Object> row = parkedRow(id);
+        assertThat((String) row.get("reason")).contains(foreignReason(externalId, referenceOf(id), other)).contains("relink");
+        assertThat(row.get("attempts")).as("permanent: parked at once").isEqualTo(1);
+        assertThat(foreign.get()).as("the record that is not ours was not written").isEqualTo(before);
+
+        long parkedId = jdbc.sql("SELECT id FROM parked_message WHERE entity_key = ?").param("customer:" + id).query(Long.class).single();
+        var relinked = call("engineer", HttpMethod.POST, "/api/ops/failures/" + parkedId + "/relink", "{\"reason\":\"ERP restored from backup\"}");
+        assertThat(relinked.getStatusCode().value()).as(relinked.getBody()).isEqualTo(200);
+        assertThat(json(relinked).path("droppedExternalId").asText()).isEqualTo(externalId);
+        assertThat(json(relinked).path("resolved").asInt()).isEqualTo(1);
+
+        String now = awaitSynced(id, 2);
+        assertThat(nameInErp(now)).isEqualTo("Owner Renamed Co");
+        assertThat(recordsFor(referenceOf(id))).as("one record carries our reference again").isEqualTo(1);
+        assertThat(foreign.get()).as("the other record is still untouched").isEqualTo(before);
+        assertThat(jdbc.sql("SELECT status FROM parked_message WHERE id = ?").param(parkedId).query(String.class).single()).isEqualTo("RESOLVED");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'failure.relink' AND target_id = ?").param(String.valueOf(parkedId))
+                .query(Long.class).single()).isEqualTo(1);
+        assertThat(journal(id, "UNLINKED")).isEqualTo(1);
+        var again = call("engineer", HttpMethod.POST, "/api/ops/failures/" + parkedId + "/relink", "{\"reason\":\"twice\"}");
+        assertThat(again.getStatusCode().value()).as("a resolved message is not relinked twice").isEqualTo(409);
+    }
+
+    @Test
+    void anUpdateThroughALinkToADeletedRecordIsParkedAndRelinkCreatesItAgain() {
+        String phone = uniquePhone();
+        long id = createCustomer("Deleted By Hand Co", phone, "CN");
+        String externalId = awaitSynced(id, 1);
+        delete(externalId);
+
+        call("sales", HttpMethod.PUT, "/api/customers/" + id, customerJson("Still Here Co", phone, "CN"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> parked(id) == 1);
+        assertThat((String) parkedRow(id).get("reason")).contains(externalId, referenceOf(id), "no longer exists");
+        assertThat(recordsFor(referenceOf(id))).as("not re-created behind the engineer's back").isZero();
+
+        long parkedId = jdbc.sql("SELECT id FROM parked_message WHERE entity_key = ?").param("customer:" + id).query(Long.class).single();
+        var relinked = call("engineer", HttpMethod.POST, "/api/ops/failures/" + parkedId + "/relink", "{\"reason\":\"deleted in the ERP by mistake\"}");
+        assertThat(relinked.getStatusCode().value()).as(relinked.getBody()).isEqualTo(200);
+        String now = awaitSynced(id, 2);
+        assertThat(nameInErp(now)).isEqualTo("Still Here Co");
+        assertThat(recordsFor(referenceOf(id))).isEqualTo(1);
+    }
+
+    @Test
+    void relinkIsRefusedForAMessageParkedForAnotherReason() {
+        long id = createCustomer("Lyon Co", "+33612345679", "FR");
+        await().atMost(Duration.ofSeconds(20)).until(() -> parked(id) == 1);
+        long parkedId = jdbc.sql("SELECT id FROM parked_message WHERE entity_key = ?").param("customer:" + id).query(Long.class).single();
+        var refused = call("engineer", HttpMethod.POST, "/api/ops/failures/" + parkedId + "/relink", "{\"reason\":\"try\"}");
+        assertThat(refused.getStatusCode().value()).isEqualTo(409);
+        assertThat(refused.getBody()).contains("not parked for a foreign linked record");
+        var noReason = call("engineer", HttpMethod.POST, "/api/ops/failures/" + parkedId + "/relink", "{}");
+        assertThat(noReason.getStatusCode().value()).isEqualTo(400);
+        assertThat(call("sales", HttpMethod.POST, "/api/ops/failures/" + parkedId + "/relink", "{\"reason\":\"x\"}").getStatusCode().value())
+                .isEqualTo(403);
     }
 
     // ---- helpers ----

@@ -156,4 +156,26 @@ class KingdeeCustomerUpsertFlowIT extends CustomerUpsertScenarios implements Kin
         }
         return n;
     }
+
+    /** Kingdee's number is our reference: a record given to another carries the other's number, ours is gone. */
+    @Override
+    java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> handToAnother(String number, String otherReference, String otherName) {
+        ObjectNode record = KingdeeTestServer.kingdee().customer(number);
+        long customerId = record.path("FCUSTID").asLong();
+        synchronized (record) {
+            record.put("FNumber", otherReference);
+            record.put("FName", otherName);
+        }
+        return () -> KingdeeTestServer.kingdee().customers().get(customerId);
+    }
+
+    @Override
+    void delete(String number) {
+        KingdeeTestServer.kingdee().customers().remove(KingdeeTestServer.kingdee().customer(number).path("FCUSTID").asLong());
+    }
+
+    @Override
+    List<String> foreignReason(String number, String ours, String otherReference) {
+        return List.of("linked Kingdee customer " + number + " of " + ours + " no longer exists");
+    }
 }

@@ -22,10 +22,12 @@ import org.springframework.web.bind.annotation.RestController;
 class FailureController {
     private final Failures failures;
     private final ParkedMessageReplayer replayer;
+    private final ParkedMessageRelinker relinker;
 
-    FailureController(Failures failures, ParkedMessageReplayer replayer) {
+    FailureController(Failures failures, ParkedMessageReplayer replayer, ParkedMessageRelinker relinker) {
         this.failures = failures;
         this.replayer = replayer;
+        this.relinker = relinker;
     }
 
     @GetMapping
@@ -63,6 +65,13 @@ class FailureController {
     ParkedMessageView discard(@PathVariable long id, @RequestBody @Valid DiscardRequest request) {
         replayer.discard(id, request.reason());
         return failures.detail(id);
+    }
+
+    @PostMapping("/{id}/relink")
+    @Operation(summary = "For a message parked because its linked external record is not ours: drop the link and send "
+            + "the entity's current state again, which finds the record carrying our reference or creates one (audited)")
+    ParkedMessageRelinker.RelinkResult relink(@PathVariable long id, @RequestBody @Valid RelinkRequest request) {
+        return relinker.relink(id, request.reason());
     }
 
     /** Optional body of a single replay: why (goes to the audit log). */

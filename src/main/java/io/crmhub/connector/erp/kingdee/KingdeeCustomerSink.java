@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.CanonicalCustomer;
 import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorResult;
+import io.crmhub.routing.ForeignRecordException;
 import io.crmhub.routing.PermanentConnectorException;
 import io.crmhub.routing.mapping.ValueMaps;
 import java.util.List;
@@ -15,7 +16,9 @@ import org.apache.camel.Variable;
  * Upserts a customer as a Kingdee {@code BD_Customer} (connector {@code erp-kingdee-customer-sink}). Its number
  * ({@code FNumber}) is our reference, and that number is the external id the hub links (sales orders name their
  * customer by it). Idempotent: the customer is looked up by number with ExecuteBillQuery before every save, so a
- * redelivery after a lost answer updates the one Kingdee already has instead of creating a second.
+ * redelivery after a lost answer updates the one Kingdee already has instead of creating a second. A linked customer
+ * that Kingdee no longer holds under our number is not re-created behind the engineer's back: the message is parked
+ * ({@link ForeignRecordException}) for a relink.
  */
 public class KingdeeCustomerSink {
     static final String FORM = "BD_Customer";
@@ -38,12 +41,20 @@ public class KingdeeCustomerSink {
 
     public ConnectorResult upsert(@Body CanonicalCustomer customer, @Variable("externalId") String linkedNumber) {
         KingdeeCustomer body = mapper.toCustomer(customer, properties.orgNumber(), maps); // unmapped codes fail before any call
-        String number = linkedNumber != null ? linkedNumber : customer.reference();
-        return guards.call(KingdeeClient.CONNECTOR, () -> doUpsert(body, number));
+        String number = customer.reference();
+        return guards.call(KingdeeClient.CONNECTOR, () -> doUpsert(body, number, linkedNumber));
     }
 
-    private ConnectorResult doUpsert(KingdeeCustomer body, String number) {
+    private ConnectorResult doUpsert(KingdeeCustomer body, String number, String linkedNumber) {
+        if (linkedNumber != null && !linkedNumber.equals(number)) {
+            // our number is our reference: a customer linked under another number cannot be shown to be ours
+            throw new ForeignRecordException(KingdeeClient.CONNECTOR, "Kingdee customer", linkedNumber, number, linkedNumber, false);
+        }
         Long existing = findId(number);
+        if (existing == null && linkedNumber != null) {
+            // deleted, merged or lost in a restore: re-creating it silently could duplicate the customer it was merged into
+            throw new ForeignRecordException(KingdeeClient.CONNECTOR, "Kingdee customer", linkedNumber, number, null, true);
+        }
         if (existing == null) {
             JsonNode saved = client.save(FORM, body);
             String created = savedNumber(saved);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.CanonicalOrder;
 import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorResult;
+import io.crmhub.routing.ForeignRecordException;
 import io.crmhub.routing.PermanentConnectorException;
 import io.crmhub.routing.mapping.ValueMaps;
 import java.util.ArrayList;
@@ -45,12 +46,18 @@ public class KingdeeOrderSink {
     public ConnectorResult upsert(@Body CanonicalOrder order, @Variable("externalId") String linkedOrder,
                                   @Variable("soldToParty") String soldToParty) {
         KingdeeSalesOrder body = mapper.toSalesOrder(order, soldToParty, maps, properties); // unmapped codes fail before any call
-        String billNo = linkedOrder != null ? linkedOrder : order.orderNumber();
-        return guards.call(KingdeeClient.CONNECTOR, () -> doUpsert(order, body, billNo));
+        String billNo = order.orderNumber();
+        return guards.call(KingdeeClient.CONNECTOR, () -> doUpsert(order, body, billNo, linkedOrder));
     }
 
-    private ConnectorResult doUpsert(CanonicalOrder order, KingdeeSalesOrder body, String billNo) {
+    private ConnectorResult doUpsert(CanonicalOrder order, KingdeeSalesOrder body, String billNo, String linkedOrder) {
+        if (linkedOrder != null && !linkedOrder.equals(billNo)) {
+            throw new ForeignRecordException(KingdeeClient.CONNECTOR, "Kingdee sales order", linkedOrder, billNo, linkedOrder, false);
+        }
         Map<String, JsonNode> existing = find(billNo);
+        if (existing == null && linkedOrder != null) {
+            throw new ForeignRecordException(KingdeeClient.CONNECTOR, "Kingdee sales order", linkedOrder, billNo, null, true);
+        }
         boolean cancelled = "CANCELLED".equals(order.status());
         if (existing == null) {
             if (cancelled) {

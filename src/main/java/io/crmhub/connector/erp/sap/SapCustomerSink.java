@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.CanonicalCustomer;
 import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorResult;
+import io.crmhub.routing.ForeignRecordException;
 import io.crmhub.routing.PermanentConnectorException;
 import io.crmhub.routing.mapping.ValueMaps;
 import org.apache.camel.Body;
@@ -11,7 +12,8 @@ import org.apache.camel.Variable;
 
 /**
  * Upserts a customer as an SAP business partner (connector {@code erp-sap-customer-sink}).
- * Idempotent: a partner already linked is updated; otherwise it is looked up by our reference in
+ * Idempotent: a partner already linked is updated, provided it still carries our reference (else the message is parked
+ * with a {@link ForeignRecordException}, never written); otherwise it is looked up by our reference in
  * {@code BusinessPartnerIDByExtSystem} before creating, so a redelivery after a crash never creates a second one.
  */
 public class SapCustomerSink {
@@ -48,9 +50,21 @@ public class SapCustomerSink {
             return new ConnectorResult(SYSTEM, number, ConnectorResult.Action.CREATED);
         }
         String path = SapODataClient.keyPath("A_BusinessPartner", partner);
-        String etag = client.get(SERVICE, path).etag();
+        SapODataClient.ODataResult current = linkedPartner == null ? client.get(SERVICE, path) : owned(path, linkedPartner, customer.reference());
+        String etag = current.etag();
         client.patch(SERVICE, path, etag == null ? "*" : etag, mapper.toUpdate(customer, maps));
         return new ConnectorResult(SYSTEM, partner, ConnectorResult.Action.UPDATED);
+    }
+
+    /** The linked partner, provided it still carries our reference (a restored SAP may have given its number to another). */
+    private SapODataClient.ODataResult owned(String path, String partner, String reference) {
+        SapODataClient.ODataResult current = client.find(SERVICE, path).orElseThrow(() -> new ForeignRecordException(
+                SapODataClient.CONNECTOR, "SAP business partner", partner, reference, null, true));
+        String carries = current.d() == null ? "" : current.d().path("BusinessPartnerIDByExtSystem").asText("");
+        if (!reference.equals(carries)) {
+            throw new ForeignRecordException(SapODataClient.CONNECTOR, "SAP business partner", partner, reference, carries, false);
+        }
+        return current;
     }
 
     private String findByReference(String reference) {

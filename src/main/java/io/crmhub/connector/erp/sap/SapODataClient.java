@@ -65,6 +65,13 @@ public class SapODataClient {
         return parse(send(request), service, path);
     }
 
+    /** A GET of one entity that may not exist: SAP's 404 is an answer here (empty), not a failure. */
+    public Optional<ODataResult> find(String service, String path) {
+        HttpRequest request = base(service, path).GET().build();
+        HttpResponse<byte[]> response = send(request);
+        return response.statusCode() == 404 ? Optional.empty() : Optional.of(parse(response, service, path));
+    }
+
     public ODataResult post(String service, String path, Object body) {
         return modifying(service, path, "POST", body, null);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.CanonicalOrder;
 import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorResult;
+import io.crmhub.routing.ForeignRecordException;
 import io.crmhub.routing.PermanentConnectorException;
 import io.crmhub.routing.mapping.ValueMaps;
 import java.math.BigDecimal;
@@ -14,7 +15,8 @@ import org.apache.camel.Variable;
 
 /**
  * Upserts a confirmed CRM order as an SAP sales order (connector {@code erp-sap-order-sink}, {@code API_SALES_ORDER_SRV}).
- * Idempotent: an order already linked is updated; otherwise it is looked up by our order number in
+ * Idempotent: an order already linked is updated, provided it still carries our order number (else it is parked with a
+ * {@link ForeignRecordException}); otherwise it is looked up by our order number in
  * {@code PurchaseOrderByCustomer} before creating, so a redelivery after a lost answer never creates a second one.
  * Changes go to the items (OData V2 updates one entity at a time), matched by material: quantities are patched, new
  * lines added, removed lines rejected; a cancelled order rejects every item with the configured reason.
@@ -60,6 +62,9 @@ public class SapOrderSink {
             }
             return new ConnectorResult(SapCustomerSink.SYSTEM, number, ConnectorResult.Action.CREATED);
         }
+        if (linkedOrder != null) {
+            requireOwned(linkedOrder, order.orderNumber());
+        }
         // items are matched by material, not by position: CRM lines are renumbered when one is removed
         List<JsonNode> open = new ArrayList<>();
         int next = 0;
@@ -99,6 +104,16 @@ public class SapOrderSink {
         String etag = current.path("__metadata").path("etag").asText("*");
         client.patch(SERVICE, "A_SalesOrderItem(SalesOrder=" + SapODataClient.quote(salesOrder) + ",SalesOrderItem="
                 + SapODataClient.quote(itemNo) + ")", etag, update);
+    }
+
+    /** The linked sales order must still carry our order number (a restored SAP may have given its number to another). */
+    private void requireOwned(String salesOrder, String orderNumber) {
+        SapODataClient.ODataResult current = client.find(SERVICE, SapODataClient.keyPath("A_SalesOrder", salesOrder))
+                .orElseThrow(() -> new ForeignRecordException(SapODataClient.CONNECTOR, "SAP sales order", salesOrder, orderNumber, null, true));
+        String carries = current.d() == null ? "" : current.d().path("PurchaseOrderByCustomer").asText("");
+        if (!orderNumber.equals(carries)) {
+            throw new ForeignRecordException(SapODataClient.CONNECTOR, "SAP sales order", salesOrder, orderNumber, carries, false);
+        }
     }
 
     private String findByReference(String orderNumber) {
