@@ -420,8 +420,9 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
             ArrayNode results = json.createArrayNode();
             if (filter.find()) {
                 String number = salesOrderByReference.get(filter.group(1));
-                if (number != null) {
-                    results.add(salesOrders.get(number).deepCopy());
+                ObjectNode found = number == null ? null : salesOrders.get(number);
+                if (found != null && filter.group(1).equals(found.path("PurchaseOrderByCustomer").asText())) { // an index, re-checked
+                    results.add(found.deepCopy());
                 }
             } else {
                 salesOrders.values().forEach(o -> results.add(o.deepCopy()));

@@ -198,4 +198,14 @@ class KingdeeOrderToErpFlowIT extends OrderToErpScenarios implements KingdeeHub 
                 .withRequestBody(matchingJsonPath("$.opNumber", equalTo("BillClose")))
                 .withRequestBody(matchingJsonPath("$.data.Numbers[0]", equalTo(billNo))));
     }
+
+    @Override
+    java.util.function.Supplier<JsonNode> handToAnother(String billNo, String otherOrderNumber) {
+        ObjectNode record = KingdeeTestServer.kingdee().salesOrder(billNo);
+        long id = record.path("FID").asLong();
+        synchronized (record) {
+            record.put("FBillNo", otherOrderNumber);
+        }
+        return () -> KingdeeTestServer.kingdee().salesOrders().get(id);
+    }
 }

@@ -140,4 +140,13 @@ class OrderToErpFlowIT extends OrderToErpScenarios {
                 .param("order:" + blocked.id()).query(Long.class).single() == 1);
         assertThat(creates(blocked.number())).as("a permanent refusal is not retried").isEqualTo(1);
     }
+
+    @Override
+    java.util.function.Supplier<JsonNode> handToAnother(String salesOrder, String otherOrderNumber) {
+        ObjectNode record = SapTestServer.sap().salesOrders().get(salesOrder);
+        synchronized (record) {
+            record.put("PurchaseOrderByCustomer", otherOrderNumber);
+        }
+        return () -> SapTestServer.sap().salesOrders().get(salesOrder);
+    }
 }

@@ -69,7 +69,37 @@ abstract class OrderToErpScenarios extends HubIntegrationTest {
     /** The ERP ships the order in full and completes it (the same in the ERP's terms: SAP's billing, Kingdee's close). */
     abstract void deliverAndCompleteInErp(String externalId);
 
+    /**
+     * What a restore from backup does: the linked sales order now belongs to another order, carrying its number.
+     * Returns how to read that record's current state.
+     */
+    abstract java.util.function.Supplier<JsonNode> handToAnother(String externalId, String otherOrderNumber);
+
     // ---- scenarios ----
+
+    @Test
+    void aChangeThroughALinkToASalesOrderNowCarryingAnotherNumberIsParkedAndRelinkCreatesOurs() {
+        long customer = createCustomer("Restored ERP Co " + System.nanoTime(), uniquePhone(), "CN");
+        Order order = createOrder(customer, "CONFIRMED", lines("2", "EA", "88.00"));
+        String salesOrder = awaitSynced(order.id(), 1);
+        String other = "SO-99" + order.number().substring(5);
+        var foreign = handToAnother(salesOrder, other);
+        JsonNode before = foreign.get().deepCopy();
+
+        update(order.id(), customer, "CONFIRMED", lines("5", "EA", "88.00"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> parked(order.id()) == 1);
+        assertThat(parkedReason(order.id())).contains(salesOrder, order.number(), "relink");
+        assertThat(foreign.get()).as("the sales order that is not ours was not written").isEqualTo(before);
+
+        long parkedId = jdbc.sql("SELECT id FROM parked_message WHERE entity_key = ?").param("order:" + order.id()).query(Long.class).single();
+        var relinked = call("engineer", HttpMethod.POST, "/api/ops/failures/" + parkedId + "/relink", "{\"reason\":\"ERP restored\"}");
+        assertThat(relinked.getStatusCode().value()).as(relinked.getBody()).isEqualTo(200);
+        String now = awaitSynced(order.id(), 2);
+        assertThat(referenceInErp(now)).isEqualTo(order.number());
+        assertThat(ordersFor(order.number())).isEqualTo(1);
+        assertThat(totalInErp(now)).isEqualByComparingTo("440.00");
+        assertThat(foreign.get()).as("still untouched").isEqualTo(before);
+    }
 
     @Test
     void aConfirmedOrderBecomesOneErpSalesOrderForItsCustomerWithExactAmounts() {
