@@ -31,17 +31,12 @@ import org.springframework.http.HttpMethod;
  * how to read and disturb its ERP.
  */
 abstract class PaymentToErpScenarios extends HubIntegrationTest {
-    private static final AtomicLong TRANSACTIONS = new AtomicLong(System.nanoTime() % 1_000_000_000L);
 
     /** A posting as the ERP holds it, in the hub's terms. */
     record Posting(String reference, CanonicalPayment.Kind kind, BigDecimal amount, String currency, String customer,
                    String clearingReference) {
     }
 
-    @Autowired
-    Inbox inbox;
-    @Autowired
-    ObjectMapper json;
 
     // ---- what each ERP supplies ----
 
@@ -83,6 +78,23 @@ abstract class PaymentToErpScenarios extends HubIntegrationTest {
                 .query(Long.class).single() == 0);
         assertThat(postingsFor(reference)).hasSize(1);
         assertThat(creates(reference)).isEqualTo(1);
+    }
+
+    @Test
+    void anOverPaymentFlaggedForReviewIsStillPostedByDefaultBecauseTheMoneyArrived() {
+        SyncedOrder order = confirmedOrderInErp("Over Payment Co");
+        long first = awaitPayment(notified(order, "176.00"));
+        long second = awaitPayment(notified(order, "176.00"));
+        assertThat(jdbc.sql("SELECT status FROM payment WHERE id = ?").param(second).query(String.class).single()).isEqualTo("NEEDS_REVIEW");
+        awaitPosted("PAYMENT", first);
+        awaitPosted("PAYMENT", second); // crmhub.payments.review.posting=post (the default)
+        assertThat(postingsFor(CanonicalPayment.receiptReference(second))).hasSize(1);
+    }
+
+    private String notified(SyncedOrder order, String amount) {
+        String txn = transactionId();
+        notify(PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), txn, amount);
+        return txn;
     }
 
     @Test
@@ -179,41 +191,6 @@ abstract class PaymentToErpScenarios extends HubIntegrationTest {
     }
 
     // ---- helpers ----
-
-    /** A provider transaction id in WeChat Pay's 28-digit shape. */
-    static String transactionId() {
-        return "4200" + "%024d".formatted(TRANSACTIONS.incrementAndGet());
-    }
-
-    /** A verified notification, stored in the inbox as the webhook stores it; the hub processes it from there. */
-    void notify(PaymentNotification.Kind kind, String reference, String txn, String amount) {
-        PaymentNotification n = new PaymentNotification("wechatpay", "EVT-" + System.nanoTime(), kind, reference, txn,
-                new BigDecimal(amount), "CNY", Instant.now(), kind == PaymentNotification.Kind.PAYMENT_SUCCEEDED ? "SUCCESS" : "REFUND");
-        try {
-            assertThat(inbox.accept(new Inbox.Entry("wechatpay", n.eventId(), "test:" + kind, "payment", reference,
-                    json.writeValueAsString(n), "crm.payment.notified", null))).isEqualTo(Inbox.Outcome.ACCEPTED);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    long awaitPayment(String txn) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql("SELECT COUNT(*) FROM payment WHERE provider_txn_id = ?")
-                .param(txn).query(Long.class).single() == 1);
-        return jdbc.sql("SELECT id FROM payment WHERE provider_txn_id = ?").param(txn).query(Long.class).single();
-    }
-
-    String awaitPosted(String entityType, long id) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
-                "SELECT COUNT(*) FROM external_link WHERE entity_type = ? AND entity_id = ? AND last_status = 'SYNCED'")
-                .params(entityType, id).query(Long.class).single() == 1);
-        return jdbc.sql("SELECT external_id FROM external_link WHERE entity_type = ? AND entity_id = ?")
-                .params(entityType, id).query(String.class).single();
-    }
-
-    String orderNumber(long orderId) {
-        return jdbc.sql("SELECT order_number FROM sales_order WHERE id = ?").param(orderId).query(String.class).single();
-    }
 
     String customerInErp(long orderId) {
         return jdbc.sql("""

@@ -41,6 +41,11 @@ public abstract class HubIntegrationTest {
     protected TestRestTemplate http;
     @Autowired
     protected JdbcClient jdbc;
+    @Autowired
+    protected io.crmhub.events.Inbox inbox;
+    @Autowired
+    private ObjectMapper hubJson;
+    private static final java.util.concurrent.atomic.AtomicLong TRANSACTIONS = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() % 1_000_000_000L);
 
     @DynamicPropertySource
     static void sap(DynamicPropertyRegistry registry) {
@@ -120,4 +125,40 @@ public abstract class HubIntegrationTest {
         return new SyncedOrder(id, jdbc.sql("SELECT external_id FROM external_link WHERE entity_type = 'ORDER' AND entity_id = ?")
                 .param(id).query(String.class).single());
     }
+
+    /** A provider transaction id in WeChat Pay's 28-digit shape. */
+    protected static String transactionId() {
+        return "4200" + "%024d".formatted(TRANSACTIONS.incrementAndGet());
+    }
+
+    /** A verified notification, stored in the inbox as the webhook stores it; the hub processes it from there. */
+    protected void notify(io.crmhub.crm.canonical.PaymentNotification.Kind kind, String reference, String txn, String amount) {
+        io.crmhub.crm.canonical.PaymentNotification n = new io.crmhub.crm.canonical.PaymentNotification("wechatpay", "EVT-" + System.nanoTime(), kind, reference, txn,
+                new java.math.BigDecimal(amount), "CNY", java.time.Instant.now(), kind == io.crmhub.crm.canonical.PaymentNotification.Kind.PAYMENT_SUCCEEDED ? "SUCCESS" : "REFUND");
+        try {
+            assertThat(inbox.accept(new io.crmhub.events.Inbox.Entry("wechatpay", n.eventId(), "test:" + kind, "payment", reference,
+                    hubJson.writeValueAsString(n), "crm.payment.notified", null))).isEqualTo(io.crmhub.events.Inbox.Outcome.ACCEPTED);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected long awaitPayment(String txn) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> jdbc.sql("SELECT COUNT(*) FROM payment WHERE provider_txn_id = ?")
+                .param(txn).query(Long.class).single() == 1);
+        return jdbc.sql("SELECT id FROM payment WHERE provider_txn_id = ?").param(txn).query(Long.class).single();
+    }
+
+    protected String awaitPosted(String entityType, long id) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> jdbc.sql(
+                "SELECT COUNT(*) FROM external_link WHERE entity_type = ? AND entity_id = ? AND last_status = 'SYNCED'")
+                .params(entityType, id).query(Long.class).single() == 1);
+        return jdbc.sql("SELECT external_id FROM external_link WHERE entity_type = ? AND entity_id = ?")
+                .params(entityType, id).query(String.class).single();
+    }
+
+    protected String orderNumber(long orderId) {
+        return jdbc.sql("SELECT order_number FROM sales_order WHERE id = ?").param(orderId).query(String.class).single();
+    }
+
 }

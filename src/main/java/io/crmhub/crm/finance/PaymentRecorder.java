@@ -31,8 +31,10 @@ public class PaymentRecorder {
     private final PaymentPostings postings;
     private final Inbox inbox;
     private final Clock clock;
+    private final PaymentReviewProperties reviewRule;
 
-    public PaymentRecorder(JdbcClient jdbc, PaymentPostings postings, Inbox inbox, Clock clock) {
+    public PaymentRecorder(JdbcClient jdbc, PaymentPostings postings, Inbox inbox, Clock clock, PaymentReviewProperties reviewRule) {
+        this.reviewRule = reviewRule;
         this.jdbc = jdbc;
         this.postings = postings;
         this.inbox = inbox;
@@ -105,10 +107,14 @@ public class PaymentRecorder {
                 .params(paid, now, order.id()).update();
         long paymentId = jdbc.sql("SELECT id FROM payment WHERE provider = ? AND provider_txn_id = ?")
                 .params(n.provider(), n.providerTransactionId()).query(Long.class).single();
-        postings.publishReceipt(paymentId, "recorded");
+        boolean held = review != null && reviewRule.holds();
+        if (!held) {
+            postings.publishReceipt(paymentId, "recorded");
+        }
         inbox.markProcessed(n.provider(), n.eventId());
         if (review != null) {
-            log.warn("Payment {} {} for order {} recorded for review: {}", n.provider(), n.providerTransactionId(), order.id(), review);
+            log.warn("Payment {} {} for order {} recorded for review{}: {}", n.provider(), n.providerTransactionId(), order.id(),
+                    held ? " and held back from the ERP until finance releases it" : "", review);
         } else {
             log.info("Payment {} {} of {} {} recorded for order {} (paid {} of {})", n.provider(), n.providerTransactionId(),
                     money(n.amount(), n.currency()), n.currency(), order.id(), money(paid, order.currency()),

@@ -50,9 +50,12 @@ public class Reconciliation {
     private final TransactionTemplate tx;
     private final ClusterLease lease;
     private final Clock clock;
+    private final PaymentReviewProperties reviewRule;
 
     Reconciliation(JdbcClient jdbc, Optional<ErpSnapshot> erp, CustomerService customers, OrderService orders, OutboxWriter outbox,
-                   InvoiceIngest invoices, PaymentPostings postings, TransactionTemplate tx, ClusterLease lease, Clock clock) {
+                   InvoiceIngest invoices, PaymentPostings postings, TransactionTemplate tx, ClusterLease lease, Clock clock,
+                   PaymentReviewProperties reviewRule) {
+        this.reviewRule = reviewRule;
         this.postings = postings;
         this.jdbc = jdbc;
         this.erp = erp;
@@ -66,7 +69,7 @@ public class Reconciliation {
     }
 
     /**
-     * @param kind   MISSING_IN_ERP, MISSING_IN_CRM, AMOUNT_MISMATCH, STATUS_DRIFT
+     * @param kind   MISSING_IN_ERP, MISSING_IN_CRM, AMOUNT_MISMATCH, STATUS_DRIFT, FIELD_MISMATCH, HELD_FOR_REVIEW
      * @param resync what {@code POST /api/finance/reconciliation/resync} takes to fix it (null: fix in the ERP)
      */
     public record Mismatch(String entity, String kind, Long crmId, String reference, String externalId, String crmValue,
@@ -206,7 +209,7 @@ public class Reconciliation {
         return crm.size();
     }
 
-    private record CrmPosting(String entity, long id, String reference, BigDecimal amount, String currency) {
+    private record CrmPosting(String entity, long id, String reference, BigDecimal amount, String currency, boolean held) {
     }
 
     /**
@@ -217,20 +220,25 @@ public class Reconciliation {
     private int payments(ErpSnapshot snapshot, LocalDate from, LocalDate to, List<Mismatch> out) {
         Map<String, ErpSnapshot.Record> erpSide = byReference(snapshot.payments(from.minusDays(1), to.plusDays(1)));
         List<CrmPosting> crm = new ArrayList<>(jdbc.sql("""
-                SELECT id, amount, currency FROM payment
+                SELECT id, amount, currency, status FROM payment
                 WHERE provider_txn_id IS NOT NULL AND COALESCE(paid_at, updated_at) >= ? AND COALESCE(paid_at, updated_at) < ? ORDER BY id""")
                 .params(start(from), start(to.plusDays(1)))
                 .query((rs, n) -> new CrmPosting("PAYMENT", rs.getLong(1), CanonicalPayment.receiptReference(rs.getLong(1)),
-                        rs.getBigDecimal(2), rs.getString(3).trim())).list());
+                        rs.getBigDecimal(2), rs.getString(3).trim(),
+                        reviewRule.holds() && PaymentRecorder.NEEDS_REVIEW.equals(rs.getString(4)))).list());
         crm.addAll(jdbc.sql("""
                 SELECT id, amount, currency FROM refund WHERE status = 'SUCCEEDED' AND updated_at >= ? AND updated_at < ? ORDER BY id""")
                 .params(start(from), start(to.plusDays(1)))
                 .query((rs, n) -> new CrmPosting("REFUND", rs.getLong(1), CanonicalPayment.refundReference(rs.getLong(1)),
-                        rs.getBigDecimal(2), rs.getString(3).trim())).list());
+                        rs.getBigDecimal(2), rs.getString(3).trim(), false)).list());
         for (CrmPosting p : crm) {
             ErpSnapshot.Record r = erpSide.remove(p.reference());
             BigDecimal amount = Money.round(p.amount(), p.currency());
-            if (r == null) {
+            if (r == null && p.held()) {
+                // crmhub.payments.review.posting=hold: not posted until finance decides; the resync is the release
+                out.add(new Mismatch(p.entity(), "HELD_FOR_REVIEW", p.id(), p.reference(), null, amount.toPlainString() + " " + p.currency(),
+                        "held back until finance releases it", new Resync(p.entity(), p.id(), null)));
+            } else if (r == null) {
                 out.add(new Mismatch(p.entity(), "MISSING_IN_ERP", p.id(), p.reference(), null, amount.toPlainString() + " " + p.currency(),
                         "absent", new Resync(p.entity(), p.id(), null)));
             } else if (!p.currency().equals(r.currency()) || amount.compareTo(Money.round(r.amount(), p.currency())) != 0) {

@@ -1,0 +1,72 @@
+package io.crmhub.crm.finance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crmhub.crm.canonical.CanonicalPayment;
+import io.crmhub.crm.canonical.PaymentNotification;
+import io.crmhub.support.HubIntegrationTest;
+import io.crmhub.support.SapTestServer;
+import io.crmhub.support.TestDatabases;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The finance rule {@code crmhub.payments.review.posting=hold}: a payment flagged for review is not posted to the ERP
+ * until finance releases it (a reconciliation resync); reconciliation shows it as held, not as missing.
+ */
+@TestPropertySource(properties = "crmhub.payments.review.posting=hold")
+class ReviewPaymentsHeldIT extends HubIntegrationTest {
+
+    @DynamicPropertySource
+    static void ownSchema(DynamicPropertyRegistry registry) {
+        TestDatabases.own(registry, "review-held");
+    }
+
+    @Test
+    void anOverPaymentIsHeldBackFromTheErpUntilFinanceReleasesIt() {
+        SyncedOrder order = confirmedOrderInErp("Held Review Co");
+        String firstTxn = transactionId();
+        notify(PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), firstTxn, "176.00");
+        long first = awaitPayment(firstTxn);
+        awaitPosted("PAYMENT", first);
+
+        String secondTxn = transactionId();
+        notify(PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), secondTxn, "176.00");
+        long second = awaitPayment(secondTxn);
+        assertThat(jdbc.sql("SELECT status FROM payment WHERE id = ?").param(second).query(String.class).single()).isEqualTo("NEEDS_REVIEW");
+        String reference = CanonicalPayment.receiptReference(second);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> postings(reference) == 0
+                && jdbc.sql("SELECT COUNT(*) FROM outbox WHERE aggregate_type = 'payment' AND aggregate_id = ?")
+                .param(String.valueOf(second)).query(Long.class).single() == 0);
+
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        JsonNode report = json(call("finance", HttpMethod.GET, "/api/finance/reconciliation?from=" + today + "&to=" + today, null));
+        JsonNode held = null;
+        for (JsonNode m : report.path("mismatches")) {
+            if (reference.equals(m.path("reference").asText())) {
+                held = m;
+            }
+        }
+        assertThat(held).as(report.toString()).isNotNull();
+        assertThat(held.path("kind").asText()).isEqualTo("HELD_FOR_REVIEW");
+        assertThat(held.path("resync").path("entity").asText()).isEqualTo("PAYMENT");
+
+        var released = call("finance", HttpMethod.POST, "/api/finance/reconciliation/resync",
+                "{\"entity\":\"PAYMENT\",\"id\":" + second + "}");
+        assertThat(released.getStatusCode().value()).as(released.getBody()).isEqualTo(202);
+        awaitPosted("PAYMENT", second);
+        assertThat(postings(reference)).isEqualTo(1);
+    }
+
+    private static long postings(String reference) {
+        return SapTestServer.sap().journal().items(reference).size() / 2; // a receipt is two lines: bank and customer
+    }
+}
