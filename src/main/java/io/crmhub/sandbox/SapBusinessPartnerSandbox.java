@@ -51,6 +51,11 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     private static final Pattern TOP = Pattern.compile("\\$top=(\\d+)");
     private static final Pattern PO_FILTER = Pattern.compile("PurchaseOrderByCustomer eq '([^']*)'");
     private static final Pattern KEY = Pattern.compile("A_BusinessPartner\\('([^']+)'\\)");
+    private static final Pattern PARTNER_ADDRESSES = Pattern.compile("A_BusinessPartner\\('([^']+)'\\)/to_BusinessPartnerAddress(\\?.*)?");
+    private static final Pattern ADDRESS_KEY = Pattern.compile(
+            "A_BusinessPartnerAddress\\(BusinessPartner='([^']+)',AddressID='([^']+)'\\)(/to_EmailAddress|/to_MobilePhoneNumber)?");
+    private static final Pattern ADDRESS_ITEM_KEY = Pattern.compile(
+            "(A_AddressEmailAddress|A_AddressPhoneNumber)\\(AddressID='([^']+)',Person='([^']*)',OrdinalNumber='([^']+)'\\)");
     private static final Pattern EXT_FILTER = Pattern.compile("BusinessPartnerIDByExtSystem eq '([^']*)'");
 
     private final ObjectMapper json = new ObjectMapper();
@@ -239,6 +244,10 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
             if (method.equals("POST") && relative.equals("A_BusinessPartner")) {
                 return create(request);
             }
+            ResponseDefinition address = address(request, method, relative);
+            if (address != null) {
+                return address;
+            }
             Matcher key = KEY.matcher(relative);
             if (key.find()) {
                 String number = key.group(1);
@@ -300,6 +309,10 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         }
         partner.put("BusinessPartner", number);
         partner.put("CreationDate", today());
+        int n = 0;
+        for (JsonNode a : partner.path("to_BusinessPartnerAddress")) {
+            keyAddress(number, (ObjectNode) a, String.valueOf(Long.parseLong(number) * 10 + ++n));
+        }
         stamp(partner);
         partners.put(number, partner);
         index(partner);
@@ -325,6 +338,124 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
             index(partner);
         }
         return new ResponseDefinitionBuilder().withStatus(204).withHeader("ETag", etag(partner)).build();
+    }
+
+    // ---- addresses, their e-mail addresses and mobile phones (each its own entity, as in API_BUSINESS_PARTNER) ----
+
+    /** Gives an address and its e-mail and phone entries their keys: AddressID; Person '' and OrdinalNumber. */
+    private static void keyAddress(String partner, ObjectNode address, String addressId) {
+        address.put("BusinessPartner", partner).put("AddressID", addressId);
+        for (String items : List.of("to_EmailAddress", "to_MobilePhoneNumber")) {
+            int ordinal = 0;
+            for (JsonNode item : address.path(items)) {
+                ((ObjectNode) item).put("AddressID", addressId).put("Person", "").put("OrdinalNumber", String.valueOf(++ordinal));
+            }
+        }
+    }
+
+    /** The address calls, or null when {@code relative} names none. */
+    private ResponseDefinition address(Request request, String method, String relative) throws Exception {
+        Matcher list = PARTNER_ADDRESSES.matcher(relative);
+        if (list.matches()) {
+            ObjectNode partner = partners.get(list.group(1));
+            if (partner == null) {
+                return error(404, "SY/530", "Resource not found for segment 'A_BusinessPartnerType'", null);
+            }
+            synchronized (partner) {
+                if (method.equals("GET")) {
+                    return ok(200, expandedAddresses(partner), null);
+                }
+                if (method.equals("POST")) {
+                    ObjectNode added = (ObjectNode) json.readTree(request.getBodyAsString());
+                    ArrayNode addresses = partner.path("to_BusinessPartnerAddress").isArray() ? (ArrayNode) partner.path("to_BusinessPartnerAddress")
+                            : partner.putArray("to_BusinessPartnerAddress");
+                    keyAddress(list.group(1), added, String.valueOf(Long.parseLong(list.group(1)) * 10 + addresses.size() + 1));
+                    addresses.add(added);
+                    stamp(partner);
+                    return ok(201, added.deepCopy(), null);
+                }
+            }
+        }
+        Matcher key = ADDRESS_KEY.matcher(relative);
+        if (key.matches()) {
+            ObjectNode partner = partners.get(key.group(1));
+            ObjectNode address = partner == null ? null : addressOf(partner, key.group(2));
+            if (address == null) {
+                return error(404, "SY/530", "Resource not found for segment 'A_BusinessPartnerAddressType'", null);
+            }
+            synchronized (partner) {
+                JsonNode body = json.readTree(request.getBodyAsString());
+                if (key.group(3) == null && (method.equals("PATCH") || method.equals("MERGE"))) {
+                    body.fields().forEachRemaining(f -> {
+                        if (!f.getKey().startsWith("to_") && !f.getKey().equals("AddressID") && !f.getKey().equals("BusinessPartner")) {
+                            address.set(f.getKey(), f.getValue());
+                        }
+                    });
+                    stamp(partner);
+                    return new ResponseDefinitionBuilder().withStatus(204).build();
+                }
+                if (key.group(3) != null && method.equals("POST")) {
+                    String items = key.group(3).substring(1);
+                    ArrayNode list2 = address.path(items).isArray() ? (ArrayNode) address.path(items) : address.putArray(items);
+                    ObjectNode item = ((ObjectNode) body).put("AddressID", key.group(2)).put("Person", "")
+                            .put("OrdinalNumber", String.valueOf(list2.size() + 1));
+                    list2.add(item);
+                    stamp(partner);
+                    return ok(201, item.deepCopy(), null);
+                }
+            }
+        }
+        Matcher item = ADDRESS_ITEM_KEY.matcher(relative);
+        if (item.matches() && (method.equals("PATCH") || method.equals("MERGE") || method.equals("DELETE"))) {
+            String items = item.group(1).equals("A_AddressEmailAddress") ? "to_EmailAddress" : "to_MobilePhoneNumber";
+            for (ObjectNode partner : partners.values()) {
+                ObjectNode address = addressOf(partner, item.group(2));
+                if (address == null) {
+                    continue;
+                }
+                synchronized (partner) {
+                    ArrayNode list2 = address.path(items).isArray() ? (ArrayNode) address.path(items) : address.putArray(items);
+                    for (int i = 0; i < list2.size(); i++) {
+                        ObjectNode entry = (ObjectNode) list2.get(i);
+                        if (entry.path("Person").asText("").equals(item.group(3)) && entry.path("OrdinalNumber").asText().equals(item.group(4))) {
+                            if (method.equals("DELETE")) {
+                                list2.remove(i);
+                            } else {
+                                json.readTree(request.getBodyAsString()).fields().forEachRemaining(f -> entry.set(f.getKey(), f.getValue()));
+                            }
+                            stamp(partner);
+                            return new ResponseDefinitionBuilder().withStatus(204).build();
+                        }
+                    }
+                }
+            }
+            return error(404, "SY/530", "Resource not found for segment '" + item.group(1) + "Type'", null);
+        }
+        return null;
+    }
+
+    /** The partner's addresses with their e-mail addresses and phones, as {@code $expand} returns them. */
+    private ObjectNode expandedAddresses(ObjectNode partner) {
+        ArrayNode results = json.createArrayNode();
+        for (JsonNode a : partner.path("to_BusinessPartnerAddress")) {
+            ObjectNode copy = a.deepCopy();
+            for (String items : List.of("to_EmailAddress", "to_MobilePhoneNumber")) {
+                ObjectNode wrapped = json.createObjectNode();
+                wrapped.set("results", a.path(items).isArray() ? a.path(items).deepCopy() : json.createArrayNode());
+                copy.set(items, wrapped); // OData V2 JSON: an expanded collection is {"results": [...]}
+            }
+            results.add(copy);
+        }
+        return json.createObjectNode().set("results", results);
+    }
+
+    private static ObjectNode addressOf(ObjectNode partner, String addressId) {
+        for (JsonNode a : partner.path("to_BusinessPartnerAddress")) {
+            if (addressId.equals(a.path("AddressID").asText())) {
+                return (ObjectNode) a;
+            }
+        }
+        return null;
     }
 
     private ResponseDefinition query(String relative) {
@@ -501,7 +632,15 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
                     return at >= from && at <= to;
                 })
                 .sorted(java.util.Comparator.comparing(e -> e.path(key).asText()))
-                .skip(offset).limit(limit).forEach(e -> results.add(e.deepCopy()));
+                .skip(offset).limit(limit).forEach(e -> {
+                    ObjectNode copy = e.deepCopy();
+                    if (relative.contains("$expand=to_BusinessPartnerAddress")) {
+                        synchronized (e) {
+                            copy.set("to_BusinessPartnerAddress", expandedAddresses(e));
+                        }
+                    }
+                    results.add(copy);
+                });
         ObjectNode d = json.createObjectNode();
         d.set("results", results);
         return ok(200, d, null);

@@ -1,5 +1,7 @@
 package io.crmhub.flows;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -137,5 +139,27 @@ class CustomerUpsertFlowIT extends CustomerUpsertScenarios {
     @Override
     List<String> foreignReason(String partner, String ours, String otherReference) {
         return List.of("linked SAP business partner " + partner + " of " + ours + " carries reference " + otherReference + ", not ours");
+    }
+
+    @Override
+    void verifyFieldsCleared(String partner, String name, String phone) {
+        var sap = SapTestServer.sap().partners().get(partner);
+        assertThat(sap.path("OrganizationBPName1").asText()).isEqualTo(name);
+        var address = sap.path("to_BusinessPartnerAddress").get(0);
+        assertThat(address.path("CityName").asText()).isEqualTo("Shanghai");
+        assertThat(address.path("StreetName").asText("")).as("street cleared").isEmpty();
+        assertThat(address.path("PostalCode").asText("")).as("postal code cleared").isEmpty();
+        assertThat(address.path("to_EmailAddress")).as("e-mail deleted").isEmpty();
+        assertThat(address.path("to_MobilePhoneNumber")).hasSize(1);
+        assertThat(address.path("to_MobilePhoneNumber").get(0).path("PhoneNumber").asText()).isEqualTo(phone.substring(3));
+    }
+
+    @Override
+    String changeByHandInErp(String partner) {
+        var sap = SapTestServer.sap().partners().get(partner);
+        synchronized (sap) {
+            ((ObjectNode) sap.path("to_BusinessPartnerAddress").get(0)).put("StreetName", "99 Changed By Hand Rd");
+        }
+        return "StreetName";
     }
 }

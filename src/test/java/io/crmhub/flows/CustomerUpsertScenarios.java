@@ -84,6 +84,15 @@ abstract class CustomerUpsertScenarios extends HubIntegrationTest {
     /** The linked record is deleted in the ERP (merged into another by hand, or lost in a restore). */
     abstract void delete(String externalId);
 
+    /**
+     * After a PUT that left out e-mail, street and postal code (the README tour's step 4): the ERP holds the new name,
+     * the city and the phone, and none of the left-out fields.
+     */
+    abstract void verifyFieldsCleared(String externalId, String name, String phone);
+
+    /** Someone changes a synced field in the ERP by hand; returns the ERP's name of that field. */
+    abstract String changeByHandInErp(String externalId);
+
     /** What the parked reason says when the linked record carries {@code otherReference} instead of ours. */
     abstract List<String> foreignReason(String externalId, String ours, String otherReference);
 
@@ -242,6 +251,40 @@ abstract class CustomerUpsertScenarios extends HubIntegrationTest {
     }
 
     @Test
+    void aPutThatLeavesOutFieldsClearsThemInTheErpTooAndReconciliationFindsNothingToReport() {
+        String phone = uniquePhone();
+        var created = call("sales", HttpMethod.POST, "/api/customers", """
+                {"type":"ORGANIZATION","name":"Full Fields Co","phone":"%s","email":"ops@full-fields.example",
+                 "address":{"countryCode":"CN","city":"Shanghai","street":"1 Zhongshan East Rd","postalCode":"200002"}}""".formatted(phone));
+        assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
+        long id = json(created).path("id").asLong();
+        String externalId = awaitSynced(id, 1);
+        assertThat(fieldMismatches(id)).as("created with every field").isEmpty();
+
+        var put = call("sales", HttpMethod.PUT, "/api/customers/" + id, """
+                {"type":"ORGANIZATION","name":"Full Fields Co Ltd","phone":"%s","address":{"countryCode":"CN","city":"Shanghai"}}""".formatted(phone));
+        assertThat(put.getStatusCode().value()).as(put.getBody()).isEqualTo(200);
+        assertThat(awaitSynced(id, 2)).isEqualTo(externalId);
+        verifyFieldsCleared(externalId, "Full Fields Co Ltd", phone);
+        assertThat(fieldMismatches(id)).as("the ERP followed the PUT").isEmpty();
+    }
+
+    @Test
+    void reconciliationReportsAFieldChangedInTheErpByHandAndItsResyncPutsItBack() {
+        long id = createCustomer("Hand Edited Co", uniquePhone(), "CN");
+        String externalId = awaitSynced(id, 1);
+        String field = changeByHandInErp(externalId);
+        List<com.fasterxml.jackson.databind.JsonNode> mismatches = fieldMismatches(id);
+        assertThat(mismatches).as("one field differs").hasSize(1);
+        assertThat(mismatches.get(0).path("crmValue").asText()).startsWith(field + "=");
+        assertThat(mismatches.get(0).path("resync").path("entity").asText()).isEqualTo("CUSTOMER");
+
+        var resync = call("finance", HttpMethod.POST, "/api/finance/reconciliation/resync", "{\"entity\":\"CUSTOMER\",\"id\":" + id + "}");
+        assertThat(resync.getStatusCode().value()).as(resync.getBody()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> fieldMismatches(id).isEmpty());
+    }
+
+    @Test
     void anUpdateThroughALinkToADeletedRecordIsParkedAndRelinkCreatesItAgain() {
         String phone = uniquePhone();
         long id = createCustomer("Deleted By Hand Co", phone, "CN");
@@ -276,6 +319,20 @@ abstract class CustomerUpsertScenarios extends HubIntegrationTest {
     }
 
     // ---- helpers ----
+
+    /** Today's reconciliation rows of kind FIELD_MISMATCH for one customer. */
+    List<com.fasterxml.jackson.databind.JsonNode> fieldMismatches(long id) {
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        var answer = call("finance", HttpMethod.GET, "/api/finance/reconciliation?from=" + today + "&to=" + today, null);
+        assertThat(answer.getStatusCode().value()).as(answer.getBody()).isEqualTo(200);
+        List<com.fasterxml.jackson.databind.JsonNode> rows = new java.util.ArrayList<>();
+        json(answer).path("mismatches").forEach(m -> {
+            if (m.path("kind").asText().equals("FIELD_MISMATCH") && m.path("reference").asText().equals(referenceOf(id))) {
+                rows.add(m);
+            }
+        });
+        return rows;
+    }
 
     String awaitSynced(long id, long version) {
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(

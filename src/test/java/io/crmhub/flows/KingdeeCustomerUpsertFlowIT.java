@@ -178,4 +178,22 @@ class KingdeeCustomerUpsertFlowIT extends CustomerUpsertScenarios implements Kin
     List<String> foreignReason(String number, String ours, String otherReference) {
         return List.of("linked Kingdee customer " + number + " of " + ours + " no longer exists");
     }
+
+    @Override
+    void verifyFieldsCleared(String number, String name, String phone) {
+        ObjectNode customer = KingdeeTestServer.kingdee().customer(number);
+        assertThat(customer.path("FName").asText()).isEqualTo(name);
+        assertThat(customer.path("FADDRESS").asText()).as("street cleared, city kept").isEqualTo("Shanghai");
+        assertThat(customer.path("FZIP").asText("")).as("postal code cleared").isEmpty();
+        assertThat(customer.path("FTEL").asText()).isEqualTo(phone);
+    }
+
+    @Override
+    String changeByHandInErp(String number) {
+        ObjectNode customer = KingdeeTestServer.kingdee().customer(number);
+        synchronized (customer) {
+            customer.put("FZIP", "999999");
+        }
+        return "FZIP";
+    }
 }

@@ -3,6 +3,7 @@ package io.crmhub.crm.canonical;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The ERP's side of a reconciliation: what it holds for a window of creation dates, in the hub's terms. Implemented
@@ -28,8 +29,21 @@ public interface ErpSnapshot {
     List<Record> payments(LocalDate from, LocalDate to);
 
     /**
-     * @param status for orders ACTIVE or CANCELLED; for invoices OPEN or CANCELLED; for customers ACTIVE
+     * The fields the customer flow writes to this ERP, with the values it writes for {@code customer} (ERP field names,
+     * empty text for a field that is cleared), so reconciliation can compare them with {@link Record#fields()} of the
+     * ERP's record. An unmapped code throws, as in the flow.
      */
-    record Record(String externalId, String reference, BigDecimal amount, String currency, String status) {
+    default Map<String, String> customerFields(CanonicalCustomer customer) {
+        return Map.of();
+    }
+
+    /**
+     * @param status for orders ACTIVE or CANCELLED; for invoices OPEN or CANCELLED; for customers ACTIVE
+     * @param fields for customers: what the ERP holds in the fields of {@link #customerFields} (empty: not compared)
+     */
+    record Record(String externalId, String reference, BigDecimal amount, String currency, String status, Map<String, String> fields) {
+        public Record(String externalId, String reference, BigDecimal amount, String currency, String status) {
+            this(externalId, reference, amount, currency, status, Map.of());
+        }
     }
 }

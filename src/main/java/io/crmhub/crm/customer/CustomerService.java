@@ -73,6 +73,12 @@ public class CustomerService {
         outbox.append(AGGREGATE, id, current.version(), "resync", current.toCanonical());
     }
 
+    /** The customer as its events carry it (what the flows send), if it exists. */
+    @Transactional(readOnly = true)
+    public java.util.Optional<io.crmhub.crm.canonical.CanonicalCustomer> canonical(long id) {
+        return repository.findById(id).map(Customer::toCanonical);
+    }
+
     @Transactional(readOnly = true)
     public CustomerView get(long id) {
         return view(repository.findById(id).orElseThrow(() -> new NotFoundException("customer", id)));

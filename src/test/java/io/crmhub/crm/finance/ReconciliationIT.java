@@ -171,10 +171,15 @@ class ReconciliationIT extends HubIntegrationTest {
         }
         customers.addAll(jdbc.sql("SELECT id FROM customer ORDER BY id").query(Long.class).list());
         List<Object[]> links = new ArrayList<>();
-        for (long id : customers) {
+        for (int i = 0; i < customers.size(); i++) {
+            long id = customers.get(i);
             String partner = String.valueOf(2_000_000 + id);
-            sap.partners().put(partner, mapper.createObjectNode().put("BusinessPartner", partner)
-                    .put("BusinessPartnerIDByExtSystem", CanonicalCustomer.referenceOf(id)).put("CreationDate", date));
+            // what the customer flow writes for "Planted Co i" in CN (no city, street, phone or e-mail)
+            ObjectNode record = mapper.createObjectNode().put("BusinessPartner", partner)
+                    .put("BusinessPartnerIDByExtSystem", CanonicalCustomer.referenceOf(id)).put("CreationDate", date)
+                    .put("OrganizationBPName1", "Planted Co " + i).put("SearchTerm1", "PLANTED CO " + i).put("CorrespondenceLanguage", "ZH");
+            record.putArray("to_BusinessPartnerAddress").addObject().put("AddressID", partner + "1").put("Country", "CN");
+            sap.partners().put(partner, record);
             links.add(new Object[] {"CUSTOMER", id, "erp-sap", partner, 1, "SYNCED", now});
         }
         batch.batchUpdate("""

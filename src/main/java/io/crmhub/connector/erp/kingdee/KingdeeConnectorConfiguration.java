@@ -54,8 +54,9 @@ class KingdeeConnectorConfiguration {
     }
 
     @Bean
-    KingdeeSnapshot kingdeeSnapshot(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards) {
-        return new KingdeeSnapshot(client, properties, guards);
+    KingdeeSnapshot kingdeeSnapshot(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards,
+                                    KingdeeCustomerMapper mapper, ValueMaps maps) {
+        return new KingdeeSnapshot(client, properties, guards, mapper, maps);
     }
 
     @Bean("erpKingdeeHealthIndicator")

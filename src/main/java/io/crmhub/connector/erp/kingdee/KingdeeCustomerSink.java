@@ -63,10 +63,16 @@ public class KingdeeCustomerSink {
             }
             return new ConnectorResult(SYSTEM, created, ConnectorResult.Action.CREATED);
         }
+        // PUT replaces: a field cleared in the CRM is cleared in Kingdee too (Save keeps every field it is not sent)
         KingdeeCustomer update = new KingdeeCustomer(existing, number, body.name(), body.shortName(), body.createOrg(), body.useOrg(),
-                body.customerType(), body.country(), body.address(), body.zip(), body.phone(), body.taxNumber());
+                body.customerType(), body.country(), cleared(body.address()), cleared(body.zip()), cleared(body.phone()),
+                cleared(body.taxNumber()));
         client.save(FORM, update);
         return new ConnectorResult(SYSTEM, number, ConnectorResult.Action.UPDATED);
+    }
+
+    private static String cleared(String value) {
+        return value == null ? "" : value;
     }
 
     private Long findId(String number) {

@@ -7,6 +7,8 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import io.crmhub.crm.canonical.CanonicalCustomer;
+import io.crmhub.routing.mapping.ValueMaps;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -23,8 +25,13 @@ public class KingdeeSnapshot implements ErpSnapshot {
     private final KingdeeClient client;
     private final KingdeeProperties properties;
     private final ConnectorGuards guards;
+    private final KingdeeCustomerMapper mapper;
+    private final ValueMaps maps;
 
-    public KingdeeSnapshot(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards) {
+    public KingdeeSnapshot(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards, KingdeeCustomerMapper mapper,
+                           ValueMaps maps) {
+        this.mapper = mapper;
+        this.maps = maps;
         this.client = client;
         this.properties = properties;
         this.guards = guards;
@@ -35,12 +42,43 @@ public class KingdeeSnapshot implements ErpSnapshot {
         return KingdeeCustomerSink.SYSTEM;
     }
 
+    /** The BD_Customer fields the customer flow writes (references by their number). */
+    private static final List<String> CUSTOMER_FIELDS = List.of("FName", "FShortName", "FCustTypeId.FNumber", "FCOUNTRY.FNumber",
+            "FADDRESS", "FZIP", "FTEL", "FTAXREGISTERCODE");
+
     @Override
     public List<Record> customers(LocalDate from, LocalDate to) {
-        return read(KingdeeCustomerSink.FORM, "FCreateDate", local(from), local(to), List.of("FNumber", "FForbidStatus"),
+        List<String> keys = new ArrayList<>(List.of("FNumber", "FForbidStatus"));
+        keys.addAll(CUSTOMER_FIELDS);
+        return read(KingdeeCustomerSink.FORM, "FCreateDate", local(from), local(to), keys,
                 " and FCreateOrgId.FNumber=" + KingdeeClient.literal(properties.orgNumber()),
-                r -> r.get("FNumber").asText().startsWith("CRM-C-")
-                        ? new Record(r.get("FNumber").asText(), r.get("FNumber").asText(), null, null, "ACTIVE") : null);
+                r -> {
+                    if (!r.get("FNumber").asText().startsWith("CRM-C-")) {
+                        return null;
+                    }
+                    Map<String, String> fields = new java.util.LinkedHashMap<>();
+                    CUSTOMER_FIELDS.forEach(k -> fields.put(k, r.get(k) == null || r.get(k).isNull() ? "" : r.get(k).asText("")));
+                    return new Record(r.get("FNumber").asText(), r.get("FNumber").asText(), null, null, "ACTIVE", fields);
+                });
+    }
+
+    @Override
+    public Map<String, String> customerFields(CanonicalCustomer customer) {
+        KingdeeCustomer c = mapper.toCustomer(customer, properties.orgNumber(), maps);
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("FName", text(c.name()));
+        fields.put("FShortName", text(c.shortName()));
+        fields.put("FCustTypeId.FNumber", c.customerType() == null ? "" : text(c.customerType().number()));
+        fields.put("FCOUNTRY.FNumber", c.country() == null ? "" : text(c.country().number()));
+        fields.put("FADDRESS", text(c.address()));
+        fields.put("FZIP", text(c.zip()));
+        fields.put("FTEL", text(c.phone()));
+        fields.put("FTAXREGISTERCODE", text(c.taxNumber()));
+        return fields;
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value;
     }
 
     /**

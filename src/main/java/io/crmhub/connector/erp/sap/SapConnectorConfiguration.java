@@ -53,8 +53,9 @@ class SapConnectorConfiguration {
     }
 
     @Bean
-    SapSnapshot sapSnapshot(SapODataClient client, ConnectorGuards guards, SapProperties properties) {
-        return new SapSnapshot(client, guards, properties);
+    SapSnapshot sapSnapshot(SapODataClient client, ConnectorGuards guards, SapProperties properties, SapCustomerMapper mapper,
+                            ValueMaps maps) {
+        return new SapSnapshot(client, guards, properties, mapper, maps);
     }
 
     @Bean("erpSapHealthIndicator")

@@ -1,8 +1,5 @@
 package io.crmhub.connector.erp.sap;
 
-import com.google.i18n.phonenumbers.NumberParseException;
-import com.google.i18n.phonenumbers.PhoneNumberUtil;
-import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import io.crmhub.crm.canonical.CanonicalCustomer;
 import io.crmhub.crm.canonical.CustomerType;
 import io.crmhub.routing.mapping.ValueMaps;
@@ -81,22 +78,10 @@ public interface SapCustomerMapper {
     @Named("addresses")
     default List<SapBusinessPartner.Address> addresses(CanonicalCustomer c, @Context ValueMaps maps) {
         CanonicalCustomer.Address a = c.address();
-        List<SapBusinessPartner.Phone> phones = c.phone() == null ? null : List.of(mobile(c.phone()));
+        List<SapBusinessPartner.Phone> phones = c.phone() == null ? null : List.of(SapPhones.mobile(c.phone()));
         List<SapBusinessPartner.Email> emails = c.email() == null ? null : List.of(new SapBusinessPartner.Email(c.email(), true));
         return List.of(new SapBusinessPartner.Address(a.countryCode(), a.city(), a.street(), a.postalCode(),
                 language(a.countryCode(), maps), phones, emails));
-    }
-
-    /** SAP keeps the national number and the country separately; type 3 is a mobile number. */
-    private static SapBusinessPartner.Phone mobile(String e164) {
-        try {
-            PhoneNumberUtil util = PhoneNumberUtil.getInstance();
-            PhoneNumber number = util.parse(e164, null);
-            return new SapBusinessPartner.Phone(util.getRegionCodeForNumber(number),
-                    String.valueOf(number.getNationalNumber()), "3", true);
-        } catch (NumberParseException e) {
-            throw new IllegalArgumentException("customer phone is not E.164", e);
-        }
     }
 
     private static String truncate(String s, int max) {

@@ -80,6 +80,10 @@ public class SapODataClient {
         return modifying(service, path, "PATCH", body, etag);
     }
 
+    public ODataResult delete(String service, String path, String etag) {
+        return modifying(service, path, "DELETE", null, etag);
+    }
+
     /**
      * A synchronous SOAP call on the same connection and communication user (SAP's SOAP services take no CSRF token):
      * the response envelope, or a classified failure. SAP answers every SOAP fault with HTTP 500, business errors
@@ -121,16 +125,18 @@ public class SapODataClient {
     private ODataResult modifying(String service, String path, String method, Object body, String etag) {
         byte[] bytes;
         try {
-            bytes = json.writeValueAsBytes(body);
+            bytes = body == null ? null : json.writeValueAsBytes(body);
         } catch (IOException e) {
             throw new PermanentConnectorException(CONNECTOR, "cannot serialise the request: " + e.getMessage());
         }
         for (int attempt = 0; ; attempt++) {
             CsrfSession session = sessions.computeIfAbsent(service, this::fetchToken);
             HttpRequest.Builder builder = base(service, path)
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes))
-                    .header("Content-Type", "application/json")
+                    .method(method, bytes == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes))
                     .header("x-csrf-token", session.token());
+            if (bytes != null) {
+                builder.header("Content-Type", "application/json");
+            }
             if (!session.cookies().isEmpty()) {
                 builder.header("Cookie", session.cookies());
             }

@@ -6,7 +6,11 @@ import io.crmhub.routing.ConnectorGuards;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import io.crmhub.crm.canonical.CanonicalCustomer;
+import io.crmhub.routing.mapping.ValueMaps;
 import java.util.function.Function;
 
 /**
@@ -20,9 +24,13 @@ public class SapSnapshot implements ErpSnapshot {
     private final SapODataClient client;
     private final ConnectorGuards guards;
     private final SapProperties properties;
+    private final SapCustomerMapper mapper;
+    private final ValueMaps maps;
 
-    public SapSnapshot(SapODataClient client, ConnectorGuards guards, SapProperties properties) {
+    public SapSnapshot(SapODataClient client, ConnectorGuards guards, SapProperties properties, SapCustomerMapper mapper, ValueMaps maps) {
         this.properties = properties;
+        this.mapper = mapper;
+        this.maps = maps;
         this.client = client;
         this.guards = guards;
     }
@@ -34,10 +42,49 @@ public class SapSnapshot implements ErpSnapshot {
 
     @Override
     public List<Record> customers(LocalDate from, LocalDate to) {
-        return read(SapCustomerSink.SERVICE, "A_BusinessPartner", "CreationDate", from, to,
-                "BusinessPartner,BusinessPartnerIDByExtSystem", p -> p.path("BusinessPartnerIDByExtSystem").asText("").startsWith("CRM-C-")
-                        ? new Record(p.path("BusinessPartner").asText(), p.path("BusinessPartnerIDByExtSystem").asText(), null, null, "ACTIVE")
+        return read(SapCustomerSink.SERVICE, "A_BusinessPartner", "CreationDate", from, to, "",
+                "BusinessPartner,BusinessPartnerIDByExtSystem,OrganizationBPName1,LastName,SearchTerm1,CorrespondenceLanguage,"
+                        + "to_BusinessPartnerAddress", "to_BusinessPartnerAddress/to_EmailAddress,to_BusinessPartnerAddress/to_MobilePhoneNumber",
+                p -> p.path("BusinessPartnerIDByExtSystem").asText("").startsWith("CRM-C-")
+                        ? new Record(p.path("BusinessPartner").asText(), p.path("BusinessPartnerIDByExtSystem").asText(), null, null, "ACTIVE",
+                                fieldsOf(p))
                         : null);
+    }
+
+    /** What the customer flow writes: the partner's header fields, its standard address, mobile phone and e-mail. */
+    @Override
+    public Map<String, String> customerFields(CanonicalCustomer customer) {
+        SapBusinessPartner.Update header = mapper.toUpdate(customer, maps);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("OrganizationBPName1", text(header.organizationName()));
+        fields.put("LastName", text(header.lastName()));
+        fields.put("SearchTerm1", text(header.searchTerm()));
+        fields.put("CorrespondenceLanguage", text(header.language()));
+        fields.putAll(SapPartnerAddress.fields(customer.address()));
+        fields.put("EmailAddress", text(customer.email()));
+        SapBusinessPartner.Phone phone = customer.phone() == null ? null : SapPhones.mobile(customer.phone());
+        fields.put("MobilePhoneNumber", phone == null ? "" : phone.country() + " " + phone.number());
+        return fields;
+    }
+
+    private static Map<String, String> fieldsOf(JsonNode partner) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String f : List.of("OrganizationBPName1", "LastName", "SearchTerm1", "CorrespondenceLanguage")) {
+            fields.put(f, partner.path(f).asText(""));
+        }
+        JsonNode address = partner.path("to_BusinessPartnerAddress").path("results").path(0);
+        for (String f : List.of("Country", "CityName", "StreetName", "PostalCode")) {
+            fields.put(f, address.path(f).asText(""));
+        }
+        fields.put("EmailAddress", address.path("to_EmailAddress").path("results").path(0).path("EmailAddress").asText(""));
+        JsonNode phone = address.path("to_MobilePhoneNumber").path("results").path(0);
+        fields.put("MobilePhoneNumber", phone.isMissingNode() ? "" : phone.path("DestinationLocationCountry").asText("") + " "
+                + phone.path("PhoneNumber").asText(""));
+        return fields;
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value;
     }
 
     @Override
@@ -78,16 +125,21 @@ public class SapSnapshot implements ErpSnapshot {
 
     private List<Record> read(String service, String entitySet, String dateField, LocalDate from, LocalDate to, String select,
                               Function<JsonNode, Record> map) {
-        return read(service, entitySet, dateField, from, to, "", select, map);
+        return read(service, entitySet, dateField, from, to, "", select, null, map);
     }
 
     private List<Record> read(String service, String entitySet, String dateField, LocalDate from, LocalDate to, String extraFilter,
                               String select, Function<JsonNode, Record> map) {
+        return read(service, entitySet, dateField, from, to, extraFilter, select, null, map);
+    }
+
+    private List<Record> read(String service, String entitySet, String dateField, LocalDate from, LocalDate to, String extraFilter,
+                              String select, String expand, Function<JsonNode, Record> map) {
         List<Record> records = new ArrayList<>();
         String filter = extraFilter + dateField + "%20ge%20datetime'" + from + "T00:00:00'%20and%20" + dateField + "%20le%20datetime'" + to + "T00:00:00'";
         for (int skip = 0; ; skip += PAGE) {
             String path = entitySet + "?$filter=" + filter + "&$select=" + select + "&$orderby=" + select.split(",")[0]
-                    + "&$top=" + PAGE + "&$skip=" + skip;
+                    + (expand == null ? "" : "&$expand=" + expand) + "&$top=" + PAGE + "&$skip=" + skip;
             JsonNode page = guards.call(SapODataClient.CONNECTOR, () -> client.get(service, path)).d().path("results");
             page.forEach(row -> {
                 Record r = map.apply(row);
