@@ -2,6 +2,7 @@ package io.crmhub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.crmhub.api.SecurityProperties;
 import io.crmhub.connector.erp.kingdee.KingdeeProperties;
 import io.crmhub.connector.erp.sap.SapProperties;
@@ -43,6 +44,7 @@ import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The README's configuration reference as an operator uses it: the real hub started with nothing but environment
@@ -124,6 +126,25 @@ class ConfigurationReferenceIT {
                 assertThat(token).as("a variable name (or ..._SUFFIX) in the configuration reference").matches("(\\.\\.\\.)?_?[A-Z][A-Z0-9_]*"));
         assertThat(written).as("a list index at the end of a name is _0, not _0_ (which does not bind)")
                 .noneMatch(token -> token.matches(".*_\\d+_"));
+    }
+
+    /**
+     * The README's other variables (database, broker, schedules, ...) each name a property the hub reads: one of its
+     * {@code @ConfigurationProperties} (or Spring Boot's), a key of {@code application.yml} (read by flows and
+     * schedules), or a placeholder in the code or YAML, compared as Spring compares an environment variable with a
+     * property name (dashes and dots alike).
+     */
+    @Test
+    void everyOtherReadmeVariableNamesAPropertyTheHubReads() throws IOException {
+        Set<String> known = propertiesTheHubReads();
+        List<String> unknown = new ArrayList<>();
+        for (String written : documentedVariables()) {
+            if (COVERED.stream().noneMatch(written::startsWith)
+                    && candidates(written).stream().filter(c -> known.contains(relaxed(c))).count() != 1) {
+                unknown.add(written);
+            }
+        }
+        assertThat(unknown).as("README variables that name no property the hub reads").isEmpty();
     }
 
     @Test
@@ -371,6 +392,47 @@ class ConfigurationReferenceIT {
         }
         assertThat(cells).as("rows of the configuration reference").hasSizeGreaterThan(20);
         return cells;
+    }
+
+    /** Property names, relaxed: lower case, dashes and underscores as dots. */
+    private static Set<String> propertiesTheHubReads() throws IOException {
+        Set<String> names = new LinkedHashSet<>();
+        JsonMapper json = new JsonMapper();
+        var metadata = ConfigurationReferenceIT.class.getClassLoader().getResources("META-INF/spring-configuration-metadata.json");
+        while (metadata.hasMoreElements()) {
+            try (var in = metadata.nextElement().openStream()) {
+                json.readTree(in).path("properties").forEach(p -> names.add(relaxed(p.path("name").asText())));
+            }
+        }
+        Pattern envPlaceholder = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
+        try (var yamls = Files.list(Path.of("src/main/resources"))) {
+            for (Path yml : yamls.filter(f -> f.getFileName().toString().endsWith(".yml")).toList()) {
+                String text = Files.readString(yml);
+                envPlaceholder.matcher(text).results().forEach(m -> names.add(relaxed(m.group(1))));
+                for (Object document : new Yaml().loadAll(text)) {
+                    flatten("", document, names);
+                }
+            }
+        }
+        Pattern codePlaceholder = Pattern.compile("\\$\\{(crmhub\\.[a-z0-9.-]+)");
+        try (var sources = Files.walk(Path.of("src/main/java"))) {
+            for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
+                codePlaceholder.matcher(Files.readString(source)).results().forEach(m -> names.add(relaxed(m.group(1))));
+            }
+        }
+        return names;
+    }
+
+    private static void flatten(String prefix, Object node, Set<String> names) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> flatten(prefix.isEmpty() ? key.toString() : prefix + "." + key, value, names));
+        } else if (!prefix.isEmpty()) {
+            names.add(relaxed(prefix));
+        }
+    }
+
+    private static String relaxed(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replace('-', '.').replace('_', '.');
     }
 
     private static Path write(String name, String content) throws IOException {
