@@ -100,20 +100,20 @@ class ConfigurationReferenceIT {
     @Test
     void everyConnectorAndSecurityVariableOfTheReadmeIsOneThisTestStartsTheHubWith() throws IOException {
         List<String> documented = documentedVariables();
-        Set<String> set = new LinkedHashSet<>();
-        sapHubSettings().forEach(s -> set.add(s.variable()));
-        kingdeeHubSettings().forEach(s -> set.add(s.variable()));
+        Set<String> setByTest = new LinkedHashSet<>();
+        sapHubSettings().forEach(s -> setByTest.add(s.variable()));
+        kingdeeHubSettings().forEach(s -> setByTest.add(s.variable()));
         List<String> unknown = new ArrayList<>();
         Set<String> listed = new LinkedHashSet<>();
         for (String written : documented) {
-            List<String> matches = candidates(written).stream().filter(set::contains).toList();
+            List<String> matches = candidates(written).stream().filter(setByTest::contains).toList();
             if (COVERED.stream().anyMatch(written::startsWith) && matches.size() != 1) {
                 unknown.add(written);
             }
             listed.addAll(matches);
         }
         assertThat(unknown).as("README variables this test does not start the hub with").isEmpty();
-        assertThat(set).as("variables this test sets that the README does not list").isSubsetOf(listed);
+        assertThat(setByTest).as("variables this test sets that the README does not list").isSubsetOf(listed);
     }
 
     @Test
@@ -174,7 +174,6 @@ class ConfigurationReferenceIT {
 
     private static List<Setting> sapHubSettings() {
         String url = "http://127.0.0.1:" + unusedPort;
-        String platformPem = RsaKeys.pem("PUBLIC KEY", WECHATPAY_PLATFORM.getPublic().getEncoded());
         String merchantPem = RsaKeys.pem("PRIVATE KEY", WECHATPAY_MERCHANT.getPrivate().getEncoded());
         String alipayAppKey = Base64.getEncoder().encodeToString(ALIPAY_APP.getPrivate().getEncoded()); // bare Base64
         String whsec0 = "whsec_" + UUID.randomUUID().toString().replace("-", "");
