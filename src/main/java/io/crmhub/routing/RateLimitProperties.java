@@ -7,16 +7,30 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code crmhub.rate-limits.<connector>.*}: requests per second and, where the provider has one, a daily quota,
- * counted in the database so they hold across every hub instance. A connector without an entry is not limited.
+ * {@code crmhub.rate-limits.connectors.<connector>.*} (e.g. {@code CRMHUB_RATE_LIMITS_CONNECTORS_ERP_SAP_PER_SECOND}):
+ * requests per second and, where the provider has one, a daily quota, counted in the database so they hold across
+ * every hub instance. A connector without an entry is not limited.
+ *
+ * @param connectors the limits by connector name
  */
 @Validated
 @ConfigurationProperties("crmhub.rate-limits")
-public record RateLimitProperties(@DefaultValue Map<String, @Valid Limit> connectors) {
+public record RateLimitProperties(Map<String, @Valid Limit> connectors) {
+
+    /** Bound one field per connector ({@link ConnectorSettings}), so that environment variables bind. */
+    @ConstructorBinding
+    public RateLimitProperties(@DefaultValue ConnectorSettings<Limit> connectors) {
+        this(connectors.byConnector());
+    }
+
+    public RateLimitProperties {
+        connectors = Map.copyOf(connectors);
+    }
 
     /**
      * @param perSecond requests per second (0: no per-second limit)

@@ -190,8 +190,8 @@ public final class ProviderSandboxes {
             p.put(prefix + "merchant-serial-number", WechatPaySandbox.MERCHANT_SERIAL);
             p.put(prefix + "merchant-private-key", RsaKeys.pem("PRIVATE KEY", wechatPay.merchantPrivateKey().getEncoded()));
             p.put(prefix + "api-v3-key", wechatPay.apiV3Key());
-            p.put(prefix + "platform-public-keys.[" + WechatPaySandbox.PLATFORM_SERIAL + "]",
-                    RsaKeys.pem("PUBLIC KEY", wechatPay.platformPublicKey().getEncoded()));
+            p.put(prefix + "platform-public-keys[0].serial", WechatPaySandbox.PLATFORM_SERIAL);
+            p.put(prefix + "platform-public-keys[0].key", RsaKeys.pem("PUBLIC KEY", wechatPay.platformPublicKey().getEncoded()));
             p.put(prefix + "notify-url", notifyUrl);
             return p;
         }

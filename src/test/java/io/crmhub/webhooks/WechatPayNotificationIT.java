@@ -47,7 +47,8 @@ class WechatPayNotificationIT extends PaymentHubTest {
         registry.add("crmhub.connectors.payment-wechatpay.merchant-id", () -> "1900000001");
         TestDatabases.own(registry, "wechatpay");
         registry.add("crmhub.connectors.payment-wechatpay.api-v3-key", () -> API_V3_KEY);
-        registry.add("crmhub.connectors.payment-wechatpay.platform-public-keys.[" + SERIAL + "]", () ->
+        registry.add("crmhub.connectors.payment-wechatpay.platform-public-keys[0].serial", () -> SERIAL);
+        registry.add("crmhub.connectors.payment-wechatpay.platform-public-keys[0].key", () ->
                 "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(PLATFORM.getPublic().getEncoded())
                         + "\n-----END PUBLIC KEY-----\n");
     }

@@ -138,7 +138,8 @@ public final class PaymentNotificationBenchmark {
                 "--crmhub.connectors.erp-sap.password=none",
                 "--crmhub.connectors.payment-wechatpay.merchant-id=1900000001",
                 "--crmhub.connectors.payment-wechatpay.api-v3-key=" + apiV3Key,
-                "--crmhub.connectors.payment-wechatpay.platform-public-keys.[" + SERIAL + "]=" + pem))) {
+                "--crmhub.connectors.payment-wechatpay.platform-public-keys[0].serial=" + SERIAL,
+                "--crmhub.connectors.payment-wechatpay.platform-public-keys[0].key=" + pem))) {
             String base = hub.base();
             String url = base + "/webhooks/payments/wechatpay";
             return phases(url, "SO-BENCH", "hub", when -> awaitIdle(base, when));

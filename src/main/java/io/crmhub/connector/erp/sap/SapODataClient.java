@@ -57,7 +57,7 @@ public class SapODataClient {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.connectTimeout()).build();
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
-                (properties.username() + ":" + properties.password()).getBytes(StandardCharsets.UTF_8));
+                (properties.username() + ":" + properties.passwordValue()).getBytes(StandardCharsets.UTF_8));
     }
 
     public ODataResult get(String service, String path) {

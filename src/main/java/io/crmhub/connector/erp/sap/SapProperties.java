@@ -1,5 +1,6 @@
 package io.crmhub.connector.erp.sap;
 
+import io.crmhub.routing.SecretValues;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
@@ -9,8 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * SAP S/4HANA OData V2 connection ({@code CRMHUB_CONNECTORS_ERP_SAP_*}). The password comes from the environment or
- * a secret file, never from committed YAML. In the default local run the SAP sandbox fills these in.
+ * SAP S/4HANA OData V2 connection ({@code CRMHUB_CONNECTORS_ERP_SAP_*}). The password comes from the environment, as
+ * the value or {@code file:/path} (a mounted secret), never from committed YAML. In the default local run the SAP sandbox fills these in.
  *
  * @param baseUrl      scheme, host and port of the SAP Gateway, e.g. https://my-s4.example.com
  * @param sapClient    optional {@code sap-client} query parameter
@@ -41,6 +42,11 @@ public record SapProperties(
         @DefaultValue("UTC") java.time.ZoneId zone,
         @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("20s") Duration readTimeout) {
+
+    /** The password itself: the configured value, or the content of the file it names. */
+    public String passwordValue() {
+        return SecretValues.readLine("crmhub.connectors.erp-sap.password", password);
+    }
 
     @Override
     public String toString() {

@@ -13,7 +13,7 @@ import org.springframework.validation.annotation.Validated;
 /**
  * {@code crmhub.connectors.payment-stripe.*}. Secrets come from the environment or files: the secret API key
  * ({@code CRMHUB_CONNECTORS_PAYMENT_STRIPE_SECRET_KEY}: {@code sk_...} or {@code file:/path}) and the webhook endpoint
- * signing secrets ({@code CRMHUB_CONNECTORS_PAYMENT_STRIPE_WEBHOOK_SECRETS_0_}, {@code ..._1_} during a rotation:
+ * signing secrets ({@code CRMHUB_CONNECTORS_PAYMENT_STRIPE_WEBHOOK_SECRETS_0}, {@code ..._1} during a rotation:
  * {@code whsec_...} or {@code file:/path}). {@link StripeKeys} reads and checks them at start-up.
  *
  * @param replayWindow       notifications whose {@code t} is further from now than this, in either direction, are

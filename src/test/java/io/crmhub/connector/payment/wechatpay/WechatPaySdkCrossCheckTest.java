@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,8 @@ class WechatPaySdkCrossCheckTest {
     private static final Instant NOW = Instant.parse("2026-11-25T05:29:40Z");
 
     private final WechatPayProperties properties = new WechatPayProperties("1900000001", API_V3_KEY,
-            Map.of(SERIAL, RsaKeys.pem("PUBLIC KEY", PLATFORM.getPublic().getEncoded())), Duration.ofSeconds(300),
+            List.of(new WechatPayProperties.PlatformPublicKey(SERIAL, RsaKeys.pem("PUBLIC KEY", PLATFORM.getPublic().getEncoded()))),
+            Duration.ofSeconds(300),
             URI.create("https://api.mch.weixin.qq.com"), "wxd678efh567hg6787", "MERCHANT-SERIAL",
             RsaKeys.pem("PRIVATE KEY", MERCHANT.getPrivate().getEncoded()), URI.create("https://hub.example/webhooks/payments/wechatpay"),
             Duration.ofSeconds(5));
