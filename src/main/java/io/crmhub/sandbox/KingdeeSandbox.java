@@ -923,7 +923,9 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
         node.fields().forEachRemaining(f -> {
             String k = f.getKey();
             String name = switch (k.toUpperCase()) {
-                case "FID", "FCUSTID", "FENTRYID" -> "Id";
+                case "FID", "FENTRYID" -> "Id";
+                // a customer's own id, not a bill's reference to its customer ({"FNumber":…} → CustId)
+                case "FCUSTID" -> f.getValue().isNumber() ? "Id" : "CustId";
                 default -> k.length() > 1 && k.charAt(0) == 'F' && Character.isUpperCase(k.charAt(1)) ? k.substring(1) : k;
             };
             out.set(name, viewShape(f.getValue()));

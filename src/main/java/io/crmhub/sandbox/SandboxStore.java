@@ -102,7 +102,11 @@ final class SandboxStore {
             Files.createDirectories(file.getParent());
             Path temp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) { // a file system without it: replace, as close as it gets
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
             written = text;
         } catch (IOException e) {
             throw new UncheckedIOException("Sandbox records cannot be written to " + file, e);

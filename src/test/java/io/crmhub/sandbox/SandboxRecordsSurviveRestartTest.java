@@ -106,6 +106,8 @@ class SandboxRecordsSurviveRestartTest {
             assertThat(kingdee.view("BD_Customer", customer.path("Number").asText()).path("Name").asText()).isEqualTo("ACME Trading");
             JsonNode savedOrder = kingdee.view("SAL_SaleOrder", order.path("Number").asText());
             assertThat(savedOrder.path("BillNo").asText()).isEqualTo(order.path("Number").asText());
+            assertThat(savedOrder.path("Id").asLong()).isEqualTo(order.path("Id").asLong());
+            assertThat(savedOrder.path("CustId").path("Number").asText()).isEqualTo(customer.path("Number").asText());
             assertThat(savedOrder.path("BillAllAmount").decimalValue()).isEqualByComparingTo("176.00");
             assertThat(after.kingdee().salesOrders().get(order.path("Id").asLong()).path("FBillNo").asText()).isEqualTo(order.path("Number").asText());
             assertThat(after.kingdee().receipts().get(receipt.path("Id").asLong()).path("FAMOUNT").decimalValue()).isEqualByComparingTo("176.00");
