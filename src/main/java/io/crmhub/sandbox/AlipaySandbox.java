@@ -40,8 +40,9 @@ import java.util.regex.Pattern;
  * for query and close, as at Alipay), signs every {@code *_response} over its exact text with its own Alipay key,
  * refunds once per {@code out_request_no} ({@code fund_change=N} on a repeat), and — standing in for the customer —
  * {@code POST /sandbox/pay/{out_trade_no}} sends the hub a genuinely signed {@code TRADE_SUCCESS} notification
- * ({@code ?notify=false}: it is lost). Its signing code is its own, not the connector's (D19). Keys are generated
- * per run.
+ * ({@code ?notify=false}: it is lost). A trade is paid once: paying it again re-sends the same notification (same
+ * {@code notify_id}, same {@code trade_no}). Its signing code is its own, not the connector's (D19). Keys are
+ * generated per run. Trades, refunds and the trade number sequence outlive a restart when kept in a {@link SandboxStore}.
  */
 public class AlipaySandbox implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "alipay";
@@ -58,6 +59,35 @@ public class AlipaySandbox implements ResponseDefinitionTransformerV2 {
     private final Map<String, ObjectNode> trades = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> refunds = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() % 1_000_000);
+    private final SandboxStore store;
+
+    /** Trades in memory only (tests, benchmarks). */
+    public AlipaySandbox() {
+        this(SandboxStore.memoryOnly());
+    }
+
+    /** Trades and refunds in {@code store}, read back from an earlier run (the keys are new each run, as before). */
+    AlipaySandbox(SandboxStore store) {
+        this.store = store;
+        store.load(json).ifPresent(state -> {
+            state.path("trades").fields().forEachRemaining(e -> trades.put(e.getKey(), (ObjectNode) e.getValue().deepCopy()));
+            state.path("refunds").fields().forEachRemaining(e -> refunds.put(e.getKey(), (ObjectNode) e.getValue().deepCopy()));
+            sequence.set(state.path("tradeNoSequence").asLong(sequence.get()));
+        });
+        store.snapshotWith(() -> {
+            ObjectNode state = json.createObjectNode();
+            ObjectNode t = state.putObject("trades");
+            trades.forEach((k, v) -> t.set(k, v.deepCopy()));
+            ObjectNode r = state.putObject("refunds");
+            refunds.forEach((k, v) -> r.set(k, v.deepCopy()));
+            return state.put("tradeNoSequence", sequence.get());
+        });
+    }
+
+    /** Stops keeping records: called when the sandbox's server stops. */
+    void closeRecords() {
+        store.close();
+    }
 
     @Override
     public String getName() {
@@ -95,6 +125,11 @@ public class AlipaySandbox implements ResponseDefinitionTransformerV2 {
             return pay(pay.group(1), request.queryParameter("notifyUrl").isPresent() ? request.queryParameter("notifyUrl").firstValue() : null,
                     !(request.queryParameter("notify").isPresent() && "false".equals(request.queryParameter("notify").firstValue())));
         }
+        return store.change(() -> gateway(request));
+    }
+
+    /** The gateway's methods (signed requests, signed answers); notifications are sent outside, so no lock is held meanwhile. */
+    private ResponseDefinition gateway(Request request) {
         Map<String, String> params = form(request.getBodyAsString());
         String method = params.getOrDefault("method", "");
         String key = method.isEmpty() ? "error_response" : method.replace('.', '_') + "_response";
@@ -207,31 +242,28 @@ public class AlipaySandbox implements ResponseDefinitionTransformerV2 {
         return answer(key, ok().setAll(known.deepCopy()));
     }
 
-    /** The customer scans and pays: the trade succeeds and the hub gets a signed notification (synchronously). */
-    private synchronized ResponseDefinition pay(String outTradeNo, String notifyUrlOverride, boolean notify) {
-        ObjectNode trade = trades.get(outTradeNo);
-        if (trade == null) {
+    /**
+     * The customer scans and pays: the trade succeeds and the hub gets a signed notification (synchronously). Paying a
+     * paid trade again takes no second payment: the hub gets the same notification again.
+     */
+    private ResponseDefinition pay(String outTradeNo, String notifyUrlOverride, boolean notify) {
+        ObjectNode known = trades.get(outTradeNo);
+        if (known == null) {
             return new ResponseDefinitionBuilder().withStatus(404).withBody("no trade " + outTradeNo).build();
         }
-        if ("TRADE_CLOSED".equals(trade.path("trade_status").asText())) {
+        ObjectNode trade = store.change(() -> paid(known));
+        if (trade == null) {
             return new ResponseDefinitionBuilder().withStatus(409).withBody("trade " + outTradeNo + " is closed").build();
         }
-        if (!trade.has("trade_no")) {
-            // 28 digits like Alipay's own (date + channel + sequence): a fixed width, so never mistaken for an 18-digit ID number
-            trade.put("trade_no", LocalDateTime.now(CHINA).format(DateTimeFormatter.BASIC_ISO_DATE) + "22001"
-                    + "%015d".formatted(sequence.incrementAndGet()));
-            trade.put("gmt_payment", now());
-        }
-        trade.put("trade_status", "TRADE_SUCCESS");
         ObjectNode report = json.createObjectNode().put("out_trade_no", outTradeNo).put("trade_no", trade.path("trade_no").asText());
         if (!notify) {
             return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "application/json")
                     .withBody(report.put("notified", false).toString()).build();
         }
         Map<String, String> params = new TreeMap<>();
-        params.put("notify_time", now());
+        params.put("notify_time", trade.path("notification").path("notify_time").asText());
         params.put("notify_type", "trade_status_sync");
-        params.put("notify_id", UUID.randomUUID().toString().replace("-", ""));
+        params.put("notify_id", trade.path("notification").path("notify_id").asText());
         params.put("app_id", APP_ID);
         params.put("charset", "utf-8");
         params.put("version", "1.0");
@@ -256,6 +288,27 @@ public class AlipaySandbox implements ResponseDefinitionTransformerV2 {
         } catch (Exception e) {
             return new ResponseDefinitionBuilder().withStatus(502).withBody("could not notify " + target + ": " + e).build();
         }
+    }
+
+    /**
+     * The trade as paid (a copy), or null when it is closed. The first payment gives it its one {@code trade_no} and
+     * its one notification ({@code notify_id}, {@code notify_time}); a later one finds them there.
+     */
+    private synchronized ObjectNode paid(ObjectNode trade) {
+        if ("TRADE_CLOSED".equals(trade.path("trade_status").asText())) {
+            return null;
+        }
+        if (!trade.has("trade_no")) {
+            // 28 digits like Alipay's own (date + channel + sequence): a fixed width, so never mistaken for an 18-digit ID number
+            trade.put("trade_no", LocalDateTime.now(CHINA).format(DateTimeFormatter.BASIC_ISO_DATE) + "22001"
+                    + "%015d".formatted(sequence.incrementAndGet()));
+            trade.put("gmt_payment", now());
+        }
+        if (!trade.has("notification")) {
+            trade.putObject("notification").put("notify_id", UUID.randomUUID().toString().replace("-", "")).put("notify_time", now());
+        }
+        trade.put("trade_status", "TRADE_SUCCESS");
+        return trade.deepCopy();
     }
 
     /** A synchronous answer as Alipay writes it: the signature covers the exact text of the {@code *_response} value. */

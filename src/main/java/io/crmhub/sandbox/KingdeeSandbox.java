@@ -103,11 +103,68 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
     });
     private volatile Duration invoiceAfter;
     private LocalDateTime lastChange = LocalDateTime.MIN;
+    /** Sales orders finance will issue a receivable for, with when (epoch ms): kept, so a restart still issues them. */
+    private final Map<String, Long> invoiceDue = new ConcurrentHashMap<>();
+    private final SandboxStore store;
 
+    /** Records in memory only (tests). */
     public KingdeeSandbox(String acctId, String username, String password) {
+        this(acctId, username, password, SandboxStore.memoryOnly());
+    }
+
+    /** Records in {@code store}: those of an earlier run are read back, ids and bill numbers continue where they stopped. */
+    KingdeeSandbox(String acctId, String username, String password, SandboxStore store) {
         this.acctId = acctId;
         this.username = username;
         this.password = password;
+        this.store = store;
+        store.load(json).ifPresent(this::restore);
+        store.snapshotWith(this::snapshot);
+    }
+
+    /**
+     * What a restart keeps: every bill of every form, the receivables still to be issued, the id and number counters
+     * and the modify clock. Sessions are not kept: after a restart the hub logs in again, as after a server recycle.
+     */
+    private ObjectNode snapshot() { // called by the store, which runs changes one at a time: nothing moves meanwhile
+        ObjectNode state = json.createObjectNode();
+        ObjectNode bills = state.putObject("forms");
+        forms.forEach((formId, byId) -> {
+            ArrayNode list = bills.putArray(formId);
+            byId.values().forEach(b -> list.add(b.deepCopy()));
+        });
+        ObjectNode due = state.putObject("invoiceDue");
+        invoiceDue.forEach(due::put);
+        state.putObject("counters").put("id", ids.get()).put("entryId", entryIds.get()).put("billNumber", billNumbers.get())
+                .put("receivableNumber", receivableNumbers.get());
+        if (!lastChange.equals(LocalDateTime.MIN)) {
+            state.put("lastChange", lastChange.format(TIME));
+        }
+        return state;
+    }
+
+    private void restore(JsonNode state) {
+        state.path("forms").fields().forEachRemaining(form -> {
+            Map<Long, ObjectNode> byId = forms.get(form.getKey());
+            if (byId != null) {
+                String idKey = CUSTOMER.equals(form.getKey()) ? "FCUSTID" : "FID";
+                form.getValue().forEach(b -> byId.put(b.path(idKey).asLong(), (ObjectNode) b.deepCopy()));
+            }
+        });
+        state.path("invoiceDue").fields().forEachRemaining(e -> invoiceDue.put(e.getKey(), e.getValue().asLong()));
+        JsonNode c = state.path("counters");
+        ids.set(c.path("id").asLong(ids.get()));
+        entryIds.set(c.path("entryId").asLong(entryIds.get()));
+        billNumbers.set(c.path("billNumber").asLong(billNumbers.get()));
+        receivableNumbers.set(c.path("receivableNumber").asLong(receivableNumbers.get()));
+        if (state.hasNonNull("lastChange")) {
+            lastChange = LocalDateTime.parse(state.path("lastChange").asText(), TIME);
+        }
+    }
+
+    /** Stops keeping records: called when the sandbox's server stops. */
+    void closeRecords() {
+        store.close();
     }
 
     @Override
@@ -163,26 +220,45 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
         return find(RECEIVABLE, billNo);
     }
 
-    /** Issue a receivable for every new sales order this long after it is saved; null: never. */
+    /**
+     * Issue a receivable for every new sales order this long after it is saved; null: never. Orders an earlier run
+     * had not invoiced yet get theirs when they fall due (at once if overdue).
+     */
     public void invoiceAfter(Duration delay) {
         this.invoiceAfter = delay;
+        if (delay != null) {
+            invoiceDue.forEach(this::scheduleReceivable);
+        }
+    }
+
+    private void scheduleReceivable(String salesOrderBillNo, long dueAtMillis) {
+        long wait = Math.max(0, dueAtMillis - System.currentTimeMillis());
+        invoicing.schedule(() -> store.change(() -> {
+            if (invoiceDue.remove(salesOrderBillNo) != null) {
+                receivableFor(salesOrderBillNo);
+            }
+        }), wait, TimeUnit.MILLISECONDS);
     }
 
     /**
      * Finance issues a receivable for a sales order: its total (prices are tax-inclusive), due in 30 days, dated today,
      * one entry naming the order. Returns the receivable's bill number.
      */
-    public synchronized String issueReceivable(String salesOrderBillNo) {
+    public String issueReceivable(String salesOrderBillNo) {
+        return store.change(() -> receivableFor(salesOrderBillNo));
+    }
+
+    private synchronized String receivableFor(String salesOrderBillNo) {
         ObjectNode order = salesOrder(salesOrderBillNo);
         if (order == null) {
             throw new IllegalArgumentException("no sales order " + salesOrderBillNo);
         }
         // a receivable is pushed from the sales outbound bill, which needs an audited order: audited, stocked out in full
         if (!"C".equals(text(order, "FDocumentStatus"))) {
-            audit(salesOrderBillNo);
+            auditOrder(salesOrderBillNo);
         }
         if ("A".equals(text(order, "FCloseStatus"))) {
-            stockOut(salesOrderBillNo, BigDecimal.ONE);
+            stockOutOrder(salesOrderBillNo, BigDecimal.ONE);
         }
         long id = ids.incrementAndGet();
         String number = "AR%08d".formatted(receivableNumbers.incrementAndGet());
@@ -203,7 +279,11 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
     }
 
     /** Audits a sales order (审核, {@code FDocumentStatus C}): from then on it cannot be re-saved, only executed or closed. */
-    public synchronized void audit(String billNo) {
+    public void audit(String billNo) {
+        store.change(() -> auditOrder(billNo));
+    }
+
+    private synchronized void auditOrder(String billNo) {
         ObjectNode order = existingOrder(billNo);
         order.put("FDocumentStatus", "C");
         stamp(order, false);
@@ -224,7 +304,11 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
      * before it) to this share of its {@code FQty}, as the write-back of sales outbound bills does. Kingdee only
      * ships audited, open orders.
      */
-    public synchronized void stockOut(String billNo, BigDecimal share) {
+    public void stockOut(String billNo, BigDecimal share) {
+        store.change(() -> stockOutOrder(billNo, share));
+    }
+
+    private synchronized void stockOutOrder(String billNo, BigDecimal share) {
         ObjectNode order = existingOrder(billNo);
         if (!"C".equals(text(order, "FDocumentStatus")) || !"A".equals(text(order, "FCloseStatus"))) {
             throw new IllegalStateException("sales order " + billNo + " is not audited and open: nothing can be stocked out");
@@ -237,17 +321,25 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
     }
 
     /** Closes a sales order (关闭, {@code FCloseStatus B}), as {@code ExcuteOperation BillClose} does. */
-    public synchronized void close(String billNo) {
-        ObjectNode order = existingOrder(billNo);
-        order.put("FCloseStatus", "B");
-        stamp(order, false);
+    public void close(String billNo) {
+        store.change(() -> {
+            synchronized (this) {
+                ObjectNode order = existingOrder(billNo);
+                order.put("FCloseStatus", "B");
+                stamp(order, false);
+            }
+        });
     }
 
     /** Puts a status code on a sales order as it is ({@code FDocumentStatus}, {@code FCloseStatus}, {@code FCancelStatus}), known or not. */
-    public synchronized void status(String billNo, String field, String code) {
-        ObjectNode order = existingOrder(billNo);
-        order.put(field, code);
-        stamp(order, false);
+    public void status(String billNo, String field, String code) {
+        store.change(() -> {
+            synchronized (this) {
+                ObjectNode order = existingOrder(billNo);
+                order.put(field, code);
+                stamp(order, false);
+            }
+        });
     }
 
     private ObjectNode existingOrder(String billNo) {
@@ -259,18 +351,25 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
     }
 
     /** Finance voids a receivable (作废): {@code FCancelStatus B}, a new modify time. */
-    public synchronized void cancelReceivable(String billNo) {
-        ObjectNode bill = receivable(billNo);
-        if (bill == null) {
-            throw new IllegalArgumentException("no receivable " + billNo);
-        }
-        bill.put("FCancelStatus", "B");
-        stamp(bill, false);
+    public void cancelReceivable(String billNo) {
+        store.change(() -> {
+            synchronized (this) {
+                ObjectNode bill = receivable(billNo);
+                if (bill == null) {
+                    throw new IllegalArgumentException("no receivable " + billNo);
+                }
+                bill.put("FCancelStatus", "B");
+                stamp(bill, false);
+            }
+        });
     }
 
     public void reset() {
-        forms.values().forEach(Map::clear);
-        sessions.clear();
+        store.change(() -> {
+            forms.values().forEach(Map::clear);
+            sessions.clear();
+            invoiceDue.clear();
+        });
     }
 
     /**
@@ -279,7 +378,7 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
      */
     @Override
     public ResponseDefinition transform(ServeEvent event) {
-        ResponseDefinition result = handle(event.getRequest());
+        ResponseDefinition result = store.change(() -> handle(event.getRequest()));
         return AnswerLost.afterEffect(result, event.getResponseDefinition());
     }
 
@@ -547,8 +646,9 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
             salesOrders().put(id, merged);
             Duration delay = invoiceAfter;
             if (delay != null) {
-                String number = billNo;
-                invoicing.schedule(() -> issueReceivable(number), delay.toMillis(), TimeUnit.MILLISECONDS);
+                long due = System.currentTimeMillis() + delay.toMillis();
+                invoiceDue.put(billNo, due);
+                scheduleReceivable(billNo, due);
             }
         } else {
             stamp(merged, false);
@@ -823,7 +923,9 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
         node.fields().forEachRemaining(f -> {
             String k = f.getKey();
             String name = switch (k.toUpperCase()) {
-                case "FID", "FCUSTID", "FENTRYID" -> "Id";
+                case "FID", "FENTRYID" -> "Id";
+                // a customer's own id, not a bill's reference to its customer ({"FNumber":…} → CustId)
+                case "FCUSTID" -> f.getValue().isNumber() ? "Id" : "CustId";
                 default -> k.length() > 1 && k.charAt(0) == 'F' && Character.isUpperCase(k.charAt(1)) ? k.substring(1) : k;
             };
             out.set(name, viewShape(f.getValue()));

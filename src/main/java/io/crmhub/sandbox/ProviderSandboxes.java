@@ -8,10 +8,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.extension.Extension;
 import io.crmhub.connector.payment.RsaKeys;
+import java.nio.file.Path;
 
 /**
  * Local stand-ins for the providers, speaking their real wire protocols so that the real connectors run against
- * them. One WireMock server per provider; tests add fault stubs at a higher priority than the sandbox's own.
+ * them. One WireMock server per provider; tests add fault stubs at a higher priority than the sandbox's own. Given a
+ * records directory, each sandbox keeps its records there ({@code <provider>.json}) across restarts; without one
+ * (tests, benchmarks) in memory only.
  */
 public final class ProviderSandboxes {
     /** The sandboxes answer at this stub priority; a test plants a fault or a canned answer above it (1..9). */
@@ -32,6 +35,11 @@ public final class ProviderSandboxes {
      */
     public static SapSandboxServer startSap(int port, String username, String password, Extension... observers) {
         return startSap(port, new SapBusinessPartnerSandbox(username, password), observers);
+    }
+
+    /** As {@link #startSap(int, String, String, Extension...)}, its records kept in {@code recordsDir/sap.json}. */
+    public static SapSandboxServer startSap(int port, String username, String password, Path recordsDir) {
+        return startSap(port, new SapBusinessPartnerSandbox(username, password, SandboxStore.in(recordsDir, "sap")));
     }
 
     /**
@@ -56,7 +64,12 @@ public final class ProviderSandboxes {
      * (0 = any free port), loopback only, for data centre {@code acctId} and one user.
      */
     public static KingdeeSandboxServer startKingdee(int port, String acctId, String username, String password) {
-        KingdeeSandbox sandbox = new KingdeeSandbox(acctId, username, password);
+        return startKingdee(port, acctId, username, password, null);
+    }
+
+    /** As {@link #startKingdee(int, String, String, String)}, its records kept in {@code recordsDir/kingdee.json} (null: memory). */
+    public static KingdeeSandboxServer startKingdee(int port, String acctId, String username, String password, Path recordsDir) {
+        KingdeeSandbox sandbox = new KingdeeSandbox(acctId, username, password, SandboxStore.in(recordsDir, "kingdee"));
         WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).extensions(sandbox)
                 .containerThreads(20).jettyAcceptors(1));
         server.start();
@@ -87,12 +100,18 @@ public final class ProviderSandboxes {
         @Override
         public void close() {
             server.stop();
+            kingdee.closeRecords();
         }
     }
 
     /** WeChat Pay v3 (Native payments, signed answers, signed notifications) on {@code port} (0 = any free port). */
     public static WechatPaySandboxServer startWechatPay(int port) {
-        WechatPaySandbox sandbox = new WechatPaySandbox();
+        return startWechatPay(port, null);
+    }
+
+    /** As {@link #startWechatPay(int)}, its orders and refunds kept in {@code recordsDir/wechatpay.json} (null: memory). */
+    public static WechatPaySandboxServer startWechatPay(int port, Path recordsDir) {
+        WechatPaySandbox sandbox = new WechatPaySandbox(SandboxStore.in(recordsDir, "wechatpay"));
         WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).extensions(sandbox)
                 .containerThreads(20).jettyAcceptors(1));
         server.start();
@@ -103,7 +122,12 @@ public final class ProviderSandboxes {
 
     /** Alipay's v2 gateway (precreate, query, close, refund; signed answers and notifications) on {@code port}. */
     public static AlipaySandboxServer startAlipay(int port) {
-        AlipaySandbox sandbox = new AlipaySandbox();
+        return startAlipay(port, null);
+    }
+
+    /** As {@link #startAlipay(int)}, its trades and refunds kept in {@code recordsDir/alipay.json} (null: memory). */
+    public static AlipaySandboxServer startAlipay(int port, Path recordsDir) {
+        AlipaySandbox sandbox = new AlipaySandbox(SandboxStore.in(recordsDir, "alipay"));
         WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).extensions(sandbox)
                 .containerThreads(20).jettyAcceptors(1));
         server.start();
@@ -133,6 +157,7 @@ public final class ProviderSandboxes {
         @Override
         public void close() {
             server.stop();
+            alipay.closeRecords();
         }
     }
 
@@ -141,7 +166,12 @@ public final class ProviderSandboxes {
      * to the webhook URL given to {@link StripeSandboxServer#hubProperties}.
      */
     public static StripeSandboxServer startStripe(int port) {
-        StripeSandbox sandbox = new StripeSandbox();
+        return startStripe(port, null);
+    }
+
+    /** As {@link #startStripe(int)}, its PaymentIntents, refunds and keys kept in {@code recordsDir/stripe.json} (null: memory). */
+    public static StripeSandboxServer startStripe(int port, Path recordsDir) {
+        StripeSandbox sandbox = new StripeSandbox(SandboxStore.in(recordsDir, "stripe"));
         WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).extensions(sandbox)
                 .containerThreads(20).jettyAcceptors(1));
         server.start();
@@ -172,6 +202,7 @@ public final class ProviderSandboxes {
         @Override
         public void close() {
             server.stop();
+            stripe.closeRecords();
         }
     }
 
@@ -199,6 +230,7 @@ public final class ProviderSandboxes {
         @Override
         public void close() {
             server.stop();
+            wechatPay.closeRecords();
         }
     }
 
@@ -210,6 +242,7 @@ public final class ProviderSandboxes {
         @Override
         public void close() {
             server.stop();
+            sap.closeRecords();
         }
     }
 }

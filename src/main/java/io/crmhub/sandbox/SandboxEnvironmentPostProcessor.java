@@ -15,7 +15,9 @@ import org.springframework.core.env.MapPropertySource;
  * configured — SAP (no ERP URL), Kingdee (when {@code crmhub.erp.provider=kingdee} and no Kingdee URL), WeChat Pay (no merchant id), Alipay (no app id), Stripe (no secret key); keys and
  * secrets generated per run — before the connectors are
  * configured, and points the connectors at them. Configuring a real provider URL turns
- * the sandbox for that provider off; the prod profile refuses sandboxes altogether.
+ * the sandbox for that provider off; the prod profile refuses sandboxes altogether. The sandboxes keep their records
+ * under {@code <crmhub.data-dir>/sandbox} (the default run's {@code ./data}, beside the hub's database), so that after a
+ * restart they still hold what the hub has linked to; without a data directory (tests) they keep them in memory.
  */
 public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor {
     static final String SANDBOX_USER = "sandbox";
@@ -28,9 +30,11 @@ public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor
             return;
         }
         Map<String, Object> properties = new LinkedHashMap<>();
+        String dataDir = env.getProperty("crmhub.data-dir", "");
+        java.nio.file.Path records = dataDir.isBlank() ? null : java.nio.file.Path.of(dataDir, "sandbox");
         if (!env.containsProperty("crmhub.connectors.erp-sap.base-url")) {
             ProviderSandboxes.SapSandboxServer sap = ProviderSandboxes.startSap(
-                    env.getProperty("crmhub.sandbox.sap-port", Integer.class, 0), SANDBOX_USER, SANDBOX_PASSWORD);
+                    env.getProperty("crmhub.sandbox.sap-port", Integer.class, 0), SANDBOX_USER, SANDBOX_PASSWORD, records);
             properties.put("crmhub.connectors.erp-sap.base-url", sap.baseUrl());
             properties.put("crmhub.connectors.erp-sap.username", SANDBOX_USER);
             properties.put("crmhub.connectors.erp-sap.password", SANDBOX_PASSWORD);
@@ -41,7 +45,7 @@ public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor
         }
         if ("kingdee".equals(env.getProperty("crmhub.erp.provider")) && !env.containsProperty("crmhub.connectors.erp-kingdee.base-url")) {
             ProviderSandboxes.KingdeeSandboxServer kingdee = ProviderSandboxes.startKingdee(
-                    env.getProperty("crmhub.sandbox.kingdee-port", Integer.class, 0), SANDBOX_ACCT_ID, SANDBOX_USER, SANDBOX_PASSWORD);
+                    env.getProperty("crmhub.sandbox.kingdee-port", Integer.class, 0), SANDBOX_ACCT_ID, SANDBOX_USER, SANDBOX_PASSWORD, records);
             properties.putAll(kingdee.hubProperties());
             // finance issues a receivable for each new sales order a little later, as the SAP sandbox invoices
             kingdee.kingdee().invoiceAfter(java.time.Duration.ofSeconds(env.getProperty("crmhub.sandbox.kingdee-invoice-after-seconds", Long.class, 5L)));
@@ -50,7 +54,7 @@ public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor
         }
         if (!env.containsProperty("crmhub.connectors.payment-wechatpay.merchant-id")) {
             ProviderSandboxes.WechatPaySandboxServer wechatPay = ProviderSandboxes.startWechatPay(
-                    env.getProperty("crmhub.sandbox.wechatpay-port", Integer.class, 0));
+                    env.getProperty("crmhub.sandbox.wechatpay-port", Integer.class, 0), records);
             String notifyUrl = "http://127.0.0.1:" + env.getProperty("server.port", "8080") + "/webhooks/payments/wechatpay";
             properties.putAll(wechatPay.hubProperties(notifyUrl));
             closeWithApplication(application, wechatPay);
@@ -59,7 +63,7 @@ public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor
         }
         if (!env.containsProperty("crmhub.connectors.payment-alipay.app-id")) {
             ProviderSandboxes.AlipaySandboxServer alipay = ProviderSandboxes.startAlipay(
-                    env.getProperty("crmhub.sandbox.alipay-port", Integer.class, 0));
+                    env.getProperty("crmhub.sandbox.alipay-port", Integer.class, 0), records);
             String notifyUrl = "http://127.0.0.1:" + env.getProperty("server.port", "8080") + "/webhooks/payments/alipay";
             properties.putAll(alipay.hubProperties(notifyUrl));
             closeWithApplication(application, alipay);
@@ -68,7 +72,7 @@ public class SandboxEnvironmentPostProcessor implements EnvironmentPostProcessor
         }
         if (!env.containsProperty("crmhub.connectors.payment-stripe.secret-key")) {
             ProviderSandboxes.StripeSandboxServer stripe = ProviderSandboxes.startStripe(
-                    env.getProperty("crmhub.sandbox.stripe-port", Integer.class, 0));
+                    env.getProperty("crmhub.sandbox.stripe-port", Integer.class, 0), records);
             String webhookUrl = "http://127.0.0.1:" + env.getProperty("server.port", "8080") + "/webhooks/payments/stripe";
             properties.putAll(stripe.hubProperties(webhookUrl));
             closeWithApplication(application, stripe);

@@ -70,7 +70,10 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     private final AtomicLong salesOrderNumbers = new AtomicLong(5_000_000);
     private final Map<String, ObjectNode> billingDocuments = new ConcurrentHashMap<>();
     private final AtomicLong billingNumbers = new AtomicLong(90_000_000);
-    private final SapJournalEntrySandbox journal = new SapJournalEntrySandbox(partners::containsKey);
+    /** Sales orders finance will bill, with when (epoch ms): kept with the records, so a restart still bills them. */
+    private final Map<String, Long> invoiceDue = new ConcurrentHashMap<>();
+    private final SandboxStore store;
+    private final SapJournalEntrySandbox journal;
     private final java.util.concurrent.ScheduledExecutorService invoicing = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sap-sandbox-invoicing");
         t.setDaemon(true);
@@ -78,8 +81,23 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     });
     private volatile java.time.Duration invoiceAfter;
 
+    /** Records in memory only (tests, benchmarks). */
     public SapBusinessPartnerSandbox(String username, String password) {
+        this(username, password, SandboxStore.memoryOnly());
+    }
+
+    /** Records in {@code store}: those of an earlier run are read back, number ranges continue where they stopped. */
+    SapBusinessPartnerSandbox(String username, String password, SandboxStore store) {
         this.expectedAuthorization = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.store = store;
+        this.journal = new SapJournalEntrySandbox(partners::containsKey, store);
+        store.load(json).ifPresent(this::restore);
+        store.snapshotWith(this::snapshot);
+    }
+
+    /** Stops keeping records: called when the sandbox's server stops. */
+    void closeRecords() {
+        store.close();
     }
 
     @Override
@@ -106,16 +124,35 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         return billingDocuments;
     }
 
-    /** Bill every new sales order this long after it is created (the local run's "finance invoices it"); null: never. */
+    /**
+     * Bill every new sales order this long after it is created (the local run's "finance invoices it"); null: never.
+     * Orders an earlier run had not billed yet are billed when they fall due (at once if overdue).
+     */
     public void invoiceAfter(java.time.Duration delay) {
         this.invoiceAfter = delay;
+        if (delay != null) {
+            invoiceDue.forEach(this::scheduleInvoice);
+        }
+    }
+
+    private void scheduleInvoice(String salesOrder, long dueAtMillis) {
+        long wait = Math.max(0, dueAtMillis - System.currentTimeMillis());
+        invoicing.schedule(() -> store.change(() -> {
+            if (invoiceDue.remove(salesOrder) != null) {
+                bill(salesOrder);
+            }
+        }), wait, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**
      * Bills a sales order: net = the order's net amount, 13 % output tax (CN VAT), terms NT30, dated today, its
      * change time now. Returns the billing document number.
      */
-    public synchronized String issueInvoice(String salesOrder) {
+    public String issueInvoice(String salesOrder) {
+        return store.change(() -> bill(salesOrder));
+    }
+
+    private synchronized String bill(String salesOrder) {
         ObjectNode order = salesOrders.get(salesOrder);
         if (order == null) {
             throw new IllegalArgumentException("no sales order " + salesOrder);
@@ -170,12 +207,59 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     }
 
     public void reset() {
-        journal.reset();
-        salesOrders.clear();
-        salesOrderByReference.clear();
-        tokens.clear();
-        partners.clear();
-        byExternalId.clear();
+        store.change(() -> {
+            journal.reset();
+            salesOrders.clear();
+            salesOrderByReference.clear();
+            tokens.clear();
+            partners.clear();
+            byExternalId.clear();
+            invoiceDue.clear();
+        });
+    }
+
+    /**
+     * What a restart keeps: partners, sales orders, billing documents, journal entries, the orders still to be
+     * billed, and where each number range and the change clock stand. Sessions (CSRF tokens) are not kept: after a
+     * restart the hub fetches a new token, as after an SAP restart.
+     */
+    private ObjectNode snapshot() { // called by the store, which runs changes one at a time: nothing moves meanwhile
+        ObjectNode state = json.createObjectNode();
+        ArrayNode partnerList = state.putArray("partners");
+        partners.values().forEach(p -> partnerList.add(p.deepCopy()));
+        ArrayNode orderList = state.putArray("salesOrders");
+        salesOrders.values().forEach(o -> orderList.add(o.deepCopy()));
+        ArrayNode billingList = state.putArray("billingDocuments");
+        billingDocuments.values().forEach(d -> billingList.add(d.deepCopy()));
+        ObjectNode due = state.putObject("invoiceDue");
+        invoiceDue.forEach(due::put);
+        state.putObject("numbers").put("businessPartner", numbers.get()).put("salesOrder", salesOrderNumbers.get())
+                .put("billingDocument", billingNumbers.get());
+        state.put("lastChange", lastChange);
+        state.set("journal", journal.snapshot());
+        return state;
+    }
+
+    private void restore(JsonNode state) {
+        state.path("partners").forEach(p -> {
+            partners.put(p.path("BusinessPartner").asText(), (ObjectNode) p.deepCopy());
+            index(partners.get(p.path("BusinessPartner").asText()));
+        });
+        java.util.List<JsonNode> orders = new java.util.ArrayList<>();
+        state.path("salesOrders").forEach(orders::add);
+        orders.sort(java.util.Comparator.comparingLong(o -> Long.parseLong(o.path("SalesOrder").asText())));
+        for (JsonNode o : orders) { // in number order, so a reused reference points at its latest order, as when created
+            salesOrders.put(o.path("SalesOrder").asText(), (ObjectNode) o.deepCopy());
+            salesOrderByReference.put(o.path("PurchaseOrderByCustomer").asText(), o.path("SalesOrder").asText());
+        }
+        state.path("billingDocuments").forEach(d -> billingDocuments.put(d.path("BillingDocument").asText(), (ObjectNode) d.deepCopy()));
+        state.path("invoiceDue").fields().forEachRemaining(e -> invoiceDue.put(e.getKey(), e.getValue().asLong()));
+        JsonNode n = state.path("numbers");
+        numbers.set(n.path("businessPartner").asLong(numbers.get()));
+        salesOrderNumbers.set(n.path("salesOrder").asLong(salesOrderNumbers.get()));
+        billingNumbers.set(n.path("billingDocument").asLong(billingNumbers.get()));
+        lastChange = state.path("lastChange").asLong(0);
+        journal.restore(state.path("journal"));
     }
 
     private void index(ObjectNode partner) {
@@ -191,7 +275,7 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
      */
     @Override
     public ResponseDefinition transform(ServeEvent event) {
-        ResponseDefinition result = handle(event.getRequest());
+        ResponseDefinition result = store.change(() -> handle(event.getRequest()));
         return AnswerLost.afterEffect(result, event.getResponseDefinition());
     }
 
@@ -602,7 +686,9 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         salesOrderByReference.put(reference, number);
         java.time.Duration delay = invoiceAfter;
         if (delay != null) {
-            invoicing.schedule(() -> issueInvoice(number), delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            long due = System.currentTimeMillis() + delay.toMillis();
+            invoiceDue.put(number, due);
+            scheduleInvoice(number, due);
         }
         return ok(201, order.deepCopy(), etag(order));
     }

@@ -41,9 +41,29 @@ public class SapJournalEntrySandbox {
     /** Operational items (one per posted line), in posting order. */
     private final List<ObjectNode> items = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> documentsByReference = new ConcurrentHashMap<>();
+    private final SandboxStore store;
 
-    SapJournalEntrySandbox(Predicate<String> knownCustomer) {
+    SapJournalEntrySandbox(Predicate<String> knownCustomer, SandboxStore store) {
         this.knownCustomer = knownCustomer;
+        this.store = store;
+    }
+
+    /** The posted items, the reference index and the document number range: saved with the SAP sandbox's records. */
+    ObjectNode snapshot() {
+        ObjectNode state = json.createObjectNode().put("number", numbers.get());
+        ArrayNode list = state.putArray("items");
+        synchronized (items) {
+            items.forEach(i -> list.add(i.deepCopy()));
+        }
+        ObjectNode references = state.putObject("documentsByReference");
+        documentsByReference.forEach(references::put);
+        return state;
+    }
+
+    void restore(com.fasterxml.jackson.databind.JsonNode state) {
+        numbers.set(state.path("number").asLong(numbers.get()));
+        state.path("items").forEach(i -> items.add((ObjectNode) i.deepCopy()));
+        state.path("documentsByReference").fields().forEachRemaining(e -> documentsByReference.put(e.getKey(), e.getValue().asText()));
     }
 
     /** The customer (account type D) lines posted so far: what tests and the reconciliation compare. */
@@ -58,6 +78,10 @@ public class SapJournalEntrySandbox {
      * postings without a SOAP call each. {@code amount} is the customer line's, negative for money received.
      */
     public void plantCustomerLine(String reference, String customer, BigDecimal amount, String currency, LocalDate postingDate) {
+        store.change(() -> plant(reference, customer, amount, currency, postingDate));
+    }
+
+    private void plant(String reference, String customer, BigDecimal amount, String currency, LocalDate postingDate) {
         String document = String.valueOf(numbers.incrementAndGet());
         items.add(json.createObjectNode().put("CompanyCode", "1710").put("FinancialAccountType", "D").put("Customer", customer)
                 .put("DocumentReferenceID", reference).put("AccountingDocumentType", "DZ").put("AccountingDocument", document)
@@ -70,8 +94,10 @@ public class SapJournalEntrySandbox {
 
     /** Removes the postings with our reference (as if reversed and archived): for tests. */
     public void remove(String reference) {
-        items.removeIf(i -> reference.equals(i.path("DocumentReferenceID").asText()));
-        documentsByReference.remove(reference);
+        store.change(() -> {
+            items.removeIf(i -> reference.equals(i.path("DocumentReferenceID").asText()));
+            documentsByReference.remove(reference);
+        });
     }
 
     /** Every line of the journal entry with our reference, in posting order. */

@@ -38,7 +38,9 @@ import javax.crypto.spec.SecretKeySpec;
  * (created {@code succeeded}; a signed {@code refund.created} event follows shortly, as Stripe delivers events after
  * answering), and — standing in for the customer paying with the client secret — {@code POST /sandbox/pay/{payment
  * reference or pi_ id}} marks the PaymentIntent succeeded and sends the hub a genuinely signed
- * {@code payment_intent.succeeded} event ({@code ?notify=false}: the event is lost). Stripe has no per-request
+ * {@code payment_intent.succeeded} event ({@code ?notify=false}: the event is lost); paying it again takes no second
+ * charge and re-sends the same event (same id, same {@code latest_charge}), as Stripe re-delivers. PaymentIntents,
+ * refunds, idempotency keys and sent payment events outlive a restart when kept in a {@link SandboxStore}. Stripe has no per-request
  * notify URL, so the sandbox is configured with the hub's webhook URL. The secret key and the webhook signing secret
  * are generated here, per run; the signature is computed by this class's own code, not the connector's (D19).
  */
@@ -61,11 +63,64 @@ public class StripeSandbox implements ResponseDefinitionTransformerV2 {
     private final Map<String, ObjectNode> intents = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> refunds = new ConcurrentHashMap<>();
     private final Map<String, Stored> idempotent = new ConcurrentHashMap<>();
+    /** The {@code payment_intent.succeeded} event of each paid PaymentIntent, by its id: a payment is announced once. */
+    private final Map<String, ObjectNode> paymentEvents = new ConcurrentHashMap<>();
     private final List<String> delivered = Collections.synchronizedList(new ArrayList<>());
     private volatile String webhookUrl;
     private volatile Duration eventDelay = Duration.ofMillis(300);
 
     private record Stored(String endpoint, Map<String, List<String>> params, int status, String body) {
+    }
+
+    private final SandboxStore store;
+
+    /** PaymentIntents in memory only (tests, benchmarks). */
+    public StripeSandbox() {
+        this(SandboxStore.memoryOnly());
+    }
+
+    /** PaymentIntents, refunds, idempotency keys and payment events in {@code store}, read back from an earlier run. */
+    StripeSandbox(SandboxStore store) {
+        this.store = store;
+        store.load(json).ifPresent(this::restore);
+        store.snapshotWith(this::snapshot);
+    }
+
+    private ObjectNode snapshot() { // called by the store, which runs changes one at a time: nothing moves meanwhile
+        ObjectNode state = json.createObjectNode();
+        ObjectNode i = state.putObject("paymentIntents");
+        intents.forEach((k, v) -> i.set(k, v.deepCopy()));
+        ObjectNode r = state.putObject("refunds");
+        refunds.forEach((k, v) -> r.set(k, v.deepCopy()));
+        ObjectNode e = state.putObject("paymentEvents");
+        paymentEvents.forEach((k, v) -> e.set(k, v.deepCopy()));
+        ObjectNode keys = state.putObject("idempotencyKeys");
+        idempotent.forEach((k, v) -> {
+            ObjectNode stored = keys.putObject(k).put("endpoint", v.endpoint()).put("status", v.status()).put("body", v.body());
+            stored.set("params", json.valueToTree(v.params()));
+        });
+        return state;
+    }
+
+    private void restore(com.fasterxml.jackson.databind.JsonNode state) {
+        state.path("paymentIntents").fields().forEachRemaining(e -> intents.put(e.getKey(), (ObjectNode) e.getValue().deepCopy()));
+        state.path("refunds").fields().forEachRemaining(e -> refunds.put(e.getKey(), (ObjectNode) e.getValue().deepCopy()));
+        state.path("paymentEvents").fields().forEachRemaining(e -> paymentEvents.put(e.getKey(), (ObjectNode) e.getValue().deepCopy()));
+        state.path("idempotencyKeys").fields().forEachRemaining(e -> {
+            Map<String, List<String>> params = new LinkedHashMap<>();
+            e.getValue().path("params").fields().forEachRemaining(p -> {
+                List<String> values = new ArrayList<>();
+                p.getValue().forEach(v -> values.add(v.asText()));
+                params.put(p.getKey(), values);
+            });
+            idempotent.put(e.getKey(), new Stored(e.getValue().path("endpoint").asText(), params,
+                    e.getValue().path("status").asInt(), e.getValue().path("body").asText()));
+        });
+    }
+
+    /** Stops keeping records: called when the sandbox's server stops. */
+    void closeRecords() {
+        store.close();
     }
 
     @Override
@@ -116,6 +171,11 @@ public class StripeSandbox implements ResponseDefinitionTransformerV2 {
             boolean notify = !(request.queryParameter("notify").isPresent() && "false".equals(request.queryParameter("notify").firstValue()));
             return pay(pay.group(1), notify);
         }
+        return store.change(() -> api(request, path, method));
+    }
+
+    /** The API (Bearer key, idempotency keys); events are sent outside, so no lock is held meanwhile. */
+    private ResponseDefinition api(Request request, String path, String method) {
         String authorization = request.getHeader("Authorization");
         if (authorization == null || !authorization.equals("Bearer " + secretKey)) {
             return error(401, "invalid_request_error", null, null, authorization == null || !authorization.startsWith("Bearer ")
@@ -251,15 +311,20 @@ public class StripeSandbox implements ResponseDefinitionTransformerV2 {
             refunds.put(id, refund);
             String body = refund.toString();
             // Stripe answers first and delivers the events afterwards
+            ObjectNode refunded = event("refund.created", refund.deepCopy());
+            ObjectNode charged = event("charge.refunded", charge(intent, amount));
             deliveries.schedule(() -> {
-                sendEvent("refund.created", (ObjectNode) refund.deepCopy());
-                sendEvent("charge.refunded", charge(intent, amount));
+                sendEvent(refunded);
+                sendEvent(charged);
             }, eventDelay.toMillis(), TimeUnit.MILLISECONDS);
             return new Answer(200, body, true);
         }
     }
 
-    /** The customer pays: the PaymentIntent succeeds and the hub gets a signed event (synchronously, reported back). */
+    /**
+     * The customer pays: the PaymentIntent succeeds and the hub gets a signed event (synchronously, reported back).
+     * Paying a paid PaymentIntent again takes no second charge: the hub gets the same event again.
+     */
     private ResponseDefinition pay(String referenceOrId, boolean notify) {
         ObjectNode intent = intents.get(referenceOrId);
         if (intent == null) {
@@ -270,19 +335,36 @@ public class StripeSandbox implements ResponseDefinitionTransformerV2 {
         if (intent == null) {
             return plain(404, "no PaymentIntent " + referenceOrId);
         }
-        synchronized (intent) {
-            if (intent.path("status").asText().equals("canceled")) {
-                return plain(409, "PaymentIntent " + intent.path("id").asText() + " is canceled");
-            }
-            intent.put("status", "succeeded").put("amount_received", intent.path("amount").asLong())
-                    .put("latest_charge", "ch_" + random(24));
+        ObjectNode known = intent;
+        ObjectNode succeeded = store.change(() -> paid(known));
+        if (succeeded == null) {
+            return plain(409, "PaymentIntent " + intent.path("id").asText() + " is canceled");
         }
         ObjectNode report = json.createObjectNode().put("payment_intent", intent.path("id").asText());
         if (!notify) {
             return jsonResponse(report.put("notified", false));
         }
-        int status = sendEvent("payment_intent.succeeded", intent.deepCopy());
+        int status = sendEvent(succeeded);
         return jsonResponse(report.put("notified", webhookUrl).put("hubAnswered", status));
+    }
+
+    /**
+     * The {@code payment_intent.succeeded} event of a PaymentIntent paid now or before, or null when it is canceled.
+     * The first payment gives it its one charge and its one event; a later one finds them.
+     */
+    private ObjectNode paid(ObjectNode intent) {
+        synchronized (intent) {
+            String status = intent.path("status").asText();
+            if (status.equals("canceled")) {
+                return null;
+            }
+            if (!status.equals("succeeded")) {
+                intent.put("status", "succeeded").put("amount_received", intent.path("amount").asLong())
+                        .put("latest_charge", "ch_" + random(24));
+            }
+            return paymentEvents.computeIfAbsent(intent.path("id").asText(), id -> event("payment_intent.succeeded", intent.deepCopy()))
+                    .deepCopy();
+        }
     }
 
     private ObjectNode charge(ObjectNode intent, long refunded) {
@@ -294,17 +376,23 @@ public class StripeSandbox implements ResponseDefinitionTransformerV2 {
         return charge;
     }
 
+    /** A new event about {@code object} (a snapshot of it as it is now). */
+    private ObjectNode event(String type, ObjectNode object) {
+        ObjectNode event = json.createObjectNode().put("id", "evt_" + random(24)).put("object", "event")
+                .put("api_version", "2024-06-20").put("created", Instant.now().getEpochSecond()).put("livemode", false)
+                .put("pending_webhooks", 1).put("type", type);
+        event.set("data", json.createObjectNode().set("object", object));
+        return event;
+    }
+
     /** Sends one event to the hub, signed as Stripe signs: {@code t=<now>,v1=hex(HMAC-SHA256(whsec, t.payload))}. */
-    private int sendEvent(String type, ObjectNode object) {
+    private int sendEvent(ObjectNode event) {
+        String type = event.path("type").asText();
         String target = webhookUrl;
         if (target == null) {
             delivered.add(type + " (no webhook URL configured)");
             return 0;
         }
-        ObjectNode event = json.createObjectNode().put("id", "evt_" + random(24)).put("object", "event")
-                .put("api_version", "2024-06-20").put("created", Instant.now().getEpochSecond()).put("livemode", false)
-                .put("pending_webhooks", 1).put("type", type);
-        event.set("data", json.createObjectNode().set("object", object));
         String payload = event.toString();
         long t = Instant.now().getEpochSecond();
         try {

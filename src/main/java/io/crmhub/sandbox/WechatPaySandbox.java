@@ -39,8 +39,10 @@ import javax.crypto.spec.SecretKeySpec;
  * by {@code out_trade_no} (the same order again gets the same {@code code_url}), signs every answer with its platform
  * key, answers order queries and closes by {@code out_trade_no}, and — standing in for the customer scanning the QR
  * code — {@code POST /sandbox/pay/{out_trade_no}} sends the hub a genuinely signed, AES-256-GCM encrypted
- * {@code TRANSACTION.SUCCESS} notification ({@code ?notify=false}: the notification is lost). All keys are generated
- * here, per run; nothing is committed.
+ * {@code TRANSACTION.SUCCESS} notification ({@code ?notify=false}: the notification is lost). An order is paid once:
+ * paying it again re-sends the same notification (same id, same {@code transaction_id}), as WeChat Pay re-delivers,
+ * and a new Native order for a paid {@code out_trade_no} is refused with {@code ORDERPAID}. All keys are generated
+ * here, per run; nothing is committed. Orders and refunds outlive a restart when kept in a {@link SandboxStore}.
  */
 public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "wechatpay";
@@ -60,6 +62,34 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, ObjectNode> orders = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> refunds = new ConcurrentHashMap<>();
+    private final SandboxStore store;
+
+    /** Orders in memory only (tests, benchmarks). */
+    public WechatPaySandbox() {
+        this(SandboxStore.memoryOnly());
+    }
+
+    /** Orders and refunds in {@code store}, read back from an earlier run (the keys are new each run, as before). */
+    WechatPaySandbox(SandboxStore store) {
+        this.store = store;
+        store.load(json).ifPresent(state -> {
+            state.path("orders").fields().forEachRemaining(e -> orders.put(e.getKey(), (ObjectNode) e.getValue().deepCopy()));
+            state.path("refunds").fields().forEachRemaining(e -> refunds.put(e.getKey(), (ObjectNode) e.getValue().deepCopy()));
+        });
+        store.snapshotWith(() -> {
+            ObjectNode state = json.createObjectNode();
+            ObjectNode o = state.putObject("orders");
+            orders.forEach((k, v) -> o.set(k, v.deepCopy()));
+            ObjectNode r = state.putObject("refunds");
+            refunds.forEach((k, v) -> r.set(k, v.deepCopy()));
+            return state;
+        });
+    }
+
+    /** Stops keeping records: called when the sandbox's server stops. */
+    void closeRecords() {
+        store.close();
+    }
 
     @Override
     public String getName() {
@@ -102,6 +132,11 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
                     ? request.queryParameter("notifyUrl").firstValue() : null,
                     !(request.queryParameter("notify").isPresent() && "false".equals(request.queryParameter("notify").firstValue())));
         }
+        return store.change(() -> api(request, path));
+    }
+
+    /** The merchant API (signed requests, signed answers); notifications are sent outside, so no lock is held meanwhile. */
+    private ResponseDefinition api(Request request, String path) {
         String method = request.getMethod().getName();
         String body = request.getBodyAsString();
         String rawQuery = URI.create(request.getUrl()).getRawQuery();
@@ -122,8 +157,10 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
                 return signed(404, error("ORDER_NOT_EXIST", "订单不存在"));
             }
             if (byNumber.group(2) != null && method.equals("POST")) {
-                if (!"SUCCESS".equals(known.path("trade_state").asText())) {
-                    known.put("trade_state", "CLOSED");
+                synchronized (this) {
+                    if (!"SUCCESS".equals(known.path("trade_state").asText())) {
+                        known.put("trade_state", "CLOSED");
+                    }
                 }
                 return signed(204, "");
             }
@@ -156,24 +193,28 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
             o.put("trade_state", "NOTPAY");
             return o;
         });
+        if ("SUCCESS".equals(known.path("trade_state").asText())) { // one out_trade_no, one payment
+            return signed(400, error("ORDERPAID", "该订单已支付"));
+        }
         if (known.path("amount").path("total").asLong() != total) {
             return signed(400, error("INVALID_REQUEST", "201 商户订单号重复: out_trade_no used with another amount"));
         }
         return signed(200, "{\"code_url\":\"" + known.path("code_url").asText() + "\"}");
     }
 
-    /** The customer pays: the order becomes SUCCESS and the hub gets a signed notification (synchronously). */
+    /**
+     * The customer pays: the order becomes SUCCESS and the hub gets a signed notification (synchronously). Paying a
+     * paid order again takes no second payment: the hub gets the same notification again.
+     */
     private ResponseDefinition pay(String outTradeNo, String notifyUrlOverride, boolean notify) {
-        ObjectNode order = orders.get(outTradeNo);
-        if (order == null) {
+        ObjectNode known = orders.get(outTradeNo);
+        if (known == null) {
             return new ResponseDefinitionBuilder().withStatus(404).withBody("no order " + outTradeNo).build();
         }
-        if ("CLOSED".equals(order.path("trade_state").asText())) {
+        ObjectNode order = store.change(() -> paid(known));
+        if (order == null) {
             return new ResponseDefinitionBuilder().withStatus(409).withBody("order " + outTradeNo + " is closed").build();
         }
-        order.put("trade_state", "SUCCESS");
-        order.put("transaction_id", "42000" + System.currentTimeMillis() + (100 + new SecureRandom().nextInt(900)));
-        order.put("success_time", OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).toString());
         if (!notify) { // the notification is lost: the hub has to ask
             return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "application/json")
                     .withBody(json.createObjectNode().put("out_trade_no", outTradeNo)
@@ -189,8 +230,27 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
                         .put("currency", order.path("amount").path("currency").asText("CNY")).put("payer_currency", "CNY"))
                 .toString();
         String target = notifyUrlOverride != null ? notifyUrlOverride : order.path("notify_url").asText();
-        return notifyHub("TRANSACTION.SUCCESS", "transaction", transaction, target,
+        return notifyHub(order.path("notification"), "TRANSACTION.SUCCESS", "transaction", transaction, target,
                 json.createObjectNode().put("out_trade_no", outTradeNo).put("transaction_id", order.path("transaction_id").asText()));
+    }
+
+    /**
+     * The order as paid (a copy), or null when it is closed. The first payment gives it its one transaction and its
+     * one notification (id, time); a later one finds them there.
+     */
+    private synchronized ObjectNode paid(ObjectNode order) {
+        String state = order.path("trade_state").asText();
+        if ("CLOSED".equals(state)) {
+            return null;
+        }
+        if (!"SUCCESS".equals(state)) {
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0);
+            order.put("trade_state", "SUCCESS");
+            order.put("transaction_id", "42000" + System.currentTimeMillis() + (100 + new SecureRandom().nextInt(900)));
+            order.put("success_time", now.toString());
+            order.putObject("notification").put("id", UUID.randomUUID().toString()).put("create_time", now.toString());
+        }
+        return order.deepCopy();
     }
 
     /** A refund request: checked against what was paid and already refunded; same out_refund_no, same refund. */
@@ -231,27 +291,36 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
 
     /** The refund completes at "the bank": the hub gets a signed REFUND.SUCCESS notification. */
     private ResponseDefinition completeRefund(String outRefundNo, String notifyUrlOverride) {
-        ObjectNode refund = refunds.get(outRefundNo);
-        if (refund == null) {
+        ObjectNode known = refunds.get(outRefundNo);
+        if (known == null) {
             return new ResponseDefinitionBuilder().withStatus(404).withBody("no refund " + outRefundNo).build();
         }
-        refund.put("status", "SUCCESS");
+        ObjectNode refund = store.change(() -> {
+            synchronized (this) {
+                known.put("status", "SUCCESS");
+                return known.deepCopy();
+            }
+        });
         ObjectNode plain = json.createObjectNode().put("mchid", MERCHANT_ID)
                 .put("out_trade_no", refund.path("out_trade_no").asText()).put("transaction_id", refund.path("transaction_id").asText())
                 .put("out_refund_no", outRefundNo).put("refund_id", refund.path("refund_id").asText()).put("refund_status", "SUCCESS")
                 .put("success_time", OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).toString());
         plain.set("amount", refund.path("amount").deepCopy());
         String target = notifyUrlOverride != null ? notifyUrlOverride : refund.path("notify_url").asText();
-        return notifyHub("REFUND.SUCCESS", "refund", plain.toString(), target,
+        return notifyHub(com.fasterxml.jackson.databind.node.MissingNode.getInstance(), "REFUND.SUCCESS", "refund", plain.toString(), target,
                 json.createObjectNode().put("out_refund_no", outRefundNo).put("refund_id", refund.path("refund_id").asText()));
     }
 
-    /** Sends the hub a notification as WeChat Pay does: resource encrypted with the APIv3 key, body signed. */
-    private ResponseDefinition notifyHub(String eventType, String originalType, String plaintext, String target, ObjectNode report) {
+    /**
+     * Sends the hub a notification as WeChat Pay does: resource encrypted with the APIv3 key, body signed. A
+     * re-delivery names the notification it repeats ({@code id}, {@code create_time}); a missing one is a new one.
+     */
+    private ResponseDefinition notifyHub(JsonNode repeated, String eventType, String originalType, String plaintext, String target,
+                                         ObjectNode report) {
         String nonce = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
         ObjectNode notification = json.createObjectNode();
-        notification.put("id", UUID.randomUUID().toString());
-        notification.put("create_time", OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).toString());
+        notification.put("id", repeated.path("id").asText(UUID.randomUUID().toString()));
+        notification.put("create_time", repeated.path("create_time").asText(OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).toString()));
         notification.put("resource_type", "encrypt-resource");
         notification.put("event_type", eventType);
         notification.put("summary", eventType.startsWith("REFUND") ? "退款成功" : "支付成功");
