@@ -74,6 +74,17 @@ class WechatPayPaymentIT extends PaymentHubTest {
                 .isEqualByComparingTo("50.20");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ?").param(order).query(Long.class).single()).isEqualTo(1);
 
+        // the customer "pays" the paid order again (the README tour's pay command run twice): WeChat Pay takes no second
+        // payment, it re-sends the same notification, which the hub acknowledges without effect
+        HttpResponse<String> again2 = client.send(HttpRequest.newBuilder(URI.create(WECHAT.baseUrl() + "/sandbox/pay/" + reference
+                        + "?notifyUrl=http://127.0.0.1:" + port + "/webhooks/payments/wechatpay"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(again2.body()).contains("\"hubAnswered\":204");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() ->
+                jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ?").param(order).query(Long.class).single() == 1
+                        && jdbc.sql("SELECT paid_amount FROM sales_order WHERE id = ?").param(order).query(BigDecimal.class).single()
+                        .compareTo(new BigDecimal("50.20")) == 0);
+
         String transactionId = jdbc.sql("SELECT provider_txn_id FROM payment WHERE payment_reference = ?").param(reference)
                 .query(String.class).single();
         JsonNode tracked = json(call("engineer", HttpMethod.GET, "/api/ops/messages?key=" + transactionId, null));
