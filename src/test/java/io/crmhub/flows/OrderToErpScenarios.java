@@ -160,6 +160,7 @@ abstract class OrderToErpScenarios extends HubIntegrationTest {
         assertThat(awaitSynced(order.id(), 2)).isEqualTo(salesOrder);
         verifyChangedLines(salesOrder);
         assertThat(totalInErp(salesOrder)).isEqualByComparingTo("20.00");
+        assertThat(reconciliationRows(order.number())).as("customer, items, amount and status agree after the change").isEmpty();
 
         update(order.id(), customer, "CANCELLED", lines("3", "EA", "5.00") + "," + line(3, "4", "KG", "1.25"));
         assertThat(awaitSynced(order.id(), 3)).isEqualTo(salesOrder);
@@ -207,6 +208,20 @@ abstract class OrderToErpScenarios extends HubIntegrationTest {
             }
         });
         return statuses;
+    }
+
+    /** Today's reconciliation rows naming this order. */
+    List<String> reconciliationRows(String orderNumber) {
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        var answer = call("finance", HttpMethod.GET, "/api/finance/reconciliation?from=" + today + "&to=" + today, null);
+        assertThat(answer.getStatusCode().value()).as(answer.getBody()).isEqualTo(200);
+        List<String> rows = new ArrayList<>();
+        json(answer).path("mismatches").forEach(m -> {
+            if (orderNumber.equals(m.path("reference").asText())) {
+                rows.add(m.toString());
+            }
+        });
+        return rows;
     }
 
     Order createOrder(long customer, String status, String lines) {

@@ -38,8 +38,16 @@ public interface ErpSnapshot {
     }
 
     /**
+     * The fields the order flow writes besides amount, currency and status (the customer, the open items), with the
+     * values it writes for {@code order} sold to {@code customerExternalId}; compared with {@link Record#fields()}.
+     */
+    default Map<String, String> orderFields(CanonicalOrder order, String customerExternalId) {
+        return Map.of();
+    }
+
+    /**
      * @param status for orders ACTIVE or CANCELLED; for invoices OPEN or CANCELLED; for customers ACTIVE
-     * @param fields for customers: what the ERP holds in the fields of {@link #customerFields} (empty: not compared)
+     * @param fields what the ERP holds in the fields of {@link #customerFields} or {@link #orderFields} (empty: not compared)
      */
     record Record(String externalId, String reference, BigDecimal amount, String currency, String status, Map<String, String> fields) {
         public Record(String externalId, String reference, BigDecimal amount, String currency, String status) {

@@ -1,6 +1,7 @@
 package io.crmhub.crm.finance;
 
 import io.crmhub.crm.canonical.CanonicalCustomer;
+import io.crmhub.crm.canonical.CanonicalOrder;
 import io.crmhub.crm.canonical.CanonicalPayment;
 import io.crmhub.crm.canonical.ErpSnapshot;
 import io.crmhub.crm.common.InvalidFieldException;
@@ -174,7 +175,7 @@ public class Reconciliation {
                 .list();
         for (CrmOrder o : crm) {
             ErpSnapshot.Record r = erpSide.remove(o.number());
-            compareOrder(o, r, out);
+            compareOrder(snapshot, o, r, out);
         }
         // ERP orders in the window whose CRM order was created earlier (a draft confirmed later) are compared, not "missing"
         for (var it = erpSide.entrySet().iterator(); it.hasNext(); ) {
@@ -184,7 +185,7 @@ public class Reconciliation {
                     .query((rs, n) -> new CrmOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4), rs.getString(5).trim()))
                     .optional();
             if (earlier.isPresent()) {
-                compareOrder(earlier.get(), e.getValue(), out);
+                compareOrder(snapshot, earlier.get(), e.getValue(), out);
                 it.remove();
             }
         }
@@ -192,7 +193,7 @@ public class Reconciliation {
         return crm.size();
     }
 
-    private void compareOrder(CrmOrder o, ErpSnapshot.Record r, List<Mismatch> out) {
+    private void compareOrder(ErpSnapshot snapshot, CrmOrder o, ErpSnapshot.Record r, List<Mismatch> out) {
         Resync resync = new Resync("ORDER", o.id(), null);
         if (r == null) {
             if ("CONFIRMED".equals(o.status())) {
@@ -209,7 +210,34 @@ public class Reconciliation {
         boolean crmCancelled = "CANCELLED".equals(o.status());
         if (crmCancelled != "CANCELLED".equals(r.status())) {
             out.add(new Mismatch("ORDER", "STATUS_DRIFT", o.id(), o.number(), r.externalId(), o.status(), r.status(), resync));
+        } else if (!crmCancelled && !r.fields().isEmpty()) {
+            compareOrderFields(snapshot, o, r, out);
         }
+    }
+
+    /** The order's customer and open items as the flow writes them, against the ERP's (a line changed by hand, say). */
+    private void compareOrderFields(ErpSnapshot snapshot, CrmOrder o, ErpSnapshot.Record r, List<Mismatch> out) {
+        Optional<CanonicalOrder> order = orders.canonical(o.id());
+        if (order.isEmpty()) {
+            return;
+        }
+        String customer = jdbc.sql("SELECT external_id FROM external_link WHERE entity_type = 'CUSTOMER' AND entity_id = ? AND system = ?")
+                .params(order.get().customerId(), snapshot.system()).query(String.class).optional().orElse("");
+        Map<String, String> expected;
+        try {
+            expected = snapshot.orderFields(order.get(), customer);
+        } catch (RuntimeException e) {
+            out.add(new Mismatch("ORDER", "FIELD_MISMATCH", o.id(), o.number(), r.externalId(), "cannot be mapped: " + e.getMessage(),
+                    "not compared", null));
+            return;
+        }
+        expected.forEach((field, value) -> {
+            String erpValue = r.fields().getOrDefault(field, "");
+            if (!value.equals(erpValue)) {
+                out.add(new Mismatch("ORDER", "FIELD_MISMATCH", o.id(), o.number(), r.externalId(), field + "=" + value,
+                        field + "=" + erpValue, new Resync("ORDER", o.id(), null)));
+            }
+        });
     }
 
     private record CrmInvoice(long id, String number, String status, BigDecimal total, String currency) {

@@ -94,6 +94,12 @@ public class OrderService {
         outbox.append(AGGREGATE, id, current.version(), "resync", current.toCanonical());
     }
 
+    /** The order as its events carry it (what the flows send), if it exists. */
+    @Transactional(readOnly = true)
+    public java.util.Optional<io.crmhub.crm.canonical.CanonicalOrder> canonical(long id) {
+        return repository.findById(id, false).map(Order::toCanonical);
+    }
+
     @Transactional(readOnly = true)
     public OrderView get(long id) {
         return view(repository.findById(id, false).orElseThrow(() -> new NotFoundException("order", id)));

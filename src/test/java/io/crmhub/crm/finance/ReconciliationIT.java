@@ -70,6 +70,7 @@ class ReconciliationIT extends HubIntegrationTest {
         ObjectNode offByCent = salesOrder(sap, planted.orderNumbers().get(20));
         offByCent.put("TotalNetAmount", new BigDecimal(offByCent.path("TotalNetAmount").asText()).add(new BigDecimal("0.01")).toPlainString());
         salesOrder(sap, planted.orderNumbers().get(30)).put("OverallSDDocumentRejectionSts", "C");
+        ((ObjectNode) salesOrder(sap, planted.orderNumbers().get(35)).path("to_Item").path("results").get(0)).put("RequestedQuantity", "3.000");
         ObjectNode stranger = salesOrder(sap, planted.orderNumbers().get(40)).deepCopy();
         stranger.put("SalesOrder", "5999999").put("PurchaseOrderByCustomer", "SO-9999999999");
         sap.salesOrders().put("5999999", stranger);
@@ -95,6 +96,7 @@ class ReconciliationIT extends HubIntegrationTest {
                 "ORDER MISSING_IN_ERP " + missingOrder,
                 "ORDER AMOUNT_MISMATCH " + planted.orderNumbers().get(20),
                 "ORDER STATUS_DRIFT " + planted.orderNumbers().get(30),
+                "ORDER FIELD_MISMATCH " + planted.orderNumbers().get(35),
                 "ORDER MISSING_IN_CRM SO-9999999999",
                 "INVOICE AMOUNT_MISMATCH " + planted.invoiceNumbers().get(7),
                 "INVOICE MISSING_IN_CRM 99999999",
@@ -111,7 +113,7 @@ class ReconciliationIT extends HubIntegrationTest {
         ResponseEntity<String> csv = call("finance", HttpMethod.GET, "/api/finance/reconciliation?from=" + today + "&to=" + today + "&format=csv", null);
         assertThat(csv.getHeaders().getContentType().toString()).startsWith("text/csv");
         String[] csvLines = csv.getBody().split("\r\n");
-        assertThat(csvLines).hasSize(11);
+        assertThat(csvLines).hasSize(12);
         assertThat(csvLines[0]).startsWith("entity,kind,crm_id,reference");
         assertThat(call("sales", HttpMethod.GET, "/api/finance/reconciliation?from=" + today + "&to=" + today, null).getStatusCode().value())
                 .isEqualTo(403);
@@ -128,7 +130,7 @@ class ReconciliationIT extends HubIntegrationTest {
         assertThat(sap.journal().items(missingPosting)).hasSize(2); // the bank line and the customer line, posted once
         List<String> after = new ArrayList<>();
         report(today).path("mismatches").forEach(m -> after.add(m.path("kind").asText() + " " + m.path("reference").asText()));
-        assertThat(after).hasSize(8).doesNotContain("MISSING_IN_ERP " + missingOrder, "MISSING_IN_ERP " + missingPosting);
+        assertThat(after).hasSize(9).doesNotContain("MISSING_IN_ERP " + missingOrder, "MISSING_IN_ERP " + missingPosting);
     }
 
     private JsonNode report(LocalDate day) {
@@ -206,6 +208,9 @@ class ReconciliationIT extends HubIntegrationTest {
             ObjectNode so = mapper.createObjectNode().put("SalesOrder", number).put("PurchaseOrderByCustomer", rs.getString(2))
                     .put("SoldToParty", String.valueOf(2_000_000 + rs.getLong(4))).put("TransactionCurrency", "CNY")
                     .put("TotalNetAmount", total.setScale(2).toPlainString()).put("OverallSDDocumentRejectionSts", "A").put("CreationDate", date);
+            so.putObject("to_Item").putArray("results").addObject().put("SalesOrder", number).put("SalesOrderItem", "10")
+                    .put("Material", "TEA-" + (id % 7)).put("RequestedQuantity", "2.000").put("RequestedQuantityUnit", "EA")
+                    .put("SalesDocumentRjcnReason", "");
             sap.salesOrders().put(number, so);
         });
         batch.batchUpdate("""

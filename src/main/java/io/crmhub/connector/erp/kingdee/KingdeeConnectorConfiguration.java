@@ -55,8 +55,8 @@ class KingdeeConnectorConfiguration {
 
     @Bean
     KingdeeSnapshot kingdeeSnapshot(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards,
-                                    KingdeeCustomerMapper mapper, ValueMaps maps) {
-        return new KingdeeSnapshot(client, properties, guards, mapper, maps);
+                                    KingdeeCustomerMapper mapper, KingdeeOrderMapper orderMapper, ValueMaps maps) {
+        return new KingdeeSnapshot(client, properties, guards, mapper, orderMapper, maps);
     }
 
     @Bean("erpKingdeeHealthIndicator")

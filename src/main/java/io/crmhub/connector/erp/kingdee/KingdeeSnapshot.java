@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import io.crmhub.crm.canonical.CanonicalCustomer;
+import io.crmhub.crm.canonical.CanonicalOrder;
 import io.crmhub.routing.mapping.ValueMaps;
 import java.util.Map;
 import java.util.function.Function;
@@ -26,10 +27,12 @@ public class KingdeeSnapshot implements ErpSnapshot {
     private final KingdeeProperties properties;
     private final ConnectorGuards guards;
     private final KingdeeCustomerMapper mapper;
+    private final KingdeeOrderMapper orderMapper;
     private final ValueMaps maps;
 
     public KingdeeSnapshot(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards, KingdeeCustomerMapper mapper,
-                           ValueMaps maps) {
+                           KingdeeOrderMapper orderMapper, ValueMaps maps) {
+        this.orderMapper = orderMapper;
         this.mapper = mapper;
         this.maps = maps;
         this.client = client;
@@ -89,9 +92,17 @@ public class KingdeeSnapshot implements ErpSnapshot {
     public List<Record> orders(LocalDate from, LocalDate to) {
         Map<String, Record> orders = new java.util.LinkedHashMap<>();
         Map<String, BigDecimal> stockedOut = new java.util.HashMap<>();
+        Map<String, List<String>> items = new java.util.HashMap<>();
+        Map<String, String> customers = new java.util.HashMap<>();
         read(KingdeeOrderSink.FORM, "FCreateDate", local(from), local(to),
-                List.of("FBillNo", "FBillAllAmount", "FSettleCurrId.FCode", "FCloseStatus", "FCancelStatus", "FStockOutQty"), "", r -> {
+                List.of("FBillNo", "FBillAllAmount", "FSettleCurrId.FCode", "FCloseStatus", "FCancelStatus", "FStockOutQty",
+                        "FCustId.FNumber", "FMaterialId.FNumber", "FQty", "FUnitID.FNumber"), "", r -> {
                     String number = r.get("FBillNo").asText();
+                    customers.putIfAbsent(number, text(r, "FCustId.FNumber"));
+                    if (!text(r, "FMaterialId.FNumber").isEmpty()) {
+                        items.computeIfAbsent(number, n -> new ArrayList<>()).add(text(r, "FMaterialId.FNumber") + " "
+                                + quantity(text(r, "FQty")) + " " + text(r, "FUnitID.FNumber"));
+                    }
                     JsonNode out = r.get("FStockOutQty");
                     stockedOut.merge(number, out == null || !out.isValueNode() || out.asText("").isBlank()
                             ? BigDecimal.ZERO : new BigDecimal(out.asText()), BigDecimal::add);
@@ -101,10 +112,30 @@ public class KingdeeSnapshot implements ErpSnapshot {
                             r.get("FSettleCurrId.FCode").asText(), voided ? "CANCELLED" : closed ? "CLOSED" : "ACTIVE"));
                     return null;
                 });
-        return orders.values().stream().map(o -> "CLOSED".equals(o.status())
-                ? new Record(o.externalId(), o.reference(), o.amount(), o.currency(),
-                        stockedOut.getOrDefault(o.reference(), BigDecimal.ZERO).signum() == 0 ? "CANCELLED" : "ACTIVE")
-                : o).toList();
+        return orders.values().stream().map(o -> new Record(o.externalId(), o.reference(), o.amount(), o.currency(),
+                !"CLOSED".equals(o.status()) ? o.status()
+                        : stockedOut.getOrDefault(o.reference(), BigDecimal.ZERO).signum() == 0 ? "CANCELLED" : "ACTIVE",
+                Map.of("FCustId.FNumber", customers.getOrDefault(o.reference(), ""), "items",
+                        items.getOrDefault(o.reference(), List.of()).stream().sorted().collect(java.util.stream.Collectors.joining("; ")))))
+                .toList();
+    }
+
+    /** The customer and the entries the order flow writes: material, quantity and unit, in material order. */
+    @Override
+    public Map<String, String> orderFields(CanonicalOrder order, String customerExternalId) {
+        KingdeeSalesOrder wanted = orderMapper.toSalesOrder(order, customerExternalId, maps, properties);
+        return Map.of("FCustId.FNumber", text(customerExternalId), "items", wanted.entries().stream()
+                .map(e -> e.material().number() + " " + quantity(e.quantity().toPlainString()) + " " + e.unit().number())
+                .sorted().collect(java.util.stream.Collectors.joining("; ")));
+    }
+
+    private static String text(Map<String, JsonNode> row, String key) {
+        JsonNode value = row.get(key);
+        return value == null || value.isNull() ? "" : value.asText("");
+    }
+
+    private static String quantity(String decimal) {
+        return decimal.isBlank() ? "0" : new BigDecimal(decimal).stripTrailingZeros().toPlainString();
     }
 
     @Override

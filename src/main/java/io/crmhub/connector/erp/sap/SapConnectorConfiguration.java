@@ -54,8 +54,8 @@ class SapConnectorConfiguration {
 
     @Bean
     SapSnapshot sapSnapshot(SapODataClient client, ConnectorGuards guards, SapProperties properties, SapCustomerMapper mapper,
-                            ValueMaps maps) {
-        return new SapSnapshot(client, guards, properties, mapper, maps);
+                            SapOrderMapper orderMapper, ValueMaps maps) {
+        return new SapSnapshot(client, guards, properties, mapper, orderMapper, maps);
     }
 
     @Bean("erpSapHealthIndicator")

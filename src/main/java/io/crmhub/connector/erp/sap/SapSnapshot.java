@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import io.crmhub.crm.canonical.CanonicalCustomer;
+import io.crmhub.crm.canonical.CanonicalOrder;
 import io.crmhub.routing.mapping.ValueMaps;
 import java.util.function.Function;
 
@@ -25,9 +26,12 @@ public class SapSnapshot implements ErpSnapshot {
     private final ConnectorGuards guards;
     private final SapProperties properties;
     private final SapCustomerMapper mapper;
+    private final SapOrderMapper orderMapper;
     private final ValueMaps maps;
 
-    public SapSnapshot(SapODataClient client, ConnectorGuards guards, SapProperties properties, SapCustomerMapper mapper, ValueMaps maps) {
+    public SapSnapshot(SapODataClient client, ConnectorGuards guards, SapProperties properties, SapCustomerMapper mapper,
+                       SapOrderMapper orderMapper, ValueMaps maps) {
+        this.orderMapper = orderMapper;
         this.properties = properties;
         this.mapper = mapper;
         this.maps = maps;
@@ -89,11 +93,36 @@ public class SapSnapshot implements ErpSnapshot {
 
     @Override
     public List<Record> orders(LocalDate from, LocalDate to) {
-        return read(SapOrderSink.SERVICE, "A_SalesOrder", "CreationDate", from, to,
-                "SalesOrder,PurchaseOrderByCustomer,TotalNetAmount,TransactionCurrency,OverallSDDocumentRejectionSts",
+        return read(SapOrderSink.SERVICE, "A_SalesOrder", "CreationDate", from, to, "",
+                "SalesOrder,PurchaseOrderByCustomer,TotalNetAmount,TransactionCurrency,OverallSDDocumentRejectionSts,SoldToParty,to_Item",
+                "to_Item",
                 o -> new Record(o.path("SalesOrder").asText(), o.path("PurchaseOrderByCustomer").asText(),
                         new BigDecimal(o.path("TotalNetAmount").asText("0")), o.path("TransactionCurrency").asText(),
-                        "C".equals(o.path("OverallSDDocumentRejectionSts").asText()) ? "CANCELLED" : "ACTIVE"));
+                        "C".equals(o.path("OverallSDDocumentRejectionSts").asText()) ? "CANCELLED" : "ACTIVE",
+                        Map.of("SoldToParty", o.path("SoldToParty").asText(""), "items", items(o.path("to_Item").path("results")))));
+    }
+
+    /** The open items the order flow writes: material, quantity and unit, in material order. */
+    @Override
+    public Map<String, String> orderFields(CanonicalOrder order, String customerExternalId) {
+        SapSalesOrder wanted = orderMapper.toSalesOrder(order, customerExternalId, maps, properties);
+        return Map.of("SoldToParty", text(customerExternalId), "items", wanted.items().stream()
+                .map(i -> i.material() + " " + quantity(i.quantity()) + " " + i.unit()).sorted().collect(java.util.stream.Collectors.joining("; ")));
+    }
+
+    private static String items(JsonNode items) {
+        List<String> open = new ArrayList<>();
+        items.forEach(i -> {
+            if (i.path("SalesDocumentRjcnReason").asText("").isEmpty()) {
+                open.add(i.path("Material").asText() + " " + quantity(i.path("RequestedQuantity").asText("0")) + " "
+                        + i.path("RequestedQuantityUnit").asText());
+            }
+        });
+        return open.stream().sorted().collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    private static String quantity(String decimal) {
+        return new BigDecimal(decimal).stripTrailingZeros().toPlainString();
     }
 
     @Override
