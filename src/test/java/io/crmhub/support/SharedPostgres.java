@@ -37,6 +37,25 @@ public final class SharedPostgres implements AutoCloseable {
         this.jdbc = JdbcClient.create(dataSource);
     }
 
+    /**
+     * Whether tests that need several hub processes can run: always in the PostgreSQL suite; in the default suite when
+     * the local PostgreSQL answers. On CI ({@code CI=true}) a missing PostgreSQL is a failure, not a skip.
+     */
+    public static boolean available() {
+        if (TestDatabases.postgres() || "true".equalsIgnoreCase(System.getenv("CI"))) {
+            return true;
+        }
+        try (Connection c = DriverManager.getConnection(LOCAL_SERVER + "postgres", LOCAL_USER, "")) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    public static String where() {
+        return LOCAL_SERVER + " as " + LOCAL_USER;
+    }
+
     public static SharedPostgres create(String name) throws SQLException {
         String suffix = (name + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8)).toLowerCase()
                 .replaceAll("[^a-z0-9_]", "_");

@@ -175,6 +175,8 @@ class TwoHubInvoicePollingIT {
 
     @BeforeAll
     void startTwoHubsOnOneStore() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(SharedPostgres.available(), () -> "two hubs need a shared PostgreSQL and none answers at "
+                + SharedPostgres.where() + " (PGHOST/PGPORT/PGUSER): skipped; on CI (CI=true) this fails instead");
         store = SharedPostgres.create("twohub");
         sapA = ProviderSandboxes.startSap(0, SAP_USER, SAP_PASSWORD, new BillingReads(HUB_A));
         sapB = ProviderSandboxes.startSap(0, sapA.sap(), new BillingReads(HUB_B)); // the same SAP system
