@@ -32,29 +32,29 @@ class FinanceController {
             message = "must be a payment status such as SUCCEEDED or NEEDS_REVIEW") String status,
                                                 @RequestParam(required = false) Long orderId, @Valid PageRequest page) {
         String where = " WHERE (CAST(? AS VARCHAR(16)) IS NULL OR status = ?) AND (CAST(? AS BIGINT) IS NULL OR order_id = ?)";
-        return new PageView<>(jdbc.sql("SELECT * FROM payment" + where + " ORDER BY id LIMIT ? OFFSET ?")
+        return new PageView<>(jdbc.sql("SELECT " + FinanceViews.PaymentView.COLUMNS + " FROM payment" + where + " ORDER BY id LIMIT ? OFFSET ?")
                 .params(status, status, orderId, orderId, page.sizeOrDefault(), page.offset())
-                .query(FinanceViews.PaymentView.class).list(),
+                .query(FinanceViews.PaymentView.ROW).list(),
                 page.pageOrDefault(), page.sizeOrDefault(),
                 jdbc.sql("SELECT COUNT(*) FROM payment" + where).params(status, status, orderId, orderId).query(Long.class).single());
     }
 
     @GetMapping("/payments/{id}")
     FinanceViews.PaymentView payment(@PathVariable long id) {
-        return jdbc.sql("SELECT * FROM payment WHERE id = ?").param(id).query(FinanceViews.PaymentView.class)
+        return jdbc.sql("SELECT " + FinanceViews.PaymentView.COLUMNS + " FROM payment WHERE id = ?").param(id).query(FinanceViews.PaymentView.ROW)
                 .optional().orElseThrow(() -> new NotFoundException("payment", id));
     }
 
     @GetMapping("/invoices")
     PageView<FinanceViews.InvoiceView> invoices(@Valid PageRequest page) {
-        return new PageView<>(jdbc.sql("SELECT * FROM invoice ORDER BY id LIMIT ? OFFSET ?")
-                .params(page.sizeOrDefault(), page.offset()).query(FinanceViews.InvoiceView.class).list(),
+        return new PageView<>(jdbc.sql("SELECT " + FinanceViews.InvoiceView.COLUMNS + " FROM invoice ORDER BY id LIMIT ? OFFSET ?")
+                .params(page.sizeOrDefault(), page.offset()).query(FinanceViews.InvoiceView.ROW).list(),
                 page.pageOrDefault(), page.sizeOrDefault(), jdbc.sql("SELECT COUNT(*) FROM invoice").query(Long.class).single());
     }
 
     @GetMapping("/invoices/{id}")
     FinanceViews.InvoiceView invoice(@PathVariable long id) {
-        return jdbc.sql("SELECT * FROM invoice WHERE id = ?").param(id).query(FinanceViews.InvoiceView.class)
+        return jdbc.sql("SELECT " + FinanceViews.InvoiceView.COLUMNS + " FROM invoice WHERE id = ?").param(id).query(FinanceViews.InvoiceView.ROW)
                 .optional().orElseThrow(() -> new NotFoundException("invoice", id));
     }
 }
