@@ -3,6 +3,7 @@ package io.crmhub.crm.engagement;
 import io.crmhub.crm.common.NotFoundException;
 import io.crmhub.crm.common.PageRequest;
 import io.crmhub.crm.common.PageView;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.sql.ResultSet;
@@ -51,6 +52,7 @@ class EngagementController {
         return at == null ? null : at.toInstant();
     }
 
+    @Operation(summary = "E-signature contracts, one page at a time")
     @GetMapping("/contracts")
     PageView<ContractView> contracts(@Valid PageRequest page) {
         return new PageView<>(jdbc.sql("SELECT " + ContractView.COLUMNS + " FROM contract ORDER BY id LIMIT ? OFFSET ?")
@@ -58,12 +60,14 @@ class EngagementController {
                 page.pageOrDefault(), page.sizeOrDefault(), jdbc.sql("SELECT COUNT(*) FROM contract").query(Long.class).single());
     }
 
+    @Operation(summary = "One e-signature contract")
     @GetMapping("/contracts/{id}")
     ContractView contract(@PathVariable long id) {
         return jdbc.sql("SELECT " + ContractView.COLUMNS + " FROM contract WHERE id = ?").param(id).query(ContractView.ROW)
                 .optional().orElseThrow(() -> new NotFoundException("contract", id));
     }
 
+    @Operation(summary = "Social interactions, one page at a time")
     @GetMapping("/interactions")
     PageView<InteractionView> interactions(@Valid PageRequest page) {
         return new PageView<>(jdbc.sql("SELECT " + InteractionView.COLUMNS + " FROM interaction ORDER BY id LIMIT ? OFFSET ?")
@@ -71,6 +75,7 @@ class EngagementController {
                 page.pageOrDefault(), page.sizeOrDefault(), jdbc.sql("SELECT COUNT(*) FROM interaction").query(Long.class).single());
     }
 
+    @Operation(summary = "One social interaction")
     @GetMapping("/interactions/{id}")
     InteractionView interaction(@PathVariable long id) {
         return jdbc.sql("SELECT " + InteractionView.COLUMNS + " FROM interaction WHERE id = ?").param(id).query(InteractionView.ROW)

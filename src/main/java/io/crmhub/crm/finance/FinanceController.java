@@ -3,6 +3,7 @@ package io.crmhub.crm.finance;
 import io.crmhub.crm.common.NotFoundException;
 import io.crmhub.crm.common.PageRequest;
 import io.crmhub.crm.common.PageView;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
@@ -27,6 +28,7 @@ class FinanceController {
     }
 
     /** Payments, optionally of one order or in one status ({@code NEEDS_REVIEW}: what finance must look at). */
+    @Operation(summary = "Payments, one page at a time, optionally of one order or in one status (NEEDS_REVIEW: for finance to look at)")
     @GetMapping("/payments")
     PageView<FinanceViews.PaymentView> payments(@RequestParam(required = false) @Pattern(regexp = "[A-Z_]{1,16}",
             message = "must be a payment status such as SUCCEEDED or NEEDS_REVIEW") String status,
@@ -39,12 +41,14 @@ class FinanceController {
                 jdbc.sql("SELECT COUNT(*) FROM payment" + where).params(status, status, orderId, orderId).query(Long.class).single());
     }
 
+    @Operation(summary = "One payment")
     @GetMapping("/payments/{id}")
     FinanceViews.PaymentView payment(@PathVariable long id) {
         return jdbc.sql("SELECT " + FinanceViews.PaymentView.COLUMNS + " FROM payment WHERE id = ?").param(id).query(FinanceViews.PaymentView.ROW)
                 .optional().orElseThrow(() -> new NotFoundException("payment", id));
     }
 
+    @Operation(summary = "ERP invoices read by the hub, one page at a time")
     @GetMapping("/invoices")
     PageView<FinanceViews.InvoiceView> invoices(@Valid PageRequest page) {
         return new PageView<>(jdbc.sql("SELECT " + FinanceViews.InvoiceView.COLUMNS + " FROM invoice ORDER BY id LIMIT ? OFFSET ?")
@@ -52,6 +56,7 @@ class FinanceController {
                 page.pageOrDefault(), page.sizeOrDefault(), jdbc.sql("SELECT COUNT(*) FROM invoice").query(Long.class).single());
     }
 
+    @Operation(summary = "One ERP invoice")
     @GetMapping("/invoices/{id}")
     FinanceViews.InvoiceView invoice(@PathVariable long id) {
         return jdbc.sql("SELECT " + FinanceViews.InvoiceView.COLUMNS + " FROM invoice WHERE id = ?").param(id).query(FinanceViews.InvoiceView.ROW)
