@@ -1,17 +1,11 @@
 package io.crmhub.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.crmhub.api.ProblemResponses.FieldError;
 import io.crmhub.crm.common.ConflictException;
 import io.crmhub.crm.common.InvalidFieldException;
 import io.crmhub.crm.common.NotFoundException;
 import jakarta.validation.ConstraintViolationException;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -22,6 +16,9 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.ServletRequestBindingException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -38,7 +35,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
         List<FieldError> errors = ex.getBindingResult().getFieldErrors().stream()
-                .map(e -> new FieldError(e.getField(), e.getDefaultMessage())).distinct().toList();
+                .map(e -> new FieldError(e.getField(), e.isBindingFailure()
+                        ? "must be " + ExpectedValues.describe(ex.getBindingResult().getFieldType(e.getField()))
+                        : e.getDefaultMessage())).distinct().toList();
         List<FieldError> global = ex.getBindingResult().getGlobalErrors().stream()
                 .map(e -> new FieldError(e.getObjectName(), e.getDefaultMessage())).toList();
         return problem(HttpStatus.BAD_REQUEST, "The request has invalid fields",
@@ -58,29 +57,36 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
-        Throwable cause = ex.getCause();
         if (RequestSizeLimitFilter.isTooLarge(ex)) {
             return problem(HttpStatus.PAYLOAD_TOO_LARGE, "The request body is larger than the limit", List.of());
         }
-        if (cause instanceof UnrecognizedPropertyException unknown) {
-            return problem(HttpStatus.BAD_REQUEST, "The request has an unknown field",
-                    List.of(new FieldError(path(unknown), "is not a known field")));
-        }
-        if (cause instanceof InvalidFormatException invalid) {
-            String expected = invalid.getTargetType() == null ? "another type" : describe(invalid.getTargetType());
-            return problem(HttpStatus.BAD_REQUEST, "The request has a value of the wrong type",
-                    List.of(new FieldError(path(invalid), "must be " + expected)));
-        }
-        if (cause instanceof MismatchedInputException mismatched && !mismatched.getPath().isEmpty()) {
-            String expected = mismatched.getTargetType() == null ? "another type" : describe(mismatched.getTargetType());
-            return problem(HttpStatus.BAD_REQUEST, "The request has a value of the wrong type",
-                    List.of(new FieldError(path(mismatched), "must be " + expected)));
-        }
-        if (cause instanceof JsonProcessingException parse) {
-            return problem(HttpStatus.BAD_REQUEST, "The request body is not valid JSON",
-                    List.of(new FieldError("body", parse.getOriginalMessage())));
+        if (ex instanceof InvalidRequestBodyException invalid) {
+            return problem(HttpStatus.BAD_REQUEST, "The request has invalid fields", invalid.errors());
         }
         return problem(HttpStatus.BAD_REQUEST, "The request body is missing or unreadable", List.of(new FieldError("body", "is required")));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return problem(HttpStatus.BAD_REQUEST, "The request lacks a required parameter",
+                List.of(new FieldError(ex.getParameterName(), "is required")));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleServletRequestBindingException(ServletRequestBindingException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String name = ex instanceof MissingRequestHeaderException header ? header.getHeaderName() : null;
+        return problem(HttpStatus.BAD_REQUEST, "The request lacks a required value",
+                name == null ? List.of() : List.of(new FieldError(name, "is required")));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(org.springframework.beans.TypeMismatchException ex, HttpHeaders headers,
+                                                        HttpStatusCode status, WebRequest request) {
+        String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
+        return problem(HttpStatus.BAD_REQUEST, "The request has a parameter of the wrong type",
+                List.of(new FieldError(name, "must be " + ExpectedValues.describe(ex.getRequiredType()))));
     }
 
     @ExceptionHandler(InvalidFieldException.class)
@@ -93,13 +99,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         List<FieldError> errors = ex.getConstraintViolations().stream()
                 .map(v -> new FieldError(lastNode(v.getPropertyPath().toString()), v.getMessage())).toList();
         return problem(HttpStatus.BAD_REQUEST, "The request has invalid parameters", errors);
-    }
-
-    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex) {
-        String expected = ex.getRequiredType() == null ? "another type" : describe(ex.getRequiredType());
-        return problem(HttpStatus.BAD_REQUEST, "The request has a parameter of the wrong type",
-                List.of(new FieldError(ex.getName(), "must be " + expected)));
     }
 
     @ExceptionHandler(NotFoundException.class)
@@ -160,33 +159,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .body(ProblemResponses.problem(status, detail, errors));
     }
 
-    private static String path(JsonMappingException ex) {
-        return ex.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
     private static String lastNode(String path) {
         int dot = path.lastIndexOf('.');
         return dot < 0 ? path : path.substring(dot + 1);
-    }
-
-    private static String describe(Class<?> type) {
-        if (type.isEnum()) {
-            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
-        }
-        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
-            return "a number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        if (java.util.Collection.class.isAssignableFrom(type)) {
-            return "an array";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        return "an object";
     }
 }

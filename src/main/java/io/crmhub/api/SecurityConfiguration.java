@@ -71,6 +71,7 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .requestMatchers("/error").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/").permitAll() // the index: name, version, links (IndexController)
                         .requestMatchers("/actuator/**").hasRole(ENGINEER)
                         .requestMatchers("/api/ops/**").hasRole(ENGINEER)
                         .requestMatchers("/api/finance/**").hasAnyRole(FINANCE, ENGINEER)

@@ -86,7 +86,7 @@ class FailureOperationsIT extends HubIntegrationTest {
                 .param(id).query(String.class).single()).isEqualTo("SYNCED");
 
         JsonNode audit = json(call("engineer", HttpMethod.GET,
-                "/api/ops/audit?targetType=parked_message&targetId=" + parkedId, null));
+                "/api/ops/audit?targetType=parked_message&targetId=" + parkedId, null)).path("items");
         List<String> actions = new ArrayList<>();
         audit.forEach(e -> actions.add(e.path("action").asText() + " by " + e.path("actor").asText() + ": " + e.path("reason").asText()));
         assertThat(actions).containsExactly(
@@ -132,7 +132,8 @@ class FailureOperationsIT extends HubIntegrationTest {
         assertThat(replay.path("replayed").asInt()).isZero();
         assertThat(replay.path("skipped").get(0).path("why").asText()).contains("DISCARDED");
 
-        JsonNode audit = json(call("engineer", HttpMethod.GET, "/api/ops/audit?action=failure.discard&targetId=" + parkedId, null));
+        JsonNode audit = json(call("engineer", HttpMethod.GET, "/api/ops/audit?action=failure.discard&targetId=" + parkedId, null))
+                .path("items");
         assertThat(audit).hasSize(1);
         assertThat(audit.get(0).path("reason").asText()).isEqualTo("customer closed, not needed in SAP");
     }

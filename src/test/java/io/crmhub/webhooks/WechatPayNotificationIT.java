@@ -149,7 +149,7 @@ class WechatPayNotificationIT extends PaymentHubTest {
 
         assertThat(paymentsFor(order.id())).isZero();
         assertThat(json(http.getForEntity("http://127.0.0.1:" + port + "/v3/api-docs", String.class))
-                .path("paths").path("/webhooks/payments/{provider}").has("post")).isTrue();
+                .path("paths").path("/webhooks/payments/wechatpay").has("post")).isTrue();
         assertThat(meters.find("http.server.requests").tag("uri", "/webhooks/payments/{provider}").tag("status", "404").timer())
                 .as("HTTP metrics name the endpoint by its pattern").isNotNull();
     }

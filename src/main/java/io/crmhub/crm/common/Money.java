@@ -26,4 +26,16 @@ public final class Money {
     public static BigDecimal scaled(BigDecimal amount, String currency) {
         return amount.setScale(Currency.getInstance(currency).getDefaultFractionDigits(), RoundingMode.UNNECESSARY);
     }
+
+    /**
+     * An amount as the API shows it: at the currency's minor unit (the store keeps 4 decimals, so 198.8800 CNY is shown
+     * 198.88 and 500.0000 JPY 500), keeping any further non-zero digit a unit price may have (1.2345 CNY).
+     */
+    public static BigDecimal presented(BigDecimal amount, String currency) {
+        if (amount == null || currency == null) {
+            return amount;
+        }
+        int minor = Currency.getInstance(currency.trim()).getDefaultFractionDigits();
+        return amount.setScale(Math.max(minor, Math.max(0, amount.stripTrailingZeros().scale())), RoundingMode.UNNECESSARY);
+    }
 }

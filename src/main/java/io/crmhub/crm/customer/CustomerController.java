@@ -2,6 +2,7 @@ package io.crmhub.crm.customer;
 
 import io.crmhub.crm.common.PageRequest;
 import io.crmhub.crm.common.PageView;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -26,22 +27,26 @@ class CustomerController {
         this.service = service;
     }
 
+    @Operation(summary = "Create a customer (SALES, ENGINEER); the phone is stored as E.164, duplicates by phone or e-mail are 409")
     @PostMapping
     ResponseEntity<CustomerView> create(@Valid @RequestBody CustomerRequest request) {
         CustomerView created = service.create(request);
         return ResponseEntity.created(URI.create("/api/customers/" + created.id())).body(created);
     }
 
+    @Operation(summary = "Replace a customer (full update); an identical body makes no new version")
     @PutMapping("/{id}")
     CustomerView update(@PathVariable long id, @Valid @RequestBody CustomerRequest request) {
         return service.update(id, request);
     }
 
+    @Operation(summary = "One customer with its links to external systems (phone and ID number masked)")
     @GetMapping("/{id}")
     CustomerView get(@PathVariable long id) {
         return service.get(id);
     }
 
+    @Operation(summary = "Customers, one page at a time")
     @GetMapping
     PageView<CustomerView> list(@Valid PageRequest page) {
         return service.list(page);

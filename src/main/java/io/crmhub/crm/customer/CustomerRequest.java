@@ -1,6 +1,7 @@
 package io.crmhub.crm.customer;
 
 import io.crmhub.crm.canonical.CustomerType;
+import io.crmhub.crm.normalize.PhoneNumber;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -9,10 +10,11 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /** Body of {@code POST /api/customers} and {@code PUT /api/customers/{id}} (full replacement). */
+@ContactGiven
 public record CustomerRequest(
         @NotNull CustomerType type,
         @NotBlank @Size(max = 200) String name,
-        @Size(max = 32) String phone,
+        @Size(max = 32) @PhoneNumber String phone,
         @Email @Size(max = 254) String email,
         @Size(max = 32) @Pattern(regexp = "[0-9A-Za-z-]{5,32}", message = "must be 5-32 letters, digits or dashes") String idNumber,
         @Size(max = 32) @Pattern(regexp = "[0-9A-Za-z-]{5,32}", message = "must be 5-32 letters, digits or dashes") String taxNumber,

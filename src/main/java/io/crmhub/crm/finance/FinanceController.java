@@ -3,6 +3,7 @@ package io.crmhub.crm.finance;
 import io.crmhub.crm.common.NotFoundException;
 import io.crmhub.crm.common.PageRequest;
 import io.crmhub.crm.common.PageView;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
@@ -27,34 +28,38 @@ class FinanceController {
     }
 
     /** Payments, optionally of one order or in one status ({@code NEEDS_REVIEW}: what finance must look at). */
+    @Operation(summary = "Payments, one page at a time, optionally of one order or in one status (NEEDS_REVIEW: for finance to look at)")
     @GetMapping("/payments")
     PageView<FinanceViews.PaymentView> payments(@RequestParam(required = false) @Pattern(regexp = "[A-Z_]{1,16}",
             message = "must be a payment status such as SUCCEEDED or NEEDS_REVIEW") String status,
                                                 @RequestParam(required = false) Long orderId, @Valid PageRequest page) {
         String where = " WHERE (CAST(? AS VARCHAR(16)) IS NULL OR status = ?) AND (CAST(? AS BIGINT) IS NULL OR order_id = ?)";
-        return new PageView<>(jdbc.sql("SELECT * FROM payment" + where + " ORDER BY id LIMIT ? OFFSET ?")
+        return new PageView<>(jdbc.sql("SELECT " + FinanceViews.PaymentView.COLUMNS + " FROM payment" + where + " ORDER BY id LIMIT ? OFFSET ?")
                 .params(status, status, orderId, orderId, page.sizeOrDefault(), page.offset())
-                .query(FinanceViews.PaymentView.class).list(),
+                .query(FinanceViews.PaymentView.ROW).list(),
                 page.pageOrDefault(), page.sizeOrDefault(),
                 jdbc.sql("SELECT COUNT(*) FROM payment" + where).params(status, status, orderId, orderId).query(Long.class).single());
     }
 
+    @Operation(summary = "One payment")
     @GetMapping("/payments/{id}")
     FinanceViews.PaymentView payment(@PathVariable long id) {
-        return jdbc.sql("SELECT * FROM payment WHERE id = ?").param(id).query(FinanceViews.PaymentView.class)
+        return jdbc.sql("SELECT " + FinanceViews.PaymentView.COLUMNS + " FROM payment WHERE id = ?").param(id).query(FinanceViews.PaymentView.ROW)
                 .optional().orElseThrow(() -> new NotFoundException("payment", id));
     }
 
+    @Operation(summary = "ERP invoices read by the hub, one page at a time")
     @GetMapping("/invoices")
     PageView<FinanceViews.InvoiceView> invoices(@Valid PageRequest page) {
-        return new PageView<>(jdbc.sql("SELECT * FROM invoice ORDER BY id LIMIT ? OFFSET ?")
-                .params(page.sizeOrDefault(), page.offset()).query(FinanceViews.InvoiceView.class).list(),
+        return new PageView<>(jdbc.sql("SELECT " + FinanceViews.InvoiceView.COLUMNS + " FROM invoice ORDER BY id LIMIT ? OFFSET ?")
+                .params(page.sizeOrDefault(), page.offset()).query(FinanceViews.InvoiceView.ROW).list(),
                 page.pageOrDefault(), page.sizeOrDefault(), jdbc.sql("SELECT COUNT(*) FROM invoice").query(Long.class).single());
     }
 
+    @Operation(summary = "One ERP invoice")
     @GetMapping("/invoices/{id}")
     FinanceViews.InvoiceView invoice(@PathVariable long id) {
-        return jdbc.sql("SELECT * FROM invoice WHERE id = ?").param(id).query(FinanceViews.InvoiceView.class)
+        return jdbc.sql("SELECT " + FinanceViews.InvoiceView.COLUMNS + " FROM invoice WHERE id = ?").param(id).query(FinanceViews.InvoiceView.ROW)
                 .optional().orElseThrow(() -> new NotFoundException("invoice", id));
     }
 }

@@ -2,8 +2,9 @@ package io.crmhub.crm.finance;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.List;
-import java.util.Map;
+import io.crmhub.crm.common.PageRequest;
+import io.crmhub.crm.common.PageView;
+import jakarta.validation.Valid;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -24,9 +25,8 @@ class InvoiceController {
 
     @GetMapping("/overdue")
     @Operation(summary = "Open invoices past their due date and not fully paid, oldest due first")
-    Map<String, Object> overdue() {
-        List<OverdueInvoices.OverdueInvoice> items = overdue.list();
-        return Map.of("items", items, "count", items.size());
+    PageView<OverdueInvoices.OverdueInvoice> overdue(@Valid PageRequest page) {
+        return overdue.page(page);
     }
 
     @PostMapping("/overdue/check")

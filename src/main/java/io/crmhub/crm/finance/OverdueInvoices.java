@@ -90,10 +90,14 @@ public class OverdueInvoices {
         return new Outcome(today, due.size(), cleared);
     }
 
-    public List<OverdueInvoice> list() {
+    /** Flagged invoices, oldest due first. */
+    public io.crmhub.crm.common.PageView<OverdueInvoice> page(io.crmhub.crm.common.PageRequest page) {
         LocalDate today = LocalDate.now(clock.withZone(zone));
-        return jdbc.sql("SELECT id FROM invoice WHERE overdue = TRUE ORDER BY due_date, id").query(Long.class).list()
+        List<OverdueInvoice> items = jdbc.sql("SELECT id FROM invoice WHERE overdue = TRUE ORDER BY due_date, id LIMIT ? OFFSET ?")
+                .params(page.sizeOrDefault(), page.offset()).query(Long.class).list()
                 .stream().map(id -> find(id, today)).toList();
+        long total = jdbc.sql("SELECT COUNT(*) FROM invoice WHERE overdue = TRUE").query(Long.class).single();
+        return new io.crmhub.crm.common.PageView<>(items, page.pageOrDefault(), page.sizeOrDefault(), total);
     }
 
     private OverdueInvoice find(long id, LocalDate today) {

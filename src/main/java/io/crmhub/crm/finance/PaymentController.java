@@ -47,8 +47,9 @@ class PaymentController {
 
     @PostMapping("/api/orders/{id}/payments")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Create a payment for the open amount of a CONFIRMED order; returns what the customer needs "
-            + "(QR code URL). Asking again while it is open returns the same payment.")
+    @Operation(summary = "Create a payment for the open amount of a CONFIRMED order; returns what the customer needs to pay",
+            description = "WeChat Pay and Alipay answer a `qrCodeUrl` to show the customer; Stripe answers the PaymentIntent's "
+                    + "`clientSecret` for Stripe.js. Asking again while it is open returns the same payment.")
     PaymentService.CreatedPayment create(@PathVariable long id, @RequestBody @Valid CreatePaymentRequest request) {
         return payments.create(id, request.provider(), request.description());
     }

@@ -35,8 +35,11 @@ public class PaymentService {
         this.gateways = gateways;
     }
 
-    public record CreatedPayment(long paymentId, String reference, String provider, BigDecimal amount, String currency,
-                                 String status, String qrCodeUrl, String clientSecret) {
+    public record CreatedPayment(long paymentId, String reference, String provider, BigDecimal amount, String currency, String status,
+                                 @io.swagger.v3.oas.annotations.media.Schema(description = "WeChat Pay (`weixin://…`) and Alipay "
+                                         + "(`https://qr.alipay.com/…`): the code the customer scans") String qrCodeUrl,
+                                 @io.swagger.v3.oas.annotations.media.Schema(description = "Stripe: the PaymentIntent's client "
+                                         + "secret, for Stripe.js to confirm the payment in the browser") String clientSecret) {
     }
 
     private record Open(long paymentId, String reference, BigDecimal amount, String currency, String orderNumber) {

@@ -2,6 +2,12 @@ package io.crmhub.crm.finance;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -49,8 +55,21 @@ class ReconciliationController {
 
     @PostMapping("/resync")
     @Operation(summary = "Re-queue what a report row names: {\"entity\":\"ORDER\",\"id\":12} (CUSTOMER, ORDER) or {\"entity\":\"INVOICE\"}")
-    ResponseEntity<Map<String, String>> resync(@RequestBody Reconciliation.Resync what) {
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("queued", reconciliation.resync(what)));
+    ResponseEntity<Map<String, String>> resync(@RequestBody @Valid ResyncRequest what) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("queued",
+                reconciliation.resync(new Reconciliation.Resync(what.entity(), what.id(), what.reference()))));
+    }
+
+    /** What a report row's {@code resync} names: an entity by CRM id, or INVOICE (re-reads the ERP's invoices). */
+    record ResyncRequest(@NotNull(message = "is required: CUSTOMER, ORDER, PAYMENT, REFUND or INVOICE")
+                         @Pattern(regexp = "CUSTOMER|ORDER|PAYMENT|REFUND|INVOICE", message = "must be CUSTOMER, ORDER, PAYMENT, REFUND or INVOICE")
+                         String entity,
+                         @Positive Long id,
+                         @Size(max = 64) String reference) {
+        @AssertTrue(message = "is required for CUSTOMER, ORDER, PAYMENT and REFUND")
+        boolean isId() {
+            return id != null || entity == null || "INVOICE".equals(entity) || !entity.matches("CUSTOMER|ORDER|PAYMENT|REFUND");
+        }
     }
 
     /** RFC 4180: quoted when it holds a comma, quote or line break; a leading =,+,-,@ is defused for spreadsheets. */

@@ -2,6 +2,7 @@ package io.crmhub.crm.order;
 
 import io.crmhub.crm.common.PageRequest;
 import io.crmhub.crm.common.PageView;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Positive;
@@ -31,27 +32,32 @@ class OrderController {
     }
 
     /** Every external event of the order in time order: ERP order, payments, refunds. Readable by every role. */
+    @Operation(summary = "What happened to an order outside the CRM, in time order: ERP order, payments, refunds, invoices, ERP status")
     @GetMapping("/{id}/timeline")
     java.util.Map<String, Object> timeline(@PathVariable long id) {
         return java.util.Map.of("orderId", id, "events", timeline.of(id));
     }
 
+    @Operation(summary = "Create an order with its lines; totals are computed to the currency's minor unit")
     @PostMapping
     ResponseEntity<OrderView> create(@Valid @RequestBody OrderRequest request) {
         OrderView created = service.create(request);
         return ResponseEntity.created(URI.create("/api/orders/" + created.id())).body(created);
     }
 
+    @Operation(summary = "Replace an order (DRAFT → CONFIRMED → CANCELLED only); a confirmed order goes to the ERP")
     @PutMapping("/{id}")
     OrderView update(@PathVariable long id, @Valid @RequestBody OrderRequest request) {
         return service.update(id, request);
     }
 
+    @Operation(summary = "One order with its lines and links to external systems")
     @GetMapping("/{id}")
     OrderView get(@PathVariable long id) {
         return service.get(id);
     }
 
+    @Operation(summary = "Orders, one page at a time, optionally of one customer")
     @GetMapping
     PageView<OrderView> list(@RequestParam(required = false) @Positive Long customerId, @Valid PageRequest page) {
         return service.list(customerId, page);

@@ -1,6 +1,7 @@
 package io.crmhub.crm.order;
 
 import io.crmhub.crm.canonical.CanonicalOrder;
+import io.crmhub.crm.common.Money;
 import io.crmhub.crm.link.ExternalReference;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -10,8 +11,13 @@ public record OrderView(long id, String orderNumber, long customerId, OrderStatu
                         BigDecimal totalAmount, BigDecimal paidAmount, String note, long version, Instant createdAt,
                         Instant updatedAt, List<CanonicalOrder.Line> lines, List<ExternalReference> externalReferences) {
 
+    /** Amounts at the currency's scale; a unit price keeps the further decimals it was given (the store keeps 4). */
     static OrderView of(Order o, List<ExternalReference> refs) {
-        return new OrderView(o.id(), o.orderNumber(), o.customerId(), o.status(), o.currency(), o.totalAmount(),
-                o.paidAmount(), o.note(), o.version(), o.createdAt(), o.updatedAt(), o.lines(), refs);
+        List<CanonicalOrder.Line> lines = o.lines().stream().map(l -> new CanonicalOrder.Line(l.lineNo(), l.sku(), l.description(),
+                l.quantity(), l.unit(), Money.presented(l.unitPrice(), o.currency()), Money.presented(l.lineAmount(), o.currency())))
+                .toList();
+        return new OrderView(o.id(), o.orderNumber(), o.customerId(), o.status(), o.currency(),
+                Money.presented(o.totalAmount(), o.currency()), Money.presented(o.paidAmount(), o.currency()), o.note(), o.version(),
+                o.createdAt(), o.updatedAt(), lines, refs);
     }
 }

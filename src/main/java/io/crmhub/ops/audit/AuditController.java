@@ -4,8 +4,9 @@ import io.crmhub.crm.common.PageRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import org.springframework.validation.annotation.Validated;
 import java.time.Instant;
-import java.util.List;
+import io.crmhub.crm.common.PageView;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Reading the audit log (ENGINEER role): newest first, filtered by target, action and time. */
+@Validated
 @RestController
 @RequestMapping("/api/ops/audit")
 @Tag(name = "Operations: audit log")
@@ -25,11 +27,11 @@ class AuditController {
 
     @GetMapping
     @Operation(summary = "Audit entries, newest first (targetType e.g. parked_message, targetId, action, from/to ISO instants)")
-    List<AuditLog.Entry> list(@RequestParam(required = false) String targetType, @RequestParam(required = false) String targetId,
+    PageView<AuditLog.Entry> list(@RequestParam(required = false) String targetType, @RequestParam(required = false) String targetId,
                               @RequestParam(required = false) String action,
                               @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
                               @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
                               @Valid PageRequest page) {
-        return audit.find(targetType, targetId, action, from, to, page.sizeOrDefault(), page.offset());
+        return audit.page(targetType, targetId, action, from, to, page);
     }
 }

@@ -6,6 +6,8 @@ import io.crmhub.logging.PiiMasking;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import io.crmhub.crm.common.PageRequest;
+import io.crmhub.crm.common.PageView;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -45,35 +47,32 @@ public class AuditLog {
                 .update();
     }
 
-    public List<Entry> find(String targetType, String targetId, String action, Instant from, Instant to, int limit, long offset) {
-        StringBuilder sql = new StringBuilder("""
-                SELECT id, occurred_at, actor, action, target_type, target_id, reason, detail FROM audit_log WHERE 1 = 1""");
+    /** One page of entries, newest first; every filter is optional. */
+    public PageView<Entry> page(String targetType, String targetId, String action, Instant from, Instant to, PageRequest page) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         java.util.List<Object> params = new java.util.ArrayList<>();
-        if (targetType != null) {
-            sql.append(" AND target_type = ?");
-            params.add(targetType);
-        }
-        if (targetId != null) {
-            sql.append(" AND target_id = ?");
-            params.add(targetId);
-        }
-        if (action != null) {
-            sql.append(" AND action = ?");
-            params.add(action);
-        }
-        if (from != null) {
-            sql.append(" AND occurred_at >= ?");
-            params.add(Timestamp.from(from));
-        }
-        if (to != null) {
-            sql.append(" AND occurred_at < ?");
-            params.add(Timestamp.from(to));
-        }
-        sql.append(" ORDER BY occurred_at DESC, id DESC LIMIT ").append(limit).append(" OFFSET ").append(offset);
-        return jdbc.sql(sql.toString()).params(params)
+        condition(where, params, " AND target_type = ?", targetType);
+        condition(where, params, " AND target_id = ?", targetId);
+        condition(where, params, " AND action = ?", action);
+        condition(where, params, " AND occurred_at >= ?", from == null ? null : Timestamp.from(from));
+        condition(where, params, " AND occurred_at < ?", to == null ? null : Timestamp.from(to));
+        long total = jdbc.sql("SELECT COUNT(*) FROM audit_log" + where).params(params).query(Long.class).single();
+        java.util.List<Object> paged = new java.util.ArrayList<>(params);
+        paged.add(page.sizeOrDefault());
+        paged.add(page.offset());
+        List<Entry> items = jdbc.sql("SELECT id, occurred_at, actor, action, target_type, target_id, reason, detail FROM audit_log"
+                        + where + " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?").params(paged)
                 .query((rs, n) -> new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)))
                 .list();
+        return new PageView<>(items, page.pageOrDefault(), page.sizeOrDefault(), total);
+    }
+
+    private static void condition(StringBuilder where, List<Object> params, String sql, Object value) {
+        if (value != null) {
+            where.append(sql);
+            params.add(value);
+        }
     }
 
     static String currentActor() {
