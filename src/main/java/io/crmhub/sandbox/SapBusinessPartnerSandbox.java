@@ -599,8 +599,8 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
             }
             return updateItem(request, order, line);
         }
-        Matcher key = ORDER_KEY.matcher(relative);
-        if (key.matches()) {
+        Matcher key = ORDER_KEY.matcher(relative.contains("?") ? relative.substring(0, relative.indexOf('?')) : relative);
+        if (key.matches()) { // one order (its query options, e.g. $expand=to_Item, change nothing here: items are inline)
             ObjectNode order = salesOrders.get(key.group(1));
             if (order == null) {
                 return error(404, "SY/530", "Resource not found for segment 'A_SalesOrderType'", null);
