@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.CanonicalPayment;
-import io.crmhub.crm.canonical.PaymentNotification;
+import io.crmhub.sandbox.ProviderSandboxes;
 import io.crmhub.support.HubIntegrationTest;
 import io.crmhub.support.SapTestServer;
 import io.crmhub.support.TestDatabases;
@@ -24,23 +24,22 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(properties = "crmhub.payments.review.posting=hold")
 class ReviewPaymentsHeldIT extends HubIntegrationTest {
+    /** An SAP of its own: this hub's store numbers its orders from 1 again, which must not meet the shared SAP's. */
+    private static final ProviderSandboxes.SapSandboxServer SAP = ProviderSandboxes.startSap(0, SapTestServer.USER, SapTestServer.PASSWORD);
 
     @DynamicPropertySource
-    static void ownSchema(DynamicPropertyRegistry registry) {
+    static void ownStoreAndSap(DynamicPropertyRegistry registry) {
+        registry.add("crmhub.test.sap-url", SAP::baseUrl);
         TestDatabases.own(registry, "review-held");
     }
 
     @Test
     void anOverPaymentIsHeldBackFromTheErpUntilFinanceReleasesIt() {
         SyncedOrder order = confirmedOrderInErp("Held Review Co");
-        String firstTxn = transactionId();
-        notify(PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), firstTxn, "176.00");
-        long first = awaitPayment(firstTxn);
+        long first = awaitPayment(paymentNotified(order.id(), "176.00"));
         awaitPosted("PAYMENT", first);
 
-        String secondTxn = transactionId();
-        notify(PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), secondTxn, "176.00");
-        long second = awaitPayment(secondTxn);
+        long second = awaitPayment(paymentNotified(order.id(), "176.00"));
         assertThat(jdbc.sql("SELECT status FROM payment WHERE id = ?").param(second).query(String.class).single()).isEqualTo("NEEDS_REVIEW");
         String reference = CanonicalPayment.receiptReference(second);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> postings(reference) == 0
@@ -67,6 +66,6 @@ class ReviewPaymentsHeldIT extends HubIntegrationTest {
     }
 
     private static long postings(String reference) {
-        return SapTestServer.sap().journal().items(reference).size() / 2; // a receipt is two lines: bank and customer
+        return SAP.sap().journal().items(reference).size() / 2; // a receipt is two lines: bank and customer
     }
 }
