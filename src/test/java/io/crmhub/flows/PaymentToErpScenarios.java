@@ -78,19 +78,14 @@ abstract class PaymentToErpScenarios extends HubIntegrationTest {
     @Test
     void anOverPaymentFlaggedForReviewIsStillPostedByDefaultBecauseTheMoneyArrived() {
         SyncedOrder order = confirmedOrderInErp("Over Payment Co");
-        long first = awaitPayment(notified(order, "176.00"));
-        long second = awaitPayment(notified(order, "176.00"));
+        long first = awaitPayment(paymentNotified(order.id(), "176.00"));
+        long second = awaitPayment(paymentNotified(order.id(), "176.00"));
         assertThat(jdbc.sql("SELECT status FROM payment WHERE id = ?").param(second).query(String.class).single()).isEqualTo("NEEDS_REVIEW");
         awaitPosted("PAYMENT", first);
         awaitPosted("PAYMENT", second); // crmhub.payments.review.posting=post (the default)
         assertThat(postingsFor(CanonicalPayment.receiptReference(second))).hasSize(1);
     }
 
-    private String notified(SyncedOrder order, String amount) {
-        String txn = transactionId();
-        notify(PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(order.id()), txn, amount);
-        return txn;
-    }
 
     @Test
     void aPaymentAfterTheErpBilledTheOrderIsClearedAgainstThatInvoice() {

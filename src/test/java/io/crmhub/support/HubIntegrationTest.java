@@ -143,6 +143,13 @@ public abstract class HubIntegrationTest {
         }
     }
 
+    /** A verified payment of {@code amount} CNY for the order: returns the provider's transaction id. */
+    protected String paymentNotified(long orderId, String amount) {
+        String txn = transactionId();
+        notify(io.crmhub.crm.canonical.PaymentNotification.Kind.PAYMENT_SUCCEEDED, orderNumber(orderId), txn, amount);
+        return txn;
+    }
+
     protected long awaitPayment(String txn) {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> jdbc.sql("SELECT COUNT(*) FROM payment WHERE provider_txn_id = ?")
                 .param(txn).query(Long.class).single() == 1);

@@ -1,7 +1,6 @@
 package io.crmhub.crm.finance;
 
 import io.crmhub.crm.canonical.CanonicalCustomer;
-import io.crmhub.crm.canonical.CanonicalOrder;
 import io.crmhub.crm.canonical.CanonicalPayment;
 import io.crmhub.crm.canonical.ErpSnapshot;
 import io.crmhub.crm.common.InvalidFieldException;
@@ -138,26 +137,32 @@ public class Reconciliation {
      * changed on one side only is a FIELD_MISMATCH (phones and ID numbers masked), fixed by resending the customer.
      */
     private void compareFields(ErpSnapshot snapshot, long id, String reference, ErpSnapshot.Record r, List<Mismatch> out) {
-        if (r.fields().isEmpty()) {
-            return;
+        if (!r.fields().isEmpty()) {
+            customers.canonical(id).ifPresent(customer -> compareFields("CUSTOMER", id, reference, r,
+                    () -> snapshot.customerFields(customer), out));
         }
-        Optional<CanonicalCustomer> customer = customers.canonical(id);
-        if (customer.isEmpty()) {
-            return;
-        }
-        Map<String, String> expected;
+    }
+
+    /**
+     * Each field the flow would write now ({@code expected}) against the ERP record's: one FIELD_MISMATCH per field that
+     * differs (phones and ID numbers masked), fixed by resending the entity. A code the flow cannot map is reported
+     * once; the flow parks that entity too.
+     */
+    private static void compareFields(String entity, long id, String reference, ErpSnapshot.Record r,
+                                      java.util.function.Supplier<Map<String, String>> expected, List<Mismatch> out) {
+        Map<String, String> wanted;
         try {
-            expected = snapshot.customerFields(customer.get());
-        } catch (RuntimeException e) { // e.g. an unmapped code: the flow parks this customer too
-            out.add(new Mismatch("CUSTOMER", "FIELD_MISMATCH", id, reference, r.externalId(), "cannot be mapped: " + e.getMessage(),
+            wanted = expected.get();
+        } catch (RuntimeException e) {
+            out.add(new Mismatch(entity, "FIELD_MISMATCH", id, reference, r.externalId(), "cannot be mapped: " + e.getMessage(),
                     "not compared", null));
             return;
         }
-        expected.forEach((field, value) -> {
+        wanted.forEach((field, value) -> {
             String erpValue = r.fields().getOrDefault(field, "");
             if (!value.strip().equals(erpValue.strip())) {
-                out.add(new Mismatch("CUSTOMER", "FIELD_MISMATCH", id, reference, r.externalId(),
-                        field + "=" + PiiMasking.mask(value), field + "=" + PiiMasking.mask(erpValue), new Resync("CUSTOMER", id, null)));
+                out.add(new Mismatch(entity, "FIELD_MISMATCH", id, reference, r.externalId(),
+                        field + "=" + PiiMasking.mask(value), field + "=" + PiiMasking.mask(erpValue), new Resync(entity, id, null)));
             }
         });
     }
@@ -217,26 +222,10 @@ public class Reconciliation {
 
     /** The order's customer and open items as the flow writes them, against the ERP's (a line changed by hand, say). */
     private void compareOrderFields(ErpSnapshot snapshot, CrmOrder o, ErpSnapshot.Record r, List<Mismatch> out) {
-        Optional<CanonicalOrder> order = orders.canonical(o.id());
-        if (order.isEmpty()) {
-            return;
-        }
-        String customer = jdbc.sql("SELECT external_id FROM external_link WHERE entity_type = 'CUSTOMER' AND entity_id = ? AND system = ?")
-                .params(order.get().customerId(), snapshot.system()).query(String.class).optional().orElse("");
-        Map<String, String> expected;
-        try {
-            expected = snapshot.orderFields(order.get(), customer);
-        } catch (RuntimeException e) {
-            out.add(new Mismatch("ORDER", "FIELD_MISMATCH", o.id(), o.number(), r.externalId(), "cannot be mapped: " + e.getMessage(),
-                    "not compared", null));
-            return;
-        }
-        expected.forEach((field, value) -> {
-            String erpValue = r.fields().getOrDefault(field, "");
-            if (!value.equals(erpValue)) {
-                out.add(new Mismatch("ORDER", "FIELD_MISMATCH", o.id(), o.number(), r.externalId(), field + "=" + value,
-                        field + "=" + erpValue, new Resync("ORDER", o.id(), null)));
-            }
+        orders.canonical(o.id()).ifPresent(order -> {
+            String customer = jdbc.sql("SELECT external_id FROM external_link WHERE entity_type = 'CUSTOMER' AND entity_id = ? AND system = ?")
+                    .params(order.customerId(), snapshot.system()).query(String.class).optional().orElse("");
+            compareFields("ORDER", o.id(), o.number(), r, () -> snapshot.orderFields(order, customer), out);
         });
     }
 

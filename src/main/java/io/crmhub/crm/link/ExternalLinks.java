@@ -17,6 +17,7 @@ public class ExternalLinks {
     public static final String SYNCED = "SYNCED";
     public static final String FAILED = "FAILED";
     public static final String SKIPPED = "SKIPPED";
+    public static final String UNLINKED = "UNLINKED";
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -66,6 +67,18 @@ public class ExternalLinks {
                     .update();
         }
         journal(outcome, SYNCED, now);
+    }
+
+    /**
+     * Drops the entity's link to {@code system} and journals it ({@value #UNLINKED}), in the caller's transaction: the
+     * next sync looks the record up by our reference again. Returns the external id that was linked, if any.
+     */
+    public Optional<String> unlink(String entityType, long entityId, String system, String flow, String message) {
+        Optional<String> dropped = find(entityType, entityId, system).map(ExternalReference::externalId);
+        jdbc.sql("DELETE FROM external_link WHERE entity_type = ? AND entity_id = ? AND system = ?")
+                .params(entityType, entityId, system).update();
+        journal(new SyncOutcome(entityType, entityId, 0, system, dropped.orElse(null), flow, null, null, message), UNLINKED);
+        return dropped;
     }
 
     /** Journals an outcome that does not change the link (a skipped duplicate, a parked failure). */

@@ -3,6 +3,7 @@ package io.crmhub.ops.failures;
 import io.crmhub.crm.common.ConflictException;
 import io.crmhub.crm.common.NotFoundException;
 import io.crmhub.crm.customer.CustomerService;
+import io.crmhub.crm.link.ExternalLinks;
 import io.crmhub.crm.order.OrderService;
 import io.crmhub.ops.audit.AuditLog;
 import io.crmhub.routing.ForeignRecordException;
@@ -34,9 +35,11 @@ public class ParkedMessageRelinker {
     private final OrderService orders;
     private final AuditLog audit;
     private final Clock clock;
+    private final ExternalLinks links;
 
     public ParkedMessageRelinker(JdbcClient jdbc, TransactionTemplate tx, CustomerService customers, OrderService orders,
-                                 AuditLog audit, Clock clock) {
+                                 AuditLog audit, Clock clock, ExternalLinks links) {
+        this.links = links;
         this.jdbc = jdbc;
         this.tx = tx;
         this.customers = customers;
@@ -78,15 +81,7 @@ public class ParkedMessageRelinker {
             if (resolved == 0) {
                 throw new ConflictException("status", "Parked message " + id + " changed while relinking", null);
             }
-            String dropped = jdbc.sql("SELECT external_id FROM external_link WHERE entity_type = ? AND entity_id = ? AND system = ?")
-                    .params(entityType, entityId, system).query(String.class).optional().orElse(null);
-            jdbc.sql("DELETE FROM external_link WHERE entity_type = ? AND entity_id = ? AND system = ?")
-                    .params(entityType, entityId, system).update();
-            jdbc.sql("""
-                    INSERT INTO sync_journal (entity_type, entity_id, system, flow, event_id, correlation_id, entity_version,
-                                              outcome, external_id, message, occurred_at)
-                    VALUES (?, ?, ?, ?, NULL, NULL, 0, 'UNLINKED', ?, ?, ?)""")
-                    .params(entityType, entityId, system, parked.flow(), dropped, "relink of parked message " + id, now).update();
+            String dropped = links.unlink(entityType, entityId, system, parked.flow(), "relink of parked message " + id).orElse(null);
             switch (aggregate) {
                 case CustomerService.AGGREGATE -> customers.republish(entityId);
                 case OrderService.AGGREGATE -> orders.republish(entityId);

@@ -53,7 +53,7 @@ public class SapCustomerSink {
         SapODataClient.ODataResult current = linkedPartner == null ? client.get(SERVICE, path) : owned(path, linkedPartner, customer.reference());
         String etag = current.etag();
         client.patch(SERVICE, path, etag == null ? "*" : etag, mapper.toUpdate(customer, maps));
-        SapPartnerAddress.sync(client, partner, customer);
+        SapPartnerAddress.sync(client, partner, customer, () -> mapper.addresses(customer, maps).get(0));
         return new ConnectorResult(SYSTEM, partner, ConnectorResult.Action.UPDATED);
     }
 

@@ -29,15 +29,14 @@ final class SapPartnerAddress {
         return fields;
     }
 
-    static void sync(SapODataClient client, String partner, CanonicalCustomer customer) {
+    /** @param asCreated the customer's address as a create sends it (for a partner that has none) */
+    static void sync(SapODataClient client, String partner, CanonicalCustomer customer,
+                     java.util.function.Supplier<SapBusinessPartner.Address> asCreated) {
         JsonNode addresses = client.get(SapCustomerSink.SERVICE, SapODataClient.keyPath("A_BusinessPartner", partner) + EXPAND).d().path("results");
         if (addresses.isEmpty()) {
             // a partner created without an address (by hand): give it the customer's
             client.post(SapCustomerSink.SERVICE, SapODataClient.keyPath("A_BusinessPartner", partner) + "/to_BusinessPartnerAddress",
-                    new SapBusinessPartner.Address(text(customer.address().countryCode()), customer.address().city(), customer.address().street(),
-                            customer.address().postalCode(), null,
-                            customer.phone() == null ? null : java.util.List.of(SapPhones.mobile(customer.phone())),
-                            customer.email() == null ? null : java.util.List.of(new SapBusinessPartner.Email(customer.email(), true))));
+                    asCreated.get());
             return;
         }
         JsonNode current = addresses.get(0);
