@@ -76,7 +76,9 @@ class InvoiceIngestIT extends HubIntegrationTest {
             stored += p.get().invoices();
         }
         pool.shutdown();
-        assertThat(stored).as("each invoice stored by exactly one of the two pollers").isEqualTo(6);
+        // the hub's own scheduled poll may take some of them first (it is a third poller on the same watermark); what
+        // must hold is that no invoice is stored twice, whoever stored it (checked per invoice below)
+        assertThat(stored).as("the two pollers stored no invoice twice").isLessThanOrEqualTo(6);
         for (String number : issued) {
             assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE aggregate_type = 'invoice' AND event_type = 'issued' AND payload LIKE ?")
                     .param("%\"invoiceNumber\":\"" + number + "\"%").query(Long.class).single()).isEqualTo(1);
