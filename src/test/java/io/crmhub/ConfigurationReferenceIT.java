@@ -1,5 +1,15 @@
 package io.crmhub;
 
+import io.crmhub.api.ApiProperties;
+import io.crmhub.crm.finance.InvoiceProperties;
+import io.crmhub.crm.finance.PaymentCheckProperties;
+import io.crmhub.crm.finance.PaymentReviewProperties;
+import io.crmhub.crm.order.OrderProgressProperties;
+import io.crmhub.events.OutboxProperties;
+import io.crmhub.routing.ErpProperties;
+import io.crmhub.routing.RetryProperties;
+import org.springframework.util.unit.DataSize;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -57,7 +67,8 @@ import org.yaml.snakeyaml.Yaml;
 class ConfigurationReferenceIT {
     /** README variables of the settings this test covers (the rest is the hub's infrastructure, set below). */
     private static final List<String> COVERED = List.of("CRMHUB_CONNECTORS_", "CRMHUB_SECURITY_", "CRMHUB_BREAKER_",
-            "CRMHUB_RATE_LIMITS_");
+            "CRMHUB_RATE_LIMITS_", "CRMHUB_RETRY_", "CRMHUB_PAYMENTS_", "CRMHUB_INVOICES_", "CRMHUB_ORDERS_", "CRMHUB_ERP_POLL_SETTLE",
+            "CRMHUB_OUTBOX_", "CRMHUB_API_");
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]*");
 
@@ -265,6 +276,37 @@ class ConfigurationReferenceIT {
                 p -> p.connectors().get("erp-sap").quotaZone(), ZoneId.of("Asia/Shanghai")));
         s.add(of(limits + "MAX_WAIT", "3s", RateLimitProperties.class, p -> p.connectors().get("erp-sap").maxWait(),
                 Duration.ofSeconds(3)));
+        s.addAll(operationSettings());
+        return s;
+    }
+
+    /** Retries, polling, payment checks and the like: each in its validated record. */
+    private static List<Setting> operationSettings() {
+        List<Setting> s = new ArrayList<>();
+        s.add(of("CRMHUB_RETRY_MAXIMUM_REDELIVERIES", "3", RetryProperties.class, RetryProperties::maximumRedeliveries, 3));
+        s.add(of("CRMHUB_RETRY_INITIAL_DELAY_MS", "250", RetryProperties.class, RetryProperties::initialDelayMs, 250L));
+        s.add(of("CRMHUB_RETRY_MAXIMUM_DELAY_MS", "20000", RetryProperties.class, RetryProperties::maximumDelayMs, 20000L));
+        s.add(of("CRMHUB_RETRY_MAXIMUM_RETRY_AFTER_MS", "90000", RetryProperties.class, RetryProperties::maximumRetryAfterMs, 90000L));
+        s.add(of("CRMHUB_PAYMENTS_NOTIFICATION_GRACE", "7m", PaymentCheckProperties.class, PaymentCheckProperties::notificationGrace,
+                Duration.ofMinutes(7)));
+        s.add(of("CRMHUB_PAYMENTS_EXPIRE_AFTER", "3h", PaymentCheckProperties.class, PaymentCheckProperties::expireAfter, Duration.ofHours(3)));
+        s.add(of("CRMHUB_PAYMENTS_CHECK_INTERVAL", "45s", PaymentCheckProperties.class, PaymentCheckProperties::checkInterval,
+                Duration.ofSeconds(45)));
+        s.add(of("CRMHUB_PAYMENTS_REVIEW_POSTING", "hold", PaymentReviewProperties.class, PaymentReviewProperties::posting,
+                PaymentReviewProperties.Posting.HOLD));
+        s.add(of("CRMHUB_INVOICES_POLL_INTERVAL", "40s", InvoiceProperties.class, InvoiceProperties::pollInterval, Duration.ofSeconds(40)));
+        s.add(of("CRMHUB_INVOICES_INITIAL_DELAY", "12s", InvoiceProperties.class, InvoiceProperties::initialDelay, Duration.ofSeconds(12)));
+        s.add(of("CRMHUB_INVOICES_PAGE_SIZE", "300", InvoiceProperties.class, InvoiceProperties::pageSize, 300));
+        s.add(of("CRMHUB_INVOICES_OVERDUE_CRON", "0 30 7 * * *", InvoiceProperties.class, InvoiceProperties::overdueCron));
+        s.add(of("CRMHUB_INVOICES_ZONE", "Asia/Hong_Kong", InvoiceProperties.class, InvoiceProperties::zone, ZoneId.of("Asia/Hong_Kong")));
+        s.add(of("CRMHUB_ORDERS_ERP_STATUS_INTERVAL", "90s", OrderProgressProperties.class, OrderProgressProperties::erpStatusInterval,
+                Duration.ofSeconds(90)));
+        s.add(of("CRMHUB_ORDERS_ERP_STATUS_INITIAL_DELAY", "20s", OrderProgressProperties.class,
+                OrderProgressProperties::erpStatusInitialDelay, Duration.ofSeconds(20)));
+        s.add(of("CRMHUB_ORDERS_ERP_STATUS_PAGE_SIZE", "250", OrderProgressProperties.class, OrderProgressProperties::erpStatusPageSize, 250));
+        s.add(of("CRMHUB_ERP_POLL_SETTLE", "15s", ErpProperties.class, ErpProperties::pollSettle, Duration.ofSeconds(15)));
+        s.add(of("CRMHUB_OUTBOX_DEGRADED_AFTER", "2m", OutboxProperties.class, OutboxProperties::degradedAfter, Duration.ofMinutes(2)));
+        s.add(of("CRMHUB_API_MAX_BODY_SIZE", "512KB", ApiProperties.class, ApiProperties::maxBodySize, DataSize.ofKilobytes(512)));
         return s;
     }
 

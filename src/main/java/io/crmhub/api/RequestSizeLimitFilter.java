@@ -10,12 +10,10 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -28,8 +26,8 @@ public class RequestSizeLimitFilter extends OncePerRequestFilter {
     private final long limit;
     private final ObjectMapper json;
 
-    RequestSizeLimitFilter(@Value("${crmhub.api.max-body-size:256KB}") DataSize limit, ObjectMapper json) {
-        this.limit = limit.toBytes();
+    RequestSizeLimitFilter(ApiProperties properties, ObjectMapper json) {
+        this.limit = properties.maxBodySize().toBytes();
         this.json = json;
     }
 

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -39,11 +38,10 @@ public class InboxWriter implements SmartLifecycle {
     private volatile Thread writer;
     private volatile boolean running;
 
-    InboxWriter(Inbox inbox, @Value("${crmhub.inbox.max-batch:200}") int maxBatch,
-                @Value("${crmhub.inbox.max-wait:10s}") Duration maxWait) {
+    InboxWriter(Inbox inbox, InboxProperties properties) {
         this.inbox = inbox;
-        this.maxBatch = maxBatch;
-        this.maxWait = maxWait;
+        this.maxBatch = properties.maxBatch();
+        this.maxWait = properties.maxWait();
     }
 
     /**

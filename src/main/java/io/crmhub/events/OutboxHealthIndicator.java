@@ -1,7 +1,6 @@
 package io.crmhub.events;
 
 import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -16,9 +15,9 @@ class OutboxHealthIndicator implements HealthIndicator {
     private final OutboxRelay relay;
     private final Duration degradedAfter;
 
-    OutboxHealthIndicator(OutboxRelay relay, @Value("${crmhub.outbox.degraded-after:60s}") Duration degradedAfter) {
+    OutboxHealthIndicator(OutboxRelay relay, OutboxProperties properties) {
         this.relay = relay;
-        this.degradedAfter = degradedAfter;
+        this.degradedAfter = properties.degradedAfter();
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,8 +20,8 @@ public class FailedAttempts implements Processor {
     private final long capMillis;
     private final MeterRegistry meters;
 
-    public FailedAttempts(@Value("${crmhub.retry.maximum-retry-after-ms:120000}") long capMillis, MeterRegistry meters) {
-        this.capMillis = capMillis;
+    public FailedAttempts(RetryProperties retry, MeterRegistry meters) {
+        this.capMillis = retry.maximumRetryAfterMs();
         this.meters = meters;
     }
 

@@ -16,6 +16,8 @@ import io.crmhub.support.SapTestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class ProviderOutageIT extends HubIntegrationTest {
     private static final int CUSTOMERS = 60;
+    /** crmhub.flows.customer-upsert.consumers */
+    private static final int CONSUMERS = 4;
     private static final String BP = SapBusinessPartnerSandbox.SERVICE_PATH + "A_BusinessPartner.*";
 
     @Test
@@ -37,25 +41,30 @@ class ProviderOutageIT extends HubIntegrationTest {
                 SapTestServer.wireMock().stubFor(any(urlPathMatching(SapBusinessPartnerSandbox.SERVICE_PATH + "?")).atPriority(1)
                         .willReturn(aResponse().withStatus(504).withFixedDelay(300))));
         List<Long> ids = new ArrayList<>();
-        long outageStart = System.currentTimeMillis();
         for (int i = 0; i < CUSTOMERS; i++) {
             ids.add(createCustomer("Outage Co " + i + " " + System.nanoTime(), uniquePhone(), "CN"));
             Thread.sleep(50);
         }
-        // keep SAP down for at least 5 s in all, longer than the test profile's whole retry budget
-        Thread.sleep(Math.max(0, 5000 - (System.currentTimeMillis() - outageStart)));
-        long parkedDuringOutage = parkedFor(ids);
+        // SAP stays down until each of the flow's consumers has spent a message's whole retry budget (a few seconds in
+        // the test profile; retries hold the consumer) and parked it
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> parkedFor(ids) >= CONSUMERS);
+        Set<Long> parkedDuringOutage = ids.stream().filter(id -> parkedFor(List.of(id)) > 0).collect(Collectors.toSet());
         outage.forEach(SapTestServer.wireMock()::removeStub);
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .until(() -> linked(ids) == CUSTOMERS && parkedFor(ids) == 0);
 
         ExactlyOnce result = ExactlyOnce.check(SapTestServer.get(), ids);
-        long resolved = jdbc.sql("SELECT COUNT(*) FROM parked_message WHERE flow = 'crm-to-erp.customer-upsert' AND status = 'RESOLVED'")
-                .query(Long.class).single();
+        Set<Long> resolved = ids.stream().filter(id -> jdbc.sql("""
+                        SELECT COUNT(*) FROM parked_message WHERE entity_key = ? AND flow = 'crm-to-erp.customer-upsert' AND status = 'RESOLVED'""")
+                .param("customer:" + id).query(Long.class).single() > 0).collect(Collectors.toSet());
         System.out.printf("[provider-outage] sent=%d %s parkedDuringOutage=%d resolvedOnRedrive=%d stillParked=%d%n",
-                CUSTOMERS, result, parkedDuringOutage, resolved, parkedFor(ids));
+                CUSTOMERS, result, parkedDuringOutage.size(), resolved.size(), parkedFor(ids));
         result.assertExactlyOnce(CUSTOMERS);
+        assertThat(parkedDuringOutage).as("the outage outlasted the retry budget: customers were parked, not retried forever")
+                .hasSizeGreaterThanOrEqualTo(CONSUMERS);
+        assertThat(resolved).as("each customer parked during the outage was re-driven and its parked message resolved")
+                .containsAll(parkedDuringOutage);
         assertThat(parkedFor(ids)).isZero();
     }
 

@@ -45,6 +45,8 @@ public abstract class HubIntegrationTest {
     protected io.crmhub.events.Inbox inbox;
     @Autowired
     private ObjectMapper hubJson;
+    @Autowired
+    private org.springframework.beans.factory.ObjectProvider<org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ> broker;
     private static final java.util.concurrent.atomic.AtomicLong TRANSACTIONS = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() % 1_000_000_000L);
 
     @DynamicPropertySource
@@ -60,6 +62,37 @@ public abstract class HubIntegrationTest {
     void resetSapFaults() {
         SapTestServer.wireMock().resetScenarios();
         ProviderSandboxes.removePlantedStubs(SapTestServer.wireMock());
+    }
+
+    /**
+     * Waits until everything accepted so far has been processed: no event waits in the outbox and no flow queue of
+     * the embedded broker holds a message, pending or in delivery, twice in a row. A test that asserts that something
+     * did NOT happen (a duplicate not recorded twice) waits on this instead of sleeping.
+     */
+    protected void awaitFlowsIdle() {
+        java.util.concurrent.atomic.AtomicInteger quietChecks = new java.util.concurrent.atomic.AtomicInteger();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> (unpublishedEvents() == 0 && flowMessages() == 0 ? quietChecks.incrementAndGet() : quietChecks.getAndSet(0)) >= 2);
+    }
+
+    private long unpublishedEvents() {
+        return jdbc.sql("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL").query(Long.class).single();
+    }
+
+    /** Messages waiting or being delivered in the flows' queues (not the dead-letter and expiry queues). */
+    private long flowMessages() {
+        var server = broker.getObject().getActiveMQServer();
+        long messages = 0;
+        for (String name : server.getActiveMQServerControl().getQueueNames()) {
+            if (name.startsWith("DLQ") || name.startsWith("ExpiryQueue") || name.startsWith("activemq.")) {
+                continue;
+            }
+            var queue = server.locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(name));
+            if (queue != null) {
+                messages += queue.getMessageCount() + queue.getDeliveringCount();
+            }
+        }
+        return messages;
     }
 
     protected ResponseEntity<String> call(String user, HttpMethod method, String path, String body) {

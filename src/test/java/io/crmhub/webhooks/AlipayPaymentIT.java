@@ -128,7 +128,7 @@ class AlipayPaymentIT extends PaymentHubTest {
         }
         pool.shutdown();
         awaitStatus(reference, "SUCCEEDED");
-        Thread.sleep(1500); // let any wrongly accepted copy reach the flow before counting
+        awaitFlowsIdle(); // any wrongly accepted copy has reached the flow before counting
         long inboxRows = jdbc.sql("SELECT COUNT(*) FROM inbox WHERE provider = 'alipay' AND provider_event_id = ?")
                 .param(notifyId).query(Long.class).single();
         System.out.printf("[duplicate-storm] provider=alipay sent=51 acked=%d inbox=%d payments=%d%n",
@@ -167,7 +167,7 @@ class AlipayPaymentIT extends PaymentHubTest {
             assertThat(new String(answer.getBody(), StandardCharsets.UTF_8)).doesNotContain("success");
         }
         assertThat(webhookRefusals() - auditsBefore).isEqualTo(bad.size());
-        Thread.sleep(500);
+        awaitFlowsIdle();
         assertThat(jdbc.sql("SELECT COUNT(*) FROM inbox WHERE provider = 'alipay' AND payload LIKE ?").param("%" + reference + "%")
                 .query(Long.class).single()).isZero();
         assertThat(jdbc.sql("SELECT status FROM payment WHERE payment_reference = ?").param(reference).query(String.class).single())
@@ -214,7 +214,7 @@ class AlipayPaymentIT extends PaymentHubTest {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql("SELECT COUNT(*) FROM refund WHERE payment_id = ? AND status = 'SUCCEEDED'")
                 .param(paymentId).query(Long.class).single() == 2);
-        Thread.sleep(500);
+        awaitFlowsIdle();
         assertThat(jdbc.sql("SELECT refunded_amount FROM payment WHERE id = ?").param(paymentId).query(BigDecimal.class).single())
                 .isEqualByComparingTo("15.05");
         assertThat(paidAmount(order)).isEqualByComparingTo("35.15");

@@ -82,7 +82,7 @@ class StripeNotificationIT extends PaymentHubTest {
         }
         pool.shutdown();
         await().atMost(Duration.ofSeconds(20)).until(() -> paymentsFor(order.id()) == 1);
-        Thread.sleep(1500); // let any wrongly accepted copy reach the flow before counting
+        awaitFlowsIdle(); // any wrongly accepted copy has reached the flow before counting
         long inboxRows = jdbc.sql("SELECT COUNT(*) FROM inbox WHERE provider = 'stripe' AND provider_event_id = ?")
                 .param(eventId).query(Long.class).single();
         assertThat(statuses).containsOnly(200);
@@ -115,7 +115,7 @@ class StripeNotificationIT extends PaymentHubTest {
                 + "ORDER BY id DESC FETCH FIRST 6 ROWS ONLY").query(String.class).list();
         assertThat(String.join("\n", reasons)).contains("no v1 signature verifies", "old", "in the future",
                 "missing header stripe-signature", "has no v1 signature");
-        Thread.sleep(500);
+        awaitFlowsIdle();
         assertThat(jdbc.sql("SELECT COUNT(*) FROM inbox WHERE payload LIKE ?").param("%" + order.number() + "%")
                 .query(Long.class).single()).isZero();
         assertThat(paymentsFor(order.id())).isZero();
@@ -152,7 +152,7 @@ class StripeNotificationIT extends PaymentHubTest {
             assertThat(post(event, stripeHeader(event, SECRET, Instant.now())).getStatusCode().value()).isEqualTo(200);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> paidAmount(order.id()).compareTo(new BigDecimal("43.20")) == 0);
-        Thread.sleep(1000);
+        awaitFlowsIdle();
         assertThat(paidAmount(order.id())).isEqualByComparingTo("43.20");
         JsonNode payment = json(call("finance", HttpMethod.GET, "/api/payments?orderId=" + order.id(), null)).path("items").get(0);
         assertThat(payment.path("status").asText()).isEqualTo("NEEDS_REVIEW");

@@ -122,7 +122,7 @@ class StripePaymentIT extends PaymentHubTest {
         awaitPaymentStatus(reference, "SUCCEEDED");
         assertThat(paidAmount(order)).isEqualByComparingTo("50.20");
         statusCheck.check(); // asking again changes nothing
-        Thread.sleep(500);
+        awaitFlowsIdle();
         assertThat(paidAmount(order)).isEqualByComparingTo("50.20");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ?").param(order).query(Long.class).single()).isEqualTo(1);
         assertThat(STRIPE.server().findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
@@ -174,7 +174,7 @@ class StripePaymentIT extends PaymentHubTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> STRIPE.stripe().deliveredEvents().stream()
                 .anyMatch(e -> e.startsWith("charge.refunded") && e.endsWith("-> 200")));
         assertThat(STRIPE.stripe().deliveredEvents()).anyMatch(e -> e.startsWith("refund.created") && e.endsWith("-> 200"));
-        Thread.sleep(1000); // both events processed; the money moves back once
+        awaitFlowsIdle(); // both events processed; the money moves back once
         assertThat(jdbc.sql("SELECT refunded_amount FROM payment WHERE id = ?").param(paymentId).query(BigDecimal.class).single())
                 .isEqualByComparingTo("10.00");
         assertThat(paidAmount(order)).isEqualByComparingTo("40.20");

@@ -90,7 +90,7 @@ class WechatPayNotificationIT extends PaymentHubTest {
         }
         pool.shutdown();
         await().atMost(Duration.ofSeconds(20)).until(() -> paymentsFor(order.id()) == 1);
-        Thread.sleep(1500); // let any wrongly accepted copy reach the flow before counting
+        awaitFlowsIdle(); // any wrongly accepted copy has reached the flow before counting
         long inboxRows = jdbc.sql("SELECT COUNT(*) FROM inbox WHERE provider = 'wechatpay' AND provider_event_id = ?")
                 .param(eventId).query(Long.class).single();
         System.out.printf("[duplicate-storm] sent=50 acked=%d inbox=%d payments=%d paid=%s%n",

@@ -80,10 +80,10 @@ class WechatPayPaymentIT extends PaymentHubTest {
                         + "?notifyUrl=http://127.0.0.1:" + port + "/webhooks/payments/wechatpay"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(again2.body()).contains("\"hubAnswered\":204");
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() ->
-                jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ?").param(order).query(Long.class).single() == 1
-                        && jdbc.sql("SELECT paid_amount FROM sales_order WHERE id = ?").param(order).query(BigDecimal.class).single()
-                        .compareTo(new BigDecimal("50.20")) == 0);
+        awaitFlowsIdle();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ?").param(order).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT paid_amount FROM sales_order WHERE id = ?").param(order).query(BigDecimal.class).single())
+                .isEqualByComparingTo("50.20");
 
         String transactionId = jdbc.sql("SELECT provider_txn_id FROM payment WHERE payment_reference = ?").param(reference)
                 .query(String.class).single();

@@ -15,9 +15,12 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import io.crmhub.routing.ErpProperties;
+import io.crmhub.routing.ParkedMessages;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,42 +30,37 @@ import org.springframework.stereotype.Component;
  * Scheduled every {@code crmhub.invoices.poll-interval} on the instance holding the {@code erp-invoice-poll} lease.
  */
 @Component
-public class InvoiceIngest {
+public class InvoiceIngest implements SchedulingConfigurer {
     public static final String AGGREGATE = "invoice";
     static final String WATERMARK = "erp-invoices:";
     private static final Logger log = LoggerFactory.getLogger(InvoiceIngest.class);
+
+    /** The "flow" name parked invoices and the failures view go by. */
+    public static final String FLOW = "erp-to-crm.invoice-ingest";
 
     private final JdbcClient jdbc;
     private final WatermarkPoller poller;
     private final OutboxWriter outbox;
     private final ClusterLease lease;
     private final Clock clock;
+    private final ParkedMessages parked;
     private final Optional<ErpInvoiceSource> source;
-    private final int pageSize;
+    private final InvoiceProperties properties;
     private final Duration settle;
-    private final Duration pollInterval;
-
-    /** The "flow" name parked invoices and the failures view go by. */
-    public static final String FLOW = "erp-to-crm.invoice-ingest";
-
-    private final io.crmhub.routing.ParkedMessages parked;
 
     InvoiceIngest(JdbcClient jdbc, WatermarkPoller poller, OutboxWriter outbox, ClusterLease lease, Clock clock,
-                  io.crmhub.routing.ParkedMessages parked,
-                  Optional<ErpInvoiceSource> source, @Value("${crmhub.invoices.page-size:500}") int pageSize,
-                  @Value("${crmhub.invoices.poll-interval:30s}") Duration pollInterval,
-                  @Value("${crmhub.erp.poll-settle:10s}") Duration settle) {
-        this.settle = settle;
+                  ParkedMessages parked, Optional<ErpInvoiceSource> source, InvoiceProperties properties, ErpProperties erp) {
         this.jdbc = jdbc;
         this.poller = poller;
         this.outbox = outbox;
-        this.parked = parked;
-        source.ifPresent(erp -> poller.pollOnRewind(WATERMARK, this::poll));
         this.lease = lease;
         this.clock = clock;
+        this.parked = parked;
         this.source = source;
-        this.pageSize = pageSize;
-        this.pollInterval = pollInterval;
+        this.properties = properties;
+        this.settle = erp.pollSettle();
+        // registered last: the poller may call it from another thread as soon as it knows it
+        source.ifPresent(s -> poller.pollOnRewind(WATERMARK, this::poll));
     }
 
     /**
@@ -72,9 +70,14 @@ public class InvoiceIngest {
     public record Outcome(int pages, int invoices, int parked, Instant watermark) {
     }
 
-    @Scheduled(fixedDelayString = "${crmhub.invoices.poll-interval:30s}", initialDelayString = "${crmhub.invoices.initial-delay:10s}")
+    /** Every {@code crmhub.invoices.poll-interval}, the first {@code crmhub.invoices.initial-delay} after start. */
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, properties.pollInterval(), properties.initialDelay()));
+    }
+
     void scheduled() {
-        if (source.isPresent() && lease.acquireOrRenew("erp-invoice-poll", pollInterval.multipliedBy(3))) {
+        if (source.isPresent() && lease.acquireOrRenew("erp-invoice-poll", properties.pollInterval().multipliedBy(3))) {
             try {
                 poll();
             } catch (RuntimeException e) {
@@ -87,6 +90,7 @@ public class InvoiceIngest {
     public Outcome poll() {
         ErpInvoiceSource erp = source.orElseThrow(() -> new IllegalStateException("no ERP invoice source is configured"));
         String watermark = WATERMARK + erp.system();
+        int pageSize = properties.pageSize();
         WatermarkPoller.Outcome o = poller.poll(watermark, pageSize, settle, (since, until) -> erp.changedBetween(since, until, pageSize),
                 ErpInvoice::changedAt, invoice -> {
                     String key = AGGREGATE + ":" + invoice.number();

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.CronTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import org.springframework.scheduling.support.CronTrigger;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -26,7 +28,7 @@ import org.springframework.transaction.annotation.Transactional;
  * that gets paid or cancelled loses the flag.
  */
 @Component
-public class OverdueInvoices {
+public class OverdueInvoices implements SchedulingConfigurer {
     private static final Logger log = LoggerFactory.getLogger(OverdueInvoices.class);
 
     private final JdbcClient jdbc;
@@ -34,14 +36,21 @@ public class OverdueInvoices {
     private final ClusterLease lease;
     private final Clock clock;
     private final ZoneId zone;
+    private final String cron;
 
     OverdueInvoices(JdbcClient jdbc, OutboxWriter outbox, ClusterLease lease, Clock clock,
-                    @Value("${crmhub.invoices.zone:Asia/Shanghai}") ZoneId zone) {
+                    InvoiceProperties properties) {
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.lease = lease;
         this.clock = clock;
-        this.zone = zone;
+        this.zone = properties.zone();
+        this.cron = properties.overdueCron();
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addCronTask(new CronTask(this::daily, new CronTrigger(cron, zone)));
     }
 
     public record Outcome(LocalDate asOf, int flagged, int cleared) {
@@ -52,7 +61,6 @@ public class OverdueInvoices {
                                  long daysOverdue) {
     }
 
-    @Scheduled(cron = "${crmhub.invoices.overdue-cron:0 15 6 * * *}", zone = "${crmhub.invoices.zone:Asia/Shanghai}")
     void daily() {
         if (lease.acquireOrRenew("invoice-overdue-check", Duration.ofMinutes(30))) {
             check();

@@ -196,13 +196,17 @@ public class PaymentRecorder {
         return taken ? n.paymentReference() + "/" + n.providerTransactionId() : n.paymentReference();
     }
 
+    private static final String ORDER_BY_ID = """
+            SELECT id, currency, total_amount, paid_amount, version FROM sales_order WHERE id = ? FOR UPDATE""";
+    private static final String ORDER_BY_NUMBER = """
+            SELECT id, currency, total_amount, paid_amount, version FROM sales_order WHERE order_number = ? FOR UPDATE""";
+
+    /** The order a payment reference belongs to (its payment's order, or an order number used as reference), locked. */
     private Optional<OrderRow> orderFor(String reference) {
         Optional<Long> orderId = jdbc.sql("SELECT order_id FROM payment WHERE payment_reference = ?").param(reference)
                 .query(Long.class).optional();
-        String where = orderId.isPresent() ? "id = ?" : "order_number = ?";
-        Object key = orderId.isPresent() ? orderId.get() : reference;
-        return jdbc.sql("SELECT id, currency, total_amount, paid_amount, version FROM sales_order WHERE " + where + " FOR UPDATE")
-                .param(key)
+        return jdbc.sql(orderId.isPresent() ? ORDER_BY_ID : ORDER_BY_NUMBER)
+                .param(orderId.isPresent() ? orderId.get() : reference)
                 .query((rs, i) -> new OrderRow(rs.getLong(1), rs.getString(2).trim(), rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getLong(5)))
                 .optional();
     }

@@ -13,9 +13,10 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,7 +26,7 @@ import org.springframework.stereotype.Component;
  * Runs on one hub instance at a time (database lease).
  */
 @Component
-public class PaymentStatusCheck {
+public class PaymentStatusCheck implements SchedulingConfigurer {
     public static final String CLOSED = "CLOSED";
     /** Where verified payment notifications (and what stands in for a missing one) are routed. */
     public static final String NOTIFIED = "crm.payment.notified";
@@ -38,19 +39,20 @@ public class PaymentStatusCheck {
     private final Clock clock;
     private final Duration grace;
     private final Duration expireAfter;
+    private final Duration interval;
     private final PaymentGateways gateways;
 
     PaymentStatusCheck(JdbcClient jdbc, InboxWriter inbox, ClusterLease lease, ObjectMapper json, Clock clock,
                               PaymentGateways gateways,
-                              @Value("${crmhub.payments.notification-grace:10m}") Duration grace,
-                              @Value("${crmhub.payments.expire-after:2h}") Duration expireAfter) {
+                              PaymentCheckProperties properties) {
         this.jdbc = jdbc;
         this.inbox = inbox;
         this.lease = lease;
         this.json = json;
         this.clock = clock;
-        this.grace = grace;
-        this.expireAfter = expireAfter;
+        this.grace = properties.notificationGrace();
+        this.expireAfter = properties.expireAfter();
+        this.interval = properties.checkInterval();
         this.gateways = gateways;
     }
 
@@ -60,7 +62,11 @@ public class PaymentStatusCheck {
     private record Open(long id, String reference, String provider, Instant createdAt, String providerPaymentId) {
     }
 
-    @Scheduled(fixedDelayString = "${crmhub.payments.check-interval:60s}", initialDelayString = "${crmhub.payments.check-interval:60s}")
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, interval, interval));
+    }
+
     void scheduled() {
         if (lease.acquireOrRenew("payment-status-check", Duration.ofMinutes(5))) {
             check();

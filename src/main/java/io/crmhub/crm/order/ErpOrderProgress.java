@@ -12,52 +12,60 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import io.crmhub.routing.ErpProperties;
+import io.crmhub.routing.ParkedMessages;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
  * ERP order status and delivery progress → the CRM order's status timeline: polled by change time with the shared
- * {@link WatermarkPoller} (every {@code crmhub.orders.erp-status-interval}, one instance by lease), recorded once per
+ * {@link WatermarkPoller} (every {@code crmhub.orders.erp-status-interval}, one instance by lease, see {@link OrderProgressProperties}), recorded once per
  * change of status or delivery, with an {@code order.erp-status} event for notifications.
  */
 @Component
-public class ErpOrderProgress {
+public class ErpOrderProgress implements SchedulingConfigurer {
     private static final Logger log = LoggerFactory.getLogger(ErpOrderProgress.class);
+
+    public static final String FLOW = "erp-to-crm.order-progress";
+    static final String WATERMARK = "erp-order-status:";
 
     private final JdbcClient jdbc;
     private final WatermarkPoller poller;
-    private final Duration settle;
     private final OutboxWriter outbox;
     private final ClusterLease lease;
     private final Clock clock;
+    private final ParkedMessages parked;
     private final Optional<ErpOrderStatusSource> source;
-    private final Duration interval;
-
-    public static final String FLOW = "erp-to-crm.order-progress";
-
-    private final io.crmhub.routing.ParkedMessages parked;
+    private final OrderProgressProperties properties;
+    private final Duration settle;
 
     ErpOrderProgress(JdbcClient jdbc, WatermarkPoller poller, OutboxWriter outbox, ClusterLease lease, Clock clock,
-                     io.crmhub.routing.ParkedMessages parked,
-                     Optional<ErpOrderStatusSource> source, @Value("${crmhub.orders.erp-status-interval:60s}") Duration interval,
-                     @Value("${crmhub.erp.poll-settle:10s}") Duration settle) {
-        this.settle = settle;
+                     ParkedMessages parked, Optional<ErpOrderStatusSource> source, OrderProgressProperties properties,
+                     ErpProperties erp) {
         this.jdbc = jdbc;
         this.poller = poller;
         this.outbox = outbox;
-        this.parked = parked;
-        source.ifPresent(erp -> poller.pollOnRewind("erp-order-status:", this::poll));
         this.lease = lease;
         this.clock = clock;
+        this.parked = parked;
         this.source = source;
-        this.interval = interval;
+        this.properties = properties;
+        this.settle = erp.pollSettle();
+        // registered last: the poller may call it from another thread as soon as it knows it
+        source.ifPresent(s -> poller.pollOnRewind(WATERMARK, this::poll));
     }
 
-    @Scheduled(fixedDelayString = "${crmhub.orders.erp-status-interval:60s}", initialDelayString = "${crmhub.invoices.initial-delay:10s}")
+    /** Every {@code crmhub.orders.erp-status-interval}, the first {@code crmhub.orders.erp-status-initial-delay} after start. */
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, properties.erpStatusInterval(), properties.erpStatusInitialDelay()));
+    }
+
     void scheduled() {
-        if (source.isPresent() && lease.acquireOrRenew("erp-order-status-poll", interval.multipliedBy(3))) {
+        if (source.isPresent() && lease.acquireOrRenew("erp-order-status-poll", properties.erpStatusInterval().multipliedBy(3))) {
             try {
                 poll();
             } catch (RuntimeException e) {
@@ -68,8 +76,9 @@ public class ErpOrderProgress {
 
     public WatermarkPoller.Outcome poll() {
         ErpOrderStatusSource erp = source.orElseThrow(() -> new IllegalStateException("no ERP order status source is configured"));
-        String watermark = "erp-order-status:" + erp.system();
-        return poller.poll(watermark, 500, settle, (since, until) -> erp.changedBetween(since, until, 500), ErpOrderStatus::changedAt,
+        String watermark = WATERMARK + erp.system();
+        int pageSize = properties.erpStatusPageSize();
+        return poller.poll(watermark, pageSize, settle, (since, until) -> erp.changedBetween(since, until, pageSize), ErpOrderStatus::changedAt,
                 s -> record(erp.system(), watermark, s));
     }
 

@@ -48,7 +48,8 @@ public class Failures {
     List<Long> matchingIds(FailureFilter filter, int limit) {
         List<Object> params = FailureFilter.newParams();
         String where = where(filter, params);
-        return jdbc.sql("SELECT id FROM parked_message" + where + " ORDER BY first_failed_at, id LIMIT " + limit)
+        params.add(limit);
+        return jdbc.sql("SELECT id FROM parked_message" + where + " ORDER BY first_failed_at, id LIMIT ?")
                 .params(params).query(Long.class).list();
     }
 

@@ -42,9 +42,10 @@ class ReviewPaymentsHeldIT extends HubIntegrationTest {
         long second = awaitPayment(paymentNotified(order.id(), "176.00"));
         assertThat(jdbc.sql("SELECT status FROM payment WHERE id = ?").param(second).query(String.class).single()).isEqualTo("NEEDS_REVIEW");
         String reference = CanonicalPayment.receiptReference(second);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> postings(reference) == 0
-                && jdbc.sql("SELECT COUNT(*) FROM outbox WHERE aggregate_type = 'payment' AND aggregate_id = ?")
-                .param(String.valueOf(second)).query(Long.class).single() == 0);
+        awaitFlowsIdle();
+        assertThat(postings(reference)).as("held back from the ERP").isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE aggregate_type = 'payment' AND aggregate_id = ?")
+                .param(String.valueOf(second)).query(Long.class).single()).isZero();
 
         String today = LocalDate.now(ZoneOffset.UTC).toString();
         JsonNode report = json(call("finance", HttpMethod.GET, "/api/finance/reconciliation?from=" + today + "&to=" + today, null));

@@ -38,8 +38,8 @@ class KingdeeConnectorConfiguration {
 
     /** Bean name is what the connector kamelet calls: {@code erp-kingdee-payment-sink}. */
     @Bean("erpKingdeePaymentSink")
-    KingdeePaymentSink erpKingdeePaymentSink(KingdeeClient client, ValueMaps maps, KingdeeProperties properties, ConnectorGuards guards) {
-        return new KingdeePaymentSink(client, maps, properties, guards);
+    KingdeePaymentSink erpKingdeePaymentSink(KingdeeClient client, ValueMaps maps, KingdeeProperties properties, ConnectorGuards guards, java.time.Clock clock) {
+        return new KingdeePaymentSink(client, maps, properties, guards, clock);
     }
 
     @Bean

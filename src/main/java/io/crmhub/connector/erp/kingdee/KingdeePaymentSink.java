@@ -23,8 +23,11 @@ public class KingdeePaymentSink {
     private final ValueMaps maps;
     private final KingdeeProperties properties;
     private final ConnectorGuards guards;
+    private final java.time.Clock clock;
 
-    public KingdeePaymentSink(KingdeeClient client, ValueMaps maps, KingdeeProperties properties, ConnectorGuards guards) {
+    public KingdeePaymentSink(KingdeeClient client, ValueMaps maps, KingdeeProperties properties, ConnectorGuards guards,
+                              java.time.Clock clock) {
+        this.clock = clock;
         this.client = client;
         this.maps = maps;
         this.properties = properties;
@@ -81,7 +84,7 @@ public class KingdeePaymentSink {
     }
 
     private String date(CanonicalPayment p) {
-        return LocalDate.ofInstant(p.occurredAt() == null ? Instant.now() : p.occurredAt(), properties.zone()).toString();
+        return LocalDate.ofInstant(p.occurredAt() == null ? clock.instant() : p.occurredAt(), properties.zone()).toString();
     }
 
     private static BigDecimal amount(CanonicalPayment p) {

@@ -38,8 +38,9 @@ class SapConnectorConfiguration {
 
     /** Bean name is what the connector kamelet calls: {@code erp-sap-payment-sink}. */
     @Bean("erpSapPaymentSink")
-    SapPaymentSink erpSapPaymentSink(SapODataClient client, ValueMaps maps, SapProperties properties, ConnectorGuards guards) {
-        return new SapPaymentSink(client, maps, properties, guards);
+    SapPaymentSink erpSapPaymentSink(SapODataClient client, ValueMaps maps, SapProperties properties, ConnectorGuards guards,
+                                     java.time.Clock clock) {
+        return new SapPaymentSink(client, maps, properties, guards, clock);
     }
 
     @Bean

@@ -45,8 +45,10 @@ public class SapPaymentSink {
     private final ValueMaps maps;
     private final SapProperties properties;
     private final ConnectorGuards guards;
+    private final java.time.Clock clock;
 
-    public SapPaymentSink(SapODataClient client, ValueMaps maps, SapProperties properties, ConnectorGuards guards) {
+    public SapPaymentSink(SapODataClient client, ValueMaps maps, SapProperties properties, ConnectorGuards guards, java.time.Clock clock) {
+        this.clock = clock;
         this.client = client;
         this.maps = maps;
         this.properties = properties;
@@ -90,9 +92,9 @@ public class SapPaymentSink {
     String envelope(CanonicalPayment p, String customerAccount, String glAccount) {
         BigDecimal amount = Money.scaled(p.amount(), p.currency());
         boolean receipt = p.kind() == CanonicalPayment.Kind.RECEIPT;
-        LocalDate date = LocalDate.ofInstant(p.occurredAt() == null ? Instant.now() : p.occurredAt(), properties.zone());
+        LocalDate date = LocalDate.ofInstant(p.occurredAt() == null ? clock.instant() : p.occurredAt(), properties.zone());
         String text = p.provider() + " " + (p.providerTransactionId() == null ? "" : p.providerTransactionId());
-        String now = Instant.now().toString();
+        String now = clock.instant().toString();
         return """
                 <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sfin="http://sap.com/xi/SAPSCORE/SFIN">
                  <soapenv:Header/>
