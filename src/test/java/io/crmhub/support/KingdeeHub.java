@@ -19,6 +19,7 @@ public interface KingdeeHub {
         registry.add("crmhub.erp.provider", () -> "kingdee");
         KingdeeTestServer.get().hubProperties().forEach((k, v) -> registry.add(k, () -> v));
         registry.add("crmhub.invoices.initial-delay", () -> "1h"); // invoice tests poll when they mean to
+        registry.add("crmhub.orders.erp-status-initial-delay", () -> "1h"); // and read the ERP's order progress so too
     }
 
     @BeforeEach

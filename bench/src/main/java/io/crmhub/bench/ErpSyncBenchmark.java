@@ -97,7 +97,7 @@ public final class ErpSyncBenchmark {
             try (BenchSupport.Hub hub = BenchSupport.startHub(jar, db, hubJvmArgs, List.of(
                     "--crmhub.connectors.erp-sap.base-url=" + sap.baseUrl(),
                     "--crmhub.connectors.erp-sap.username=bench", "--crmhub.connectors.erp-sap.password=bench-password",
-                    "--crmhub.invoices.initial-delay=1h", "--crmhub.erp.poll-settle=0s"))) {
+                    "--crmhub.invoices.initial-delay=1h", "--crmhub.orders.erp-status-initial-delay=1h", "--crmhub.erp.poll-settle=0s"))) {
                 results.addAll(hubOrders(hub.base(), sap));
                 List<String> salesOrders = new ArrayList<>(sap.sap().salesOrders().values().stream()
                         .filter(o -> o.path("PurchaseOrderByCustomer").asText().startsWith("SO-"))
