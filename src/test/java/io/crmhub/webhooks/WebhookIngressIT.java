@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.routing.NotificationRefusedException;
 import io.crmhub.routing.WebhookVerifier;
 import io.crmhub.support.HubIntegrationTest;
+import io.crmhub.support.TestDatabases;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -27,6 +28,8 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The ingress with test-only providers of a category {@code test} (a signed one with a GET handshake, one per
@@ -117,6 +120,11 @@ class WebhookIngressIT extends HubIntegrationTest {
             // event ids are unique per account only, so the account is part of the inbox key
             return new Verified<>(request.account() + ":" + event.id(), event.type(), "ticket-" + event.id(), event);
         }
+    }
+
+    @DynamicPropertySource
+    static void ownStore(DynamicPropertyRegistry registry) {
+        TestDatabases.own(registry, "webhooks"); // a context of its own (the fixtures), so a store of its own
     }
 
     @TestConfiguration(proxyBeanMethods = false)
