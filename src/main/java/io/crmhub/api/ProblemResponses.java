@@ -27,10 +27,14 @@ public final class ProblemResponses {
         return problem;
     }
 
-    /** For filters and security handlers that answer before Spring MVC runs. */
+    /**
+     * For filters and security handlers that answer before Spring MVC runs (and before Spring Security's header
+     * writer, hence {@code nosniff} here: the webhook servlet's 413 by Content-Length is answered this way too).
+     */
     public static void write(HttpServletResponse response, ObjectMapper json, HttpStatus status, String detail,
                              Map<String, String> headers) throws IOException {
         response.setStatus(status.value());
+        response.setHeader("X-Content-Type-Options", "nosniff");
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         headers.forEach(response::setHeader);
         json.writeValue(response.getOutputStream(), problem(status, detail, List.of()));

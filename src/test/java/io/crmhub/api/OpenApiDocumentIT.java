@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.support.HubIntegrationTest;
+import io.crmhub.support.TestDatabases;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +15,44 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.http.HttpMethod;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
-/** The published OpenAPI description is the hub's own: every operation summarised and exemplified, Basic auth declared. */
+/**
+ * The published OpenAPI description is the hub's own: every operation summarised and exemplified, Basic auth declared.
+ * The payment connectors are configured (keys generated here), since the webhooks it describes are those of the
+ * connectors present.
+ */
 class OpenApiDocumentIT extends HubIntegrationTest {
     @Autowired
     BuildProperties build;
+
+    @DynamicPropertySource
+    static void paymentConnectors(DynamicPropertyRegistry registry) throws Exception {
+        TestDatabases.own(registry, "openapi");
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        Base64.Encoder base64 = Base64.getEncoder();
+        String nowhere = "http://127.0.0.1:1";
+        String wechat = "crmhub.connectors.payment-wechatpay.";
+        registry.add(wechat + "merchant-id", () -> "1900000001");
+        registry.add(wechat + "api-v3-key", () -> UUID.randomUUID().toString().replace("-", ""));
+        registry.add(wechat + "platform-public-keys[0].serial", () -> "PUB_KEY_ID_0114232134912410000000000000");
+        String platformKey = base64.encodeToString(rsa.generateKeyPair().getPublic().getEncoded());
+        registry.add(wechat + "platform-public-keys[0].key", () -> platformKey);
+        registry.add(wechat + "base-url", () -> nowhere);
+        String alipay = "crmhub.connectors.payment-alipay.";
+        String appKey = base64.encodeToString(rsa.generateKeyPair().getPrivate().getEncoded());
+        String alipayKey = base64.encodeToString(rsa.generateKeyPair().getPublic().getEncoded());
+        registry.add(alipay + "app-id", () -> "2021000000000000");
+        registry.add(alipay + "app-private-key", () -> appKey);
+        registry.add(alipay + "alipay-public-key", () -> alipayKey);
+        registry.add(alipay + "gateway-url", () -> nowhere);
+        String stripe = "crmhub.connectors.payment-stripe.";
+        registry.add(stripe + "secret-key", () -> "sk_test_" + UUID.randomUUID().toString().replace("-", ""));
+        registry.add(stripe + "webhook-secrets[0]", () -> "whsec_" + UUID.randomUUID().toString().replace("-", ""));
+        registry.add(stripe + "base-url", () -> nowhere);
+    }
 
     private JsonNode docs() {
         return json(call(null, HttpMethod.GET, "/v3/api-docs", null));
@@ -87,6 +124,13 @@ class OpenApiDocumentIT extends HubIntegrationTest {
                 .path("application/x-www-form-urlencoded").path("schema").path("properties");
         assertThat(form.has("sign")).isTrue();
         assertThat(form.has("sign_type")).isTrue();
+        assertThat(paths.path("/webhooks/payments/alipay").path("post").path("responses").path("200").findValue("example").asText())
+                .as("Alipay's exact ack").isEqualTo("success");
+        assertThat(paths.path("/webhooks/payments/wechatpay").path("get").isMissingNode()).as("no handshake, no GET").isTrue();
+        JsonNode refused = paths.path("/webhooks/payments/stripe").path("post").path("responses").path("401").path("content")
+                .path("application/json");
+        assertThat(refused.path("schema").path("$ref").asText()).isEqualTo("#/components/schemas/WebhookFailure");
+        assertThat(refused.path("example").path("code").asText()).isEqualTo("FAIL");
     }
 
     private static Map<String, JsonNode> operations(JsonNode docs) {

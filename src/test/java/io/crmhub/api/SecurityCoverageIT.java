@@ -21,7 +21,7 @@ class SecurityCoverageIT extends HubIntegrationTest {
     void springSecurityGuardsTheDispatcherServletAndOnlyTheSignedWebhooksServletIsOutsideIt() {
         assertThat(servletContext.getServletRegistrations().keySet())
                 .as("a new servlet must decide whether Spring Security guards it")
-                .containsExactlyInAnyOrder("dispatcherServlet", "paymentWebhooks");
+                .containsExactlyInAnyOrder("dispatcherServlet", "webhooks");
         FilterRegistration security = servletContext.getFilterRegistration("springSecurityFilterChain");
         assertThat(security.getServletNameMappings()).containsExactly("dispatcherServlet");
         assertThat(security.getUrlPatternMappings()).isEmpty();

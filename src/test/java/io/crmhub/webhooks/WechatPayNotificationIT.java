@@ -60,6 +60,7 @@ class WechatPayNotificationIT extends PaymentHubTest {
         ResponseEntity<String> ack = post(signed(body, PLATFORM.getPrivate(), Instant.now()));
         assertThat(ack.getStatusCode().value()).isEqualTo(204);
         assertThat(ack.getBody()).isNull();
+        assertThat(ack.getHeaders().getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> paymentsFor(order.id()) == 1);
         assertThat(paidAmount(order.id())).isEqualByComparingTo("20.10");
@@ -130,7 +131,7 @@ class WechatPayNotificationIT extends PaymentHubTest {
     }
 
     @Test
-    void anUnknownProviderAnotherMethodAndAnOversizedBodyAreAnsweredWithoutEffectAndTheEndpointIsDocumented() {
+    void anUnknownProviderAnotherMethodAndAnOversizedBodyAreAnsweredWithoutEffectAndTheEndpointIsDocumented() throws Exception {
         Order order = confirmedOrder("Edge Co");
         HttpEntity<byte[]> genuine = signed(notification("EV-edge-" + System.nanoTime(), order.number(), "4200003" + System.nanoTime(),
                 100, "CNY"), PLATFORM.getPrivate(), Instant.now());
@@ -138,14 +139,24 @@ class WechatPayNotificationIT extends PaymentHubTest {
 
         ResponseEntity<String> unknown = http.exchange(base + "paypal", HttpMethod.POST, genuine, String.class);
         assertThat(unknown.getStatusCode().value()).isEqualTo(404);
-        assertThat(json(unknown).path("message").asText()).isEqualTo("no payment connector 'paypal' is configured");
+        assertThat(json(unknown).path("message").asText()).isEqualTo("no connector serves /webhooks/payments/paypal");
+        assertThat(unknown.getHeaders().getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
         assertThat(http.exchange(base + "wechatpay/extra", HttpMethod.POST, genuine, String.class).getStatusCode().value()).isEqualTo(404);
-        assertThat(http.exchange(base + "wechatpay", HttpMethod.GET, null, String.class).getStatusCode().value()).isEqualTo(405);
+        // WeChat Pay has no handshake: GET is another method, like PATCH (which was 501 before one ingress served all)
+        for (String method : List.of("GET", "PATCH", "PUT", "DELETE")) {
+            java.net.http.HttpResponse<String> other = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create(base + "wechatpay")).method(method, java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(other.statusCode()).as(method).isEqualTo(405);
+            assertThat(other.headers().firstValue("Allow")).as(method).hasValue("POST");
+            assertThat(other.headers().firstValue("X-Content-Type-Options")).as(method).hasValue("nosniff");
+        }
 
         HttpHeaders headers = new HttpHeaders();
         headers.putAll(genuine.getHeaders());
         ResponseEntity<String> oversized = http.exchange(base + "wechatpay", HttpMethod.POST, new HttpEntity<>(new byte[300 * 1024], headers), String.class);
         assertThat(oversized.getStatusCode().value()).isEqualTo(413);
+        assertThat(oversized.getHeaders().getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
 
         assertThat(paymentsFor(order.id())).isZero();
         assertThat(json(http.getForEntity("http://127.0.0.1:" + port + "/v3/api-docs", String.class))

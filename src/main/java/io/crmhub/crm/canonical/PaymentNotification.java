@@ -10,5 +10,9 @@ import java.time.Instant;
 public record PaymentNotification(String provider, String eventId, Kind kind, String paymentReference,
                                    String providerTransactionId, BigDecimal amount, String currency, Instant occurredAt,
                                    String providerStatus) {
+    /** The aggregate payment notifications are grouped by, and the address they are published to. */
+    public static final String AGGREGATE = "payment";
+    public static final String ADDRESS = "crm.payment.notified";
+
     public enum Kind { PAYMENT_SUCCEEDED, REFUND_SUCCEEDED, OTHER }
 }

@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
 public class PaymentStatusCheck implements SchedulingConfigurer {
     public static final String CLOSED = "CLOSED";
     /** Where verified payment notifications (and what stands in for a missing one) are routed. */
-    public static final String NOTIFIED = "crm.payment.notified";
+    public static final String NOTIFIED = io.crmhub.crm.canonical.PaymentNotification.ADDRESS;
     private static final Logger log = LoggerFactory.getLogger(PaymentStatusCheck.class);
 
     private final JdbcClient jdbc;

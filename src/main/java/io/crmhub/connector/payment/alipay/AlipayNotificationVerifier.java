@@ -3,7 +3,7 @@ package io.crmhub.connector.payment.alipay;
 import io.crmhub.connector.payment.RsaKeys;
 import io.crmhub.crm.canonical.PaymentNotification;
 import io.crmhub.routing.NotificationRefusedException;
-import io.crmhub.routing.NotificationVerifier;
+import io.crmhub.routing.WebhookVerifier;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,11 +23,25 @@ import java.util.Map;
  * <p>Refund notifications (those carrying {@code refund_fee}) report the trade's cumulative refunds, not one refund:
  * they change nothing here. A refund made through the hub is completed from Alipay's synchronous answer.
  */
-public class AlipayNotificationVerifier implements NotificationVerifier<PaymentNotification> {
+public class AlipayNotificationVerifier implements WebhookVerifier<PaymentNotification> {
     public static final String PROVIDER = "alipay";
     static final ZoneOffset ALIPAY_TIME = ZoneOffset.ofHours(8);
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    private static final Acknowledgement SUCCESS = new Acknowledgement(200, "text/plain;charset=UTF-8", "success");
+    /** Served at {@code /webhooks/payments/alipay}; anything but the exact body {@code success} makes Alipay re-send. */
+    static final Endpoint ENDPOINT = Endpoint.at("payments", PROVIDER)
+            .body(BodyFormat.FORM)
+            .events(PaymentNotification.AGGREGATE, PaymentNotification.ADDRESS)
+            .acknowledgedWith(Acknowledgement.text("success"))
+            .documented(Documentation.of("Alipay: an RSA2-signed asynchronous notification (form)",
+                    "The form's `sign` (RSA2 over the other parameters, sorted) is verified with Alipay's public key, `sign_type` "
+                            + "must be RSA2; answered with the body `success`.",
+                    "notify_time=2026-03-01+16%3A02%3A00&notify_type=trade_status_sync&notify_id=ac05099524730693a8b330c5ecf72da9786"
+                            + "&app_id=2021000000000000&trade_no=2026030122001400000000000001&out_trade_no=SO-0000000002-P1"
+                            + "&trade_status=TRADE_SUCCESS&total_amount=176.00&seller_id=2088000000000000&sign_type=RSA2&sign=Kg1eUQ…")
+                    .bodyFields(new Field("sign", "RSA2 signature of the other parameters, sorted by name"),
+                            new Field("sign_type", "`RSA2`, the only type accepted"),
+                            new Field("out_trade_no", "our payment reference"),
+                            new Field("trade_status", "`TRADE_SUCCESS`, `TRADE_FINISHED`, …")));
 
     private final AlipayProperties properties;
     private final AlipayKeys keys;
@@ -40,20 +54,15 @@ public class AlipayNotificationVerifier implements NotificationVerifier<PaymentN
     }
 
     @Override
-    public String provider() {
-        return PROVIDER;
+    public Endpoint endpoint() {
+        return ENDPOINT;
     }
 
     @Override
-    public Acknowledgement acknowledgement() {
-        return SUCCESS;
-    }
-
-    @Override
-    public Verified<PaymentNotification> verify(Map<String, String> headers, byte[] rawBody) {
+    public Verified<PaymentNotification> verify(Request request) {
         Map<String, String> params;
         try {
-            params = AlipaySignatures.parseForm(rawBody);
+            params = AlipaySignatures.parseForm(request.body());
         } catch (IllegalArgumentException e) {
             throw new NotificationRefusedException("body is not a form Alipay sends: " + e.getMessage());
         }

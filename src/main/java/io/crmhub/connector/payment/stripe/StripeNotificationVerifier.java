@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.crm.canonical.PaymentNotification;
 import io.crmhub.routing.ConnectorException;
 import io.crmhub.routing.NotificationRefusedException;
-import io.crmhub.routing.NotificationVerifier;
+import io.crmhub.routing.WebhookVerifier;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +26,27 @@ import org.slf4j.LoggerFactory;
  * {@code succeeded} is a refund; anything else is acknowledged and needs no change. Amounts arrive in Stripe's minor
  * units and leave as exact major units.
  */
-public class StripeNotificationVerifier implements NotificationVerifier<PaymentNotification> {
+public class StripeNotificationVerifier implements WebhookVerifier<PaymentNotification> {
     public static final String PROVIDER = "stripe";
     /** The metadata key under which the hub gives Stripe its payment reference (and reads it back). */
     public static final String PAYMENT_REFERENCE = "crm_payment_reference";
     public static final String REFUND_REFERENCE = "crm_refund_reference";
     static final Set<String> REFUND_EVENTS = Set.of("refund.created", "refund.updated", "charge.refund.updated");
-    private static final Acknowledgement ACK = new Acknowledgement(200, "application/json", "{\"received\":true}");
+    /**
+     * Served at {@code /webhooks/payments/stripe}; any 2xx tells Stripe the event arrived, a small JSON body is what
+     * Stripe's own examples answer.
+     */
+    static final Endpoint ENDPOINT = Endpoint.at("payments", PROVIDER)
+            .events(PaymentNotification.AGGREGATE, PaymentNotification.ADDRESS)
+            .acknowledgedWith(new Acknowledgement(200, "application/json", "{\"received\":true}"))
+            .documented(Documentation.of("Stripe: a signed event (payment_intent.succeeded, charge.refunded, …)",
+                    "`Stripe-Signature` is `t=<unix seconds>,v1=<HMAC-SHA256 of t.body with the endpoint's signing secret>`; "
+                            + "answered 200.",
+                    """
+                    {"id":"evt_1NG8Du2eZvKYlo2CUI79vXWy","object":"event","type":"payment_intent.succeeded","created":1772352120,\
+                    "data":{"object":{"id":"pi_3Nx","object":"payment_intent","amount_received":17600,"currency":"cny",\
+                    "metadata":{"crm_payment_reference":"SO-0000000003-P1"}}}}""")
+                    .headers(new Field("Stripe-Signature", "`t=1772352120,v1=5257a869e7…` (several v1 while a secret rolls)")));
     private static final Logger log = LoggerFactory.getLogger(StripeNotificationVerifier.class);
 
     private final StripeProperties properties;
@@ -49,19 +62,14 @@ public class StripeNotificationVerifier implements NotificationVerifier<PaymentN
     }
 
     @Override
-    public String provider() {
-        return PROVIDER;
-    }
-
-    /** Any 2xx tells Stripe the event arrived; a small JSON body is what Stripe's own examples answer. */
-    @Override
-    public Acknowledgement acknowledgement() {
-        return ACK;
+    public Endpoint endpoint() {
+        return ENDPOINT;
     }
 
     @Override
-    public Verified<PaymentNotification> verify(Map<String, String> headers, byte[] rawBody) {
-        StripeSignatures.Header header = StripeSignatures.parse(headers.get("stripe-signature"));
+    public Verified<PaymentNotification> verify(Request request) {
+        byte[] rawBody = request.body();
+        StripeSignatures.Header header = StripeSignatures.parse(request.header("stripe-signature"));
         Duration skew = Duration.between(Instant.ofEpochSecond(header.timestamp()), clock.instant());
         if (skew.abs().compareTo(properties.replayWindow()) > 0) {
             throw new NotificationRefusedException("Stripe-Signature t is " + skew.abs().toSeconds() + " s "

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.crm.canonical.PaymentNotification;
 import io.crmhub.routing.NotificationRefusedException;
-import io.crmhub.routing.NotificationVerifier;
+import io.crmhub.routing.WebhookVerifier;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +27,22 @@ import javax.crypto.spec.GCMParameterSpec;
  * ({@code WECHATPAY/SIGNTEST/}) refused like any bad signature, then AES-256-GCM decryption of {@code resource}
  * with the APIv3 key. Amounts arrive in fen (integers) and leave as exact major units.
  */
-public class WechatPayNotificationVerifier implements NotificationVerifier<PaymentNotification> {
+public class WechatPayNotificationVerifier implements WebhookVerifier<PaymentNotification> {
     public static final String PROVIDER = "wechatpay";
     private static final String PROBE_PREFIX = "WECHATPAY/SIGNTEST/";
+    /** Served at {@code /webhooks/payments/wechatpay}; WeChat Pay takes 200 or 204 without a body as received. */
+    static final Endpoint ENDPOINT = Endpoint.at("payments", PROVIDER)
+            .events(PaymentNotification.AGGREGATE, PaymentNotification.ADDRESS)
+            .documented(Documentation.of("WeChat Pay: a signed, encrypted payment or refund notification",
+                    "Signed with the platform key named by `Wechatpay-Serial` over timestamp, nonce and body; answered 204.",
+                    """
+                    {"id":"EV-2018022511223320873","create_time":"2026-03-01T16:02:00+08:00","resource_type":"encrypt-resource",\
+                    "event_type":"TRANSACTION.SUCCESS","summary":"支付成功","resource":{"original_type":"transaction",\
+                    "algorithm":"AEAD_AES_256_GCM","ciphertext":"…","associated_data":"transaction","nonce":"fdasflkja484w"}}""")
+                    .headers(new Field("Wechatpay-Signature", "Base64 SHA256withRSA signature of `timestamp\\nnonce\\nbody\\n`"),
+                            new Field("Wechatpay-Timestamp", "Unix seconds; refused outside crmhub.connectors.payment-wechatpay.replay-window"),
+                            new Field("Wechatpay-Nonce", "Random string of the signature"),
+                            new Field("Wechatpay-Serial", "Serial of the platform public key (`PUB_KEY_ID_…`) that verifies it")));
 
     private final WechatPayProperties properties;
     private final ObjectMapper json;
@@ -44,12 +57,14 @@ public class WechatPayNotificationVerifier implements NotificationVerifier<Payme
     }
 
     @Override
-    public String provider() {
-        return PROVIDER;
+    public Endpoint endpoint() {
+        return ENDPOINT;
     }
 
     @Override
-    public Verified<PaymentNotification> verify(Map<String, String> headers, byte[] rawBody) {
+    public Verified<PaymentNotification> verify(Request request) {
+        Map<String, String> headers = request.headers();
+        byte[] rawBody = request.body();
         String timestamp = required(headers, "wechatpay-timestamp");
         String nonce = required(headers, "wechatpay-nonce");
         String signature = required(headers, "wechatpay-signature");

@@ -60,7 +60,7 @@ class AlipaySignaturesTest {
         assertThat(n.amount().scale()).isEqualTo(2);
         assertThat(n.currency()).isEqualTo("CNY");
         assertThat(n.providerTransactionId()).isEqualTo("2026112522001400000000000001");
-        assertThat(verifier.acknowledgement().body()).isEqualTo("success");
+        assertThat(verifier.endpoint().ack().body()).isEqualTo("success");
     }
 
     @Test

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.net.Webhook;
 import io.crmhub.crm.canonical.PaymentNotification;
 import io.crmhub.routing.NotificationRefusedException;
-import io.crmhub.routing.NotificationVerifier;
 import io.crmhub.routing.PermanentConnectorException;
+import io.crmhub.routing.WebhookVerifier;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +61,7 @@ class StripeNotificationVerifierTest {
         // stripe-java → ours
         String theirs = Webhook.Signature.generateSignatureHeader(payload, secret, now);
         assertThat(theirs).isEqualTo(ours);
-        NotificationVerifier.Verified<PaymentNotification> verified = verifier(List.of(secret), Instant.now())
+        WebhookVerifier.Verified<PaymentNotification> verified = verifier(List.of(secret), Instant.now())
                 .verify(Map.of("stripe-signature", theirs), payload.getBytes(StandardCharsets.UTF_8));
         assertThat(verified.eventId()).isEqualTo("evt_x1");
         assertThat(verified.businessKey()).isEqualTo("SO-1-P1");
@@ -139,7 +139,7 @@ class StripeNotificationVerifierTest {
                 .isEqualTo(PaymentNotification.Kind.OTHER);
         assertThat(verify(verifier, event("evt_cr", "charge.refunded", json("ch_2", "charge"))).kind())
                 .isEqualTo(PaymentNotification.Kind.OTHER);
-        assertThat(verifier.acknowledgement()).isEqualTo(new NotificationVerifier.Acknowledgement(200, "application/json",
+        assertThat(verifier.endpoint().ack()).isEqualTo(new WebhookVerifier.Acknowledgement(200, "application/json",
                 "{\"received\":true}"));
     }
 
