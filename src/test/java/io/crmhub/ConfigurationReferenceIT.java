@@ -23,6 +23,7 @@ import io.crmhub.connector.payment.wechatpay.WechatPayKeys;
 import io.crmhub.connector.payment.wechatpay.WechatPayProperties;
 import io.crmhub.routing.BreakerProperties;
 import io.crmhub.routing.RateLimitProperties;
+import io.crmhub.sandbox.ProviderSandbox;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -39,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -142,8 +144,8 @@ class ConfigurationReferenceIT {
     /**
      * The README's other variables (database, broker, schedules, ...) each name a property the hub reads: one of its
      * {@code @ConfigurationProperties} (or Spring Boot's), a key of {@code application.yml} (read by flows and
-     * schedules), or a placeholder in the code or YAML, compared as Spring compares an environment variable with a
-     * property name (dashes and dots alike).
+     * schedules), a placeholder in the code or YAML, or the port property a provider sandbox registers, compared as
+     * Spring compares an environment variable with a property name (dashes and dots alike).
      */
     @Test
     void everyOtherReadmeVariableNamesAPropertyTheHubReads() throws IOException {
@@ -455,6 +457,8 @@ class ConfigurationReferenceIT {
                 }
             }
         }
+        // the provider sandboxes' ports, each declared by its sandbox's own registration
+        ServiceLoader.load(ProviderSandbox.class).forEach(s -> names.add(relaxed(s.portProperty())));
         Pattern codePlaceholder = Pattern.compile("\\$\\{(crmhub\\.[a-z0-9.-]+)");
         try (var sources = Files.walk(Path.of("src/main/java"))) {
             for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {

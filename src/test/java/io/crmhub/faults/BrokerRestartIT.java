@@ -6,8 +6,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.crmhub.sandbox.ProviderSandboxes;
 import io.crmhub.sandbox.SapBusinessPartnerSandbox;
+import io.crmhub.sandbox.SapSandboxServer;
 import io.crmhub.support.HubProcess;
 import io.crmhub.support.TestDatabases;
 import java.io.IOException;
@@ -29,7 +29,7 @@ class BrokerRestartIT {
     private static final int CUSTOMERS = 300;
     private final List<Process> brokers = new ArrayList<>();
     private HubProcess hub;
-    private ProviderSandboxes.SapSandboxServer sap;
+    private SapSandboxServer sap;
 
     @AfterEach
     void stop() {
@@ -51,7 +51,7 @@ class BrokerRestartIT {
         Path instance = createBroker(artemisHome, dir.resolve("broker"), brokerPort);
         startBroker(instance, brokerPort, "broker-1");
 
-        sap = ProviderSandboxes.startSap(0, "restart-user", "restart-password");
+        sap = SapSandboxServer.start(0, "restart-user", "restart-password");
         // SAP takes 20 ms per create, so the flow is still busy when the broker dies
         sap.server().stubFor(post(urlPathEqualTo(SapBusinessPartnerSandbox.SERVICE_PATH + "A_BusinessPartner")).atPriority(5)
                 .willReturn(aResponse().withTransformers(SapBusinessPartnerSandbox.NAME).withFixedDelay(20)));

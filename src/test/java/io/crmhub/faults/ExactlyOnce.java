@@ -3,7 +3,7 @@ package io.crmhub.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crmhub.crm.canonical.CanonicalCustomer;
-import io.crmhub.sandbox.ProviderSandboxes;
+import io.crmhub.sandbox.SapSandboxServer;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /** Counts, from the SAP sandbox's own records, how many of the given customers arrived, twice, or never. */
 record ExactlyOnce(long delivered, long duplicates, long lost) {
 
-    static ExactlyOnce check(ProviderSandboxes.SapSandboxServer sap, List<Long> customerIds) {
+    static ExactlyOnce check(SapSandboxServer sap, List<Long> customerIds) {
         Map<String, Long> partnersPerReference = sap.sap().partners().values().stream()
                 .map(p -> p.path("BusinessPartnerIDByExtSystem").asText())
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));

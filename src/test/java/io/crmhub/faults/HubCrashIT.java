@@ -7,8 +7,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.crmhub.sandbox.ProviderSandboxes;
 import io.crmhub.sandbox.SapBusinessPartnerSandbox;
+import io.crmhub.sandbox.SapSandboxServer;
 import io.crmhub.support.HubProcess;
 import io.crmhub.support.TestDatabases;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class HubCrashIT {
     private static final int CUSTOMERS = 3000;
     private final List<HubProcess> hubs = new ArrayList<>();
-    private ProviderSandboxes.SapSandboxServer sap;
+    private SapSandboxServer sap;
 
     @AfterEach
     void stop() {
@@ -39,7 +39,7 @@ class HubCrashIT {
 
     @Test
     void killingTheHubMidStreamStillDeliversEveryCustomerExactlyOnce() throws Exception {
-        sap = ProviderSandboxes.startSap(0, "crash-user", "crash-password");
+        sap = SapSandboxServer.start(0, "crash-user", "crash-password");
         // SAP takes 100 ms per create, so a couple of thousand creates are queued and in flight when the hub dies
         sap.server().stubFor(post(urlPathEqualTo(SapBusinessPartnerSandbox.SERVICE_PATH + "A_BusinessPartner")).atPriority(5)
                 .willReturn(aResponse().withTransformers(SapBusinessPartnerSandbox.NAME).withFixedDelay(100)));

@@ -11,9 +11,6 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
@@ -21,7 +18,6 @@ import org.springframework.core.env.StandardEnvironment;
 class KingdeeSandboxStartupTest {
 
     @Test
-    @SuppressWarnings({"unchecked", "rawtypes"})
     void anUnconfiguredKingdeeGetsASandboxThatSpeaksTheLogin() throws Exception {
         StandardEnvironment env = new StandardEnvironment();
         env.getPropertySources().addFirst(new MapPropertySource("test", Map.of(
@@ -45,17 +41,7 @@ class KingdeeSandboxStartupTest {
             assertThat(login.headers().allValues("set-cookie")).anyMatch(c -> c.startsWith("kdservice-sessionid="));
             assertThat(env.getProperty("crmhub.connectors.erp-sap.base-url")).isEqualTo("http://127.0.0.1:9");
         } finally {
-            ContextClosedEvent closed = new ContextClosedEvent(new GenericApplicationContext());
-            for (ApplicationListener listener : application.getListeners()) {
-                if (!listener.getClass().getName().startsWith(SandboxEnvironmentPostProcessor.class.getName())) {
-                    continue; // only the post-processor's own "stop the sandbox" listeners
-                }
-                try {
-                    listener.onApplicationEvent(closed);
-                } catch (ClassCastException ignored) {
-                    // a listener for another event type
-                }
-            }
+            SandboxCalls.stopSandboxes(application);
         }
     }
 }

@@ -23,7 +23,7 @@ class PaidOrderIsPaidOnceTest {
 
     @Test
     void wechatPayReSendsTheSameTransactionAndRefusesANewOrderForAPaidOutTradeNo() throws Exception {
-        try (Webhook hub = new Webhook(); ProviderSandboxes.WechatPaySandboxServer wechat = ProviderSandboxes.startWechatPay(0)) {
+        try (Webhook hub = new Webhook(); WechatPaySandboxServer wechat = WechatPaySandboxServer.start(0)) {
             assertThat(SandboxCalls.wechatNativeOrder(wechat, "SO-0000000001-P1", 17600, hub.url()).statusCode()).isEqualTo(200);
             JsonNode first = json(customerPays(wechat.baseUrl(), "SO-0000000001-P1", ""));
             JsonNode second = json(customerPays(wechat.baseUrl(), "SO-0000000001-P1", ""));
@@ -52,7 +52,7 @@ class PaidOrderIsPaidOnceTest {
 
     @Test
     void alipayReSendsTheSameNotificationWithTheSameTradeNo() throws Exception {
-        try (Webhook hub = new Webhook(); ProviderSandboxes.AlipaySandboxServer alipay = ProviderSandboxes.startAlipay(0)) {
+        try (Webhook hub = new Webhook(); AlipaySandboxServer alipay = AlipaySandboxServer.start(0)) {
             SandboxCalls.alipayPrecreate(alipay, "SO-0000000001-P1", "176.00", hub.url());
             JsonNode first = json(customerPays(alipay.baseUrl(), "SO-0000000001-P1", ""));
             JsonNode second = json(customerPays(alipay.baseUrl(), "SO-0000000001-P1", ""));
@@ -73,7 +73,7 @@ class PaidOrderIsPaidOnceTest {
 
     @Test
     void stripeReSendsTheSameEventWithTheSameCharge() throws Exception {
-        try (Webhook hub = new Webhook(); ProviderSandboxes.StripeSandboxServer stripe = ProviderSandboxes.startStripe(0)) {
+        try (Webhook hub = new Webhook(); StripeSandboxServer stripe = StripeSandboxServer.start(0)) {
             stripe.hubProperties(hub.url());
             String intent = json(SandboxCalls.stripe(stripe, "POST", "/v1/payment_intents",
                     SandboxCalls.stripeIntentForm("SO-0000000001-P1", 17600), "crmhub-payment-SO-0000000001-P1")).path("id").asText();

@@ -23,6 +23,10 @@ import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.support.GenericApplicationContext;
 
 /**
  * Calls to the sandboxes as their real clients make them (signed WeChat Pay and Alipay requests, Stripe's Bearer key,
@@ -34,6 +38,22 @@ final class SandboxCalls {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private SandboxCalls() {
+    }
+
+    /** Stops what {@link SandboxEnvironmentPostProcessor} started for {@code application}, as the application's close does. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static void stopSandboxes(SpringApplication application) {
+        ContextClosedEvent closed = new ContextClosedEvent(new GenericApplicationContext());
+        for (ApplicationListener listener : application.getListeners()) {
+            if (!listener.getClass().getName().startsWith(SandboxEnvironmentPostProcessor.class.getName())) {
+                continue; // only the post-processor's own "stop the sandbox" listeners
+            }
+            try {
+                listener.onApplicationEvent(closed);
+            } catch (ClassCastException ignored) {
+                // a listener for another event type
+            }
+        }
     }
 
     static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
@@ -52,7 +72,7 @@ final class SandboxCalls {
     // ---- WeChat Pay v3 ----
 
     /** A merchant API call signed {@code WECHATPAY2-SHA256-RSA2048} with this run's merchant key. */
-    static HttpResponse<String> wechat(ProviderSandboxes.WechatPaySandboxServer server, String method, String pathAndQuery, String body)
+    static HttpResponse<String> wechat(WechatPaySandboxServer server, String method, String pathAndQuery, String body)
             throws Exception {
         String ts = String.valueOf(System.currentTimeMillis() / 1000);
         String nonce = UUID.randomUUID().toString().replace("-", "");
@@ -65,7 +85,7 @@ final class SandboxCalls {
                 .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    static HttpResponse<String> wechatNativeOrder(ProviderSandboxes.WechatPaySandboxServer server, String outTradeNo, long fen,
+    static HttpResponse<String> wechatNativeOrder(WechatPaySandboxServer server, String outTradeNo, long fen,
                                                   String notifyUrl) throws Exception {
         return wechat(server, "POST", "/v3/pay/transactions/native", JSON.createObjectNode()
                 .put("appid", WechatPaySandbox.APP_ID).put("mchid", WechatPaySandbox.MERCHANT_ID).put("description", "order")
@@ -73,12 +93,12 @@ final class SandboxCalls {
                 .set("amount", JSON.createObjectNode().put("total", fen).put("currency", "CNY")).toString());
     }
 
-    static JsonNode wechatQuery(ProviderSandboxes.WechatPaySandboxServer server, String outTradeNo) throws Exception {
+    static JsonNode wechatQuery(WechatPaySandboxServer server, String outTradeNo) throws Exception {
         return json(wechat(server, "GET", "/v3/pay/transactions/out-trade-no/" + outTradeNo + "?mchid=" + WechatPaySandbox.MERCHANT_ID, ""));
     }
 
     /** A notification's {@code resource}, decrypted with this run's APIv3 key (AES-256-GCM). */
-    static JsonNode wechatResource(ProviderSandboxes.WechatPaySandboxServer server, JsonNode notification) throws Exception {
+    static JsonNode wechatResource(WechatPaySandboxServer server, JsonNode notification) throws Exception {
         JsonNode resource = notification.path("resource");
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(server.wechatPay().apiV3Key().getBytes(StandardCharsets.UTF_8), "AES"),
@@ -90,7 +110,7 @@ final class SandboxCalls {
     // ---- Alipay v2 gateway ----
 
     /** A gateway call RSA2-signed with this run's app key; answers the {@code *_response} object. */
-    static JsonNode alipay(ProviderSandboxes.AlipaySandboxServer server, String method, JsonNode biz, String notifyUrl) throws Exception {
+    static JsonNode alipay(AlipaySandboxServer server, String method, JsonNode biz, String notifyUrl) throws Exception {
         Map<String, String> params = new TreeMap<>();
         params.put("app_id", AlipaySandbox.APP_ID);
         params.put("method", method);
@@ -110,19 +130,19 @@ final class SandboxCalls {
         return json(answer).path(method.replace('.', '_') + "_response");
     }
 
-    static JsonNode alipayPrecreate(ProviderSandboxes.AlipaySandboxServer server, String outTradeNo, String amount, String notifyUrl)
+    static JsonNode alipayPrecreate(AlipaySandboxServer server, String outTradeNo, String amount, String notifyUrl)
             throws Exception {
         return alipay(server, "alipay.trade.precreate", JSON.createObjectNode().put("out_trade_no", outTradeNo)
                 .put("total_amount", amount).put("subject", "order"), notifyUrl);
     }
 
-    static JsonNode alipayQuery(ProviderSandboxes.AlipaySandboxServer server, String outTradeNo) throws Exception {
+    static JsonNode alipayQuery(AlipaySandboxServer server, String outTradeNo) throws Exception {
         return alipay(server, "alipay.trade.query", JSON.createObjectNode().put("out_trade_no", outTradeNo), null);
     }
 
     // ---- Stripe ----
 
-    static HttpResponse<String> stripe(ProviderSandboxes.StripeSandboxServer server, String method, String path, String form,
+    static HttpResponse<String> stripe(StripeSandboxServer server, String method, String path, String form,
                                        String idempotencyKey) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                 .header("Authorization", "Bearer " + server.stripe().secretKey())
@@ -142,7 +162,7 @@ final class SandboxCalls {
 
     /** One CSRF session: Basic auth, the fetched token and its session cookie on every modifying call. */
     record SapSession(String baseUrl, String authorization, String token, String cookie) {
-        static SapSession open(ProviderSandboxes.SapSandboxServer server, String user, String password) throws Exception {
+        static SapSession open(SapSandboxServer server, String user, String password) throws Exception {
             return open(server.baseUrl(), user, password);
         }
 
@@ -208,7 +228,7 @@ final class SandboxCalls {
 
     /** One logged-in Kingdee session (the {@code kdservice-sessionid} cookie). */
     record KingdeeSession(String baseUrl, String cookie) {
-        static KingdeeSession login(ProviderSandboxes.KingdeeSandboxServer server) throws Exception {
+        static KingdeeSession login(KingdeeSandboxServer server) throws Exception {
             String body = JSON.createObjectNode().set("parameters", JSON.createArrayNode().add(server.acctId()).add(server.username())
                     .add(server.password()).add(2052)).toString();
             HttpResponse<String> login = send(HttpRequest.newBuilder(URI.create(server.baseUrl() + KingdeeSandbox.LOGIN_PATH))

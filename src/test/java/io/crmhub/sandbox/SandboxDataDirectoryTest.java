@@ -9,9 +9,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
@@ -26,10 +23,10 @@ class SandboxDataDirectoryTest {
         SpringApplication first = new SpringApplication();
         StandardEnvironment env = localRun(first);
         try {
-            SapSession sap = SapSession.open(server(env), SandboxEnvironmentPostProcessor.SANDBOX_USER, SandboxEnvironmentPostProcessor.SANDBOX_PASSWORD);
+            SapSession sap = SapSession.open(server(env), ProviderSandboxes.LOCAL_USER, ProviderSandboxes.LOCAL_PASSWORD);
             partner = sap.createPartner("CRM-C-0000000001", "ACME Trading");
         } finally {
-            stopSandboxes(first);
+            SandboxCalls.stopSandboxes(first);
         }
         assertThat(dataDir.resolve("sandbox/sap.json")).exists();
         assertThat(Files.readString(dataDir.resolve("sandbox/sap.json"))).contains("CRM-C-0000000001");
@@ -37,12 +34,12 @@ class SandboxDataDirectoryTest {
         SpringApplication second = new SpringApplication();
         env = localRun(second);
         try {
-            SapSession sap = SapSession.open(server(env), SandboxEnvironmentPostProcessor.SANDBOX_USER, SandboxEnvironmentPostProcessor.SANDBOX_PASSWORD);
+            SapSession sap = SapSession.open(server(env), ProviderSandboxes.LOCAL_USER, ProviderSandboxes.LOCAL_PASSWORD);
             assertThat(sap.get(SapBusinessPartnerSandbox.SERVICE_PATH + "A_BusinessPartner('" + partner + "')").path("OrganizationBPName1").asText())
                     .isEqualTo("ACME Trading");
             assertThat(Long.parseLong(sap.createPartner("CRM-C-0000000002", "Other Co"))).isEqualTo(Long.parseLong(partner) + 1);
         } finally {
-            stopSandboxes(second);
+            SandboxCalls.stopSandboxes(second);
         }
     }
 
@@ -62,20 +59,5 @@ class SandboxDataDirectoryTest {
         String base = env.getProperty("crmhub.connectors.erp-sap.base-url");
         assertThat(base).startsWith("http://127.0.0.1:");
         return base;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void stopSandboxes(SpringApplication application) {
-        ContextClosedEvent closed = new ContextClosedEvent(new GenericApplicationContext());
-        for (ApplicationListener listener : application.getListeners()) {
-            if (!listener.getClass().getName().startsWith(SandboxEnvironmentPostProcessor.class.getName())) {
-                continue; // only the post-processor's own "stop the sandbox" listeners
-            }
-            try {
-                listener.onApplicationEvent(closed);
-            } catch (ClassCastException ignored) {
-                // a listener for another event type
-            }
-        }
     }
 }

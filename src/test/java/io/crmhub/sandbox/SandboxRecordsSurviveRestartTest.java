@@ -35,7 +35,7 @@ class SandboxRecordsSurviveRestartTest {
         String unbilledOrder;
         String billingDocument;
         String journalEntry;
-        try (ProviderSandboxes.SapSandboxServer before = ProviderSandboxes.startSap(0, USER, PASSWORD, records)) {
+        try (SapSandboxServer before = SapSandboxServer.start(0, USER, PASSWORD, records)) {
             SapSession sap = SapSession.open(before, USER, PASSWORD);
             partner = sap.createPartner("CRM-C-0000000001", "ACME Trading");
             before.sap().invoiceAfter(Duration.ofMillis(100));
@@ -49,7 +49,7 @@ class SandboxRecordsSurviveRestartTest {
         assertThat(records.resolve("sap.json")).exists();
         assertThat(records.resolve("sap.json.tmp")).doesNotExist();
 
-        try (ProviderSandboxes.SapSandboxServer after = ProviderSandboxes.startSap(0, USER, PASSWORD, records)) {
+        try (SapSandboxServer after = SapSandboxServer.start(0, USER, PASSWORD, records)) {
             after.sap().invoiceAfter(Duration.ofSeconds(2));
             SapSession sap = SapSession.open(after, USER, PASSWORD); // a new CSRF session: sessions end with a restart
             JsonNode found = sap.get(SapBusinessPartnerSandbox.SERVICE_PATH
@@ -77,7 +77,7 @@ class SandboxRecordsSurviveRestartTest {
             JsonNode second = after.sap().billingDocuments().get(String.valueOf(Long.parseLong(billingDocument) + 1));
             assertThat(second.path("to_Item").path("results").get(0).path("ReferenceSDDocument").asText()).isEqualTo(unbilledOrder);
         }
-        try (ProviderSandboxes.SapSandboxServer again = ProviderSandboxes.startSap(0, USER, PASSWORD, records)) {
+        try (SapSandboxServer again = SapSandboxServer.start(0, USER, PASSWORD, records)) {
             again.sap().invoiceAfter(Duration.ZERO); // anything still due would be billed at once
             Thread.sleep(500);
             assertThat(again.sap().partners()).containsOnlyKeys(partner, String.valueOf(Long.parseLong(partner) + 1));
@@ -90,7 +90,7 @@ class SandboxRecordsSurviveRestartTest {
         JsonNode customer;
         JsonNode order;
         JsonNode receipt;
-        try (ProviderSandboxes.KingdeeSandboxServer before = ProviderSandboxes.startKingdee(0, "acct", USER, PASSWORD, records)) {
+        try (KingdeeSandboxServer before = KingdeeSandboxServer.start(0, "acct", USER, PASSWORD, records)) {
             before.kingdee().invoiceAfter(Duration.ofSeconds(2)); // finance issues the receivable after the restart
             KingdeeSession kingdee = KingdeeSession.login(before);
             customer = kingdee.saveCustomer("ACME Trading");
@@ -100,7 +100,7 @@ class SandboxRecordsSurviveRestartTest {
         }
         assertThat(records.resolve("kingdee.json")).exists();
 
-        try (ProviderSandboxes.KingdeeSandboxServer after = ProviderSandboxes.startKingdee(0, "acct", USER, PASSWORD, records)) {
+        try (KingdeeSandboxServer after = KingdeeSandboxServer.start(0, "acct", USER, PASSWORD, records)) {
             after.kingdee().invoiceAfter(Duration.ofSeconds(2));
             KingdeeSession kingdee = KingdeeSession.login(after); // sessions end with a restart: log in again
             assertThat(kingdee.view("BD_Customer", customer.path("Number").asText()).path("Name").asText()).isEqualTo("ACME Trading");
@@ -129,7 +129,7 @@ class SandboxRecordsSurviveRestartTest {
         String transactionId;
         String refundId;
         try (Webhook hub = new Webhook();
-             ProviderSandboxes.WechatPaySandboxServer before = ProviderSandboxes.startWechatPay(0, records)) {
+             WechatPaySandboxServer before = WechatPaySandboxServer.start(0, records)) {
             assertThat(SandboxCalls.wechatNativeOrder(before, "SO-0000000001-P1", 17600, hub.url()).statusCode()).isEqualTo(200);
             assertThat(SandboxCalls.wechatNativeOrder(before, "SO-0000000002-P1", 5020, hub.url()).statusCode()).isEqualTo(200);
             transactionId = json(customerPays(before.baseUrl(), "SO-0000000001-P1", "?notify=false")).path("transaction_id").asText();
@@ -139,7 +139,7 @@ class SandboxRecordsSurviveRestartTest {
         assertThat(records.resolve("wechatpay.json")).exists();
 
         try (Webhook hub = new Webhook();
-             ProviderSandboxes.WechatPaySandboxServer after = ProviderSandboxes.startWechatPay(0, records)) {
+             WechatPaySandboxServer after = WechatPaySandboxServer.start(0, records)) {
             JsonNode paid = SandboxCalls.wechatQuery(after, "SO-0000000001-P1");
             assertThat(paid.path("trade_state").asText()).isEqualTo("SUCCESS");
             assertThat(paid.path("transaction_id").asText()).isEqualTo(transactionId);
@@ -157,7 +157,7 @@ class SandboxRecordsSurviveRestartTest {
     @Test
     void alipayKeepsTradesAndContinuesItsTradeNumbers() throws Exception {
         String tradeNo;
-        try (ProviderSandboxes.AlipaySandboxServer before = ProviderSandboxes.startAlipay(0, records)) {
+        try (AlipaySandboxServer before = AlipaySandboxServer.start(0, records)) {
             SandboxCalls.alipayPrecreate(before, "SO-0000000001-P1", "176.00", "http://127.0.0.1:9/unused");
             SandboxCalls.alipayPrecreate(before, "SO-0000000002-P1", "50.20", "http://127.0.0.1:9/unused");
             tradeNo = json(customerPays(before.baseUrl(), "SO-0000000001-P1", "?notify=false")).path("trade_no").asText();
@@ -165,7 +165,7 @@ class SandboxRecordsSurviveRestartTest {
         assertThat(records.resolve("alipay.json")).exists();
 
         try (Webhook hub = new Webhook();
-             ProviderSandboxes.AlipaySandboxServer after = ProviderSandboxes.startAlipay(0, records)) {
+             AlipaySandboxServer after = AlipaySandboxServer.start(0, records)) {
             JsonNode paid = SandboxCalls.alipayQuery(after, "SO-0000000001-P1");
             assertThat(paid.path("trade_status").asText()).isEqualTo("TRADE_SUCCESS");
             assertThat(paid.path("trade_no").asText()).isEqualTo(tradeNo);
@@ -182,7 +182,7 @@ class SandboxRecordsSurviveRestartTest {
     @Test
     void stripeKeepsPaymentIntentsAndIdempotencyKeys() throws Exception {
         String intent;
-        try (ProviderSandboxes.StripeSandboxServer before = ProviderSandboxes.startStripe(0, records)) {
+        try (StripeSandboxServer before = StripeSandboxServer.start(0, records)) {
             intent = json(SandboxCalls.stripe(before, "POST", "/v1/payment_intents", SandboxCalls.stripeIntentForm("SO-0000000001-P1", 17600),
                     "crmhub-payment-SO-0000000001-P1")).path("id").asText();
             SandboxCalls.stripe(before, "POST", "/v1/payment_intents", SandboxCalls.stripeIntentForm("SO-0000000002-P1", 5020),
@@ -192,7 +192,7 @@ class SandboxRecordsSurviveRestartTest {
         assertThat(records.resolve("stripe.json")).exists();
 
         try (Webhook hub = new Webhook();
-             ProviderSandboxes.StripeSandboxServer after = ProviderSandboxes.startStripe(0, records)) {
+             StripeSandboxServer after = StripeSandboxServer.start(0, records)) {
             after.hubProperties(hub.url());
             JsonNode paid = json(SandboxCalls.stripe(after, "GET", "/v1/payment_intents/" + intent, "", null));
             assertThat(paid.path("status").asText()).isEqualTo("succeeded");

@@ -11,6 +11,7 @@ import com.alipay.api.internal.util.AlipaySignature;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.finance.PaymentStatusCheck;
 import io.crmhub.sandbox.AlipaySandbox;
+import io.crmhub.sandbox.AlipaySandboxServer;
 import io.crmhub.sandbox.ProviderSandboxes;
 import io.crmhub.support.TestDatabases;
 import java.math.BigDecimal;
@@ -50,7 +51,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * its answers), and notifications signed by the official SDK against the real endpoint, inbox, broker and flow.
  */
 class AlipayPaymentIT extends PaymentHubTest {
-    private static final ProviderSandboxes.AlipaySandboxServer ALIPAY = ProviderSandboxes.startAlipay(0);
+    private static final AlipaySandboxServer ALIPAY = AlipaySandboxServer.start(0);
     private static final KeyPair STRANGER = io.crmhub.sandbox.WechatPaySandbox.rsa();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private final HttpClient client = HttpClient.newHttpClient();

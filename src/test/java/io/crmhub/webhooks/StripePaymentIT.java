@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.crmhub.sandbox.ProviderSandboxes;
+import io.crmhub.sandbox.StripeSandboxServer;
 import io.crmhub.support.TestDatabases;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -32,7 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * keys as Stripe does, and signs its events with its own secret (generated per run) and its own HMAC code.
  */
 class StripePaymentIT extends PaymentHubTest {
-    private static final ProviderSandboxes.StripeSandboxServer STRIPE = ProviderSandboxes.startStripe(0);
+    private static final StripeSandboxServer STRIPE = StripeSandboxServer.start(0);
     private static final String INTENTS = "/v1/payment_intents";
     private final HttpClient client = HttpClient.newHttpClient();
 

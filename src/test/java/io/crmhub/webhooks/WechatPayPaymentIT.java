@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.sandbox.ProviderSandboxes;
+import io.crmhub.sandbox.WechatPaySandboxServer;
 import io.crmhub.support.TestDatabases;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -28,7 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * public key, signs its answers with a platform key, and pays by sending a signed, encrypted notification.
  */
 class WechatPayPaymentIT extends PaymentHubTest {
-    private static final ProviderSandboxes.WechatPaySandboxServer WECHAT = ProviderSandboxes.startWechatPay(0);
+    private static final WechatPaySandboxServer WECHAT = WechatPaySandboxServer.start(0);
     private static final String NATIVE = "/v3/pay/transactions/native";
     private final HttpClient client = HttpClient.newHttpClient();
 

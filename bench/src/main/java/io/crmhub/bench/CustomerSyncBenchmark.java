@@ -7,7 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import com.github.tomakehurst.wiremock.extension.Parameters;
 import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.crmhub.sandbox.ProviderSandboxes;
+import io.crmhub.sandbox.SapSandboxServer;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageProducer;
@@ -130,7 +130,7 @@ public final class CustomerSyncBenchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
                 System.getProperty("java.version"), warmup, rate, lowRate, seconds, burst, consumers, db.isBlank() ? "embedded H2 file" : db);
         List<Result> results = new ArrayList<>();
-        try (ProviderSandboxes.SapSandboxServer sap = ProviderSandboxes.startSap(0, "bench", "bench-password", observer)) {
+        try (SapSandboxServer sap = SapSandboxServer.start(0, "bench", "bench-password", observer)) {
             sap.server().stubFor(post(urlPathEqualTo("/raw")).willReturn(aResponse().withStatus(201)
                     .withHeader("Content-Type", "application/json").withBody("{\"d\":{\"BusinessPartner\":\"1\"}}")));
             results.addAll(raw(sap));
@@ -146,7 +146,7 @@ public final class CustomerSyncBenchmark {
 
     // ---- raw limit: embedded persistent Artemis -> Camel jms consumer -> HTTP POST, no database ----
 
-    private List<Result> raw(ProviderSandboxes.SapSandboxServer sap) throws Exception {
+    private List<Result> raw(SapSandboxServer sap) throws Exception {
         Path dir = Files.createTempDirectory("bench-raw");
         EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
         broker.setConfiguration(new ConfigurationImpl().setPersistenceEnabled(true).setSecurityEnabled(false)
@@ -212,7 +212,7 @@ public final class CustomerSyncBenchmark {
 
     // ---- the hub in its own JVM: REST create -> DB + outbox -> relay -> Artemis -> flow -> SAP ----
 
-    private List<Result> hub(ProviderSandboxes.SapSandboxServer sap, Path jar) throws Exception {
+    private List<Result> hub(SapSandboxServer sap, Path jar) throws Exception {
         try (BenchSupport.Hub hub = BenchSupport.startHub(jar, db, hubJvmArgs, List.of(
                 "--crmhub.flows.customer-upsert.consumers=" + consumers,
                 "--crmhub.connectors.erp-sap.base-url=" + sap.baseUrl(),

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.extension.Parameters;
 import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.crmhub.sandbox.ProviderSandboxes;
 import io.crmhub.sandbox.SapBusinessPartnerSandbox;
+import io.crmhub.sandbox.SapSandboxServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,7 +92,7 @@ public final class ErpSyncBenchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
                 System.getProperty("java.version"), orders, invoices, clients, db.isBlank() ? "embedded H2 file" : db);
         List<Line> results = new ArrayList<>();
-        try (ProviderSandboxes.SapSandboxServer sap = ProviderSandboxes.startSap(0, "bench", "bench-password", arrivals)) {
+        try (SapSandboxServer sap = SapSandboxServer.start(0, "bench", "bench-password", arrivals)) {
             results.add(rawOrders(sap));
             try (BenchSupport.Hub hub = BenchSupport.startHub(jar, db, hubJvmArgs, List.of(
                     "--crmhub.connectors.erp-sap.base-url=" + sap.baseUrl(),
@@ -116,7 +116,7 @@ public final class ErpSyncBenchmark {
 
     // ---- orders ----
 
-    private Line rawOrders(ProviderSandboxes.SapSandboxServer sap) throws Exception {
+    private Line rawOrders(SapSandboxServer sap) throws Exception {
         String partner = "1999999";
         sap.sap().partners().put(partner, json.createObjectNode().put("BusinessPartner", partner).put("BusinessPartnerIDByExtSystem", "RAW"));
         HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(sap.baseUrl() + SapBusinessPartnerSandbox.SALES_ORDER_PATH))
@@ -140,7 +140,7 @@ public final class ErpSyncBenchmark {
         return new Line("raw limit: sales order POSTs to SAP", orders * 1000.0 / elapsed, "orders/s", latency(sent, 0.5), latency(sent, 0.99), orders);
     }
 
-    private List<Line> hubOrders(String base, ProviderSandboxes.SapSandboxServer sap) throws Exception {
+    private List<Line> hubOrders(String base, SapSandboxServer sap) throws Exception {
         List<Long> customerIds = new ArrayList<>();
         for (int i = 0; i < customers; i++) {
             customerIds.add(post(base + "/api/customers", """
@@ -198,7 +198,7 @@ public final class ErpSyncBenchmark {
 
     // ---- invoices ----
 
-    private Line rawInvoices(ProviderSandboxes.SapSandboxServer sap) throws Exception {
+    private Line rawInvoices(SapSandboxServer sap) throws Exception {
         long t0 = System.currentTimeMillis();
         int rows = 0;
         String since = "1970-01-01T00:00:00.000Z";

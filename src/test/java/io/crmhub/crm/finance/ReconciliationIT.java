@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmhub.crm.canonical.CanonicalCustomer;
-import io.crmhub.sandbox.ProviderSandboxes;
 import io.crmhub.sandbox.SapBusinessPartnerSandbox;
+import io.crmhub.sandbox.SapSandboxServer;
 import io.crmhub.support.HubIntegrationTest;
 import io.crmhub.support.SapTestServer;
 import io.crmhub.support.TestDatabases;
@@ -35,7 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * payment posting.
  */
 class ReconciliationIT extends HubIntegrationTest {
-    private static final ProviderSandboxes.SapSandboxServer SAP = ProviderSandboxes.startSap(0, SapTestServer.USER, SapTestServer.PASSWORD);
+    private static final SapSandboxServer SAP = SapSandboxServer.start(0, SapTestServer.USER, SapTestServer.PASSWORD);
     private static final int CUSTOMERS = 300;
     private static final int ORDERS = 2000;
     private static final int INVOICES = 400;

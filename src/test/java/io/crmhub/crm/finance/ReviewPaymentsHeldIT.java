@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.CanonicalPayment;
-import io.crmhub.sandbox.ProviderSandboxes;
+import io.crmhub.sandbox.SapSandboxServer;
 import io.crmhub.support.HubIntegrationTest;
 import io.crmhub.support.SapTestServer;
 import io.crmhub.support.TestDatabases;
@@ -25,7 +25,7 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = "crmhub.payments.review.posting=hold")
 class ReviewPaymentsHeldIT extends HubIntegrationTest {
     /** An SAP of its own: this hub's store numbers its orders from 1 again, which must not meet the shared SAP's. */
-    private static final ProviderSandboxes.SapSandboxServer SAP = ProviderSandboxes.startSap(0, SapTestServer.USER, SapTestServer.PASSWORD);
+    private static final SapSandboxServer SAP = SapSandboxServer.start(0, SapTestServer.USER, SapTestServer.PASSWORD);
 
     @DynamicPropertySource
     static void ownStoreAndSap(DynamicPropertyRegistry registry) {

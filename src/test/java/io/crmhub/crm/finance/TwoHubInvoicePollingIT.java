@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.extension.Parameters;
 import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.crmhub.sandbox.ProviderSandboxes;
 import io.crmhub.sandbox.SapBusinessPartnerSandbox;
+import io.crmhub.sandbox.SapSandboxServer;
 import io.crmhub.support.HubProcess;
 import io.crmhub.support.SharedPostgres;
 import java.io.IOException;
@@ -83,8 +83,8 @@ class TwoHubInvoicePollingIT {
     private volatile Consumer<Read> onAnswer = r -> { };
 
     private SharedPostgres store;
-    private ProviderSandboxes.SapSandboxServer sapA;
-    private ProviderSandboxes.SapSandboxServer sapB;
+    private SapSandboxServer sapA;
+    private SapSandboxServer sapB;
     private HubProcess hubA;
     private HubProcess hubB;
     private final List<String> salesOrders = new ArrayList<>();
@@ -178,8 +178,8 @@ class TwoHubInvoicePollingIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(SharedPostgres.available(), () -> "two hubs need a shared PostgreSQL and none answers at "
                 + SharedPostgres.where() + " (PGHOST/PGPORT/PGUSER): skipped; on CI (CI=true) this fails instead");
         store = SharedPostgres.create("twohub");
-        sapA = ProviderSandboxes.startSap(0, SAP_USER, SAP_PASSWORD, new BillingReads(HUB_A));
-        sapB = ProviderSandboxes.startSap(0, sapA.sap(), new BillingReads(HUB_B)); // the same SAP system
+        sapA = SapSandboxServer.start(0, SAP_USER, SAP_PASSWORD, new BillingReads(HUB_A));
+        sapB = SapSandboxServer.start(0, sapA.sap(), new BillingReads(HUB_B)); // the same SAP system
         Path dir = Files.createTempDirectory("crmhub-twohub");
         hubA = HubProcess.start("twohub-a", HubProcess.freePort(), hubArguments(dir.resolve("a"), sapA));
         hubB = HubProcess.start("twohub-b", HubProcess.freePort(), hubArguments(dir.resolve("b"), sapB));
@@ -210,7 +210,7 @@ class TwoHubInvoicePollingIT {
                 hub.kill();
             }
         }
-        for (ProviderSandboxes.SapSandboxServer sap : new ProviderSandboxes.SapSandboxServer[] {sapA, sapB}) {
+        for (SapSandboxServer sap : new SapSandboxServer[] {sapA, sapB}) {
             if (sap != null) {
                 sap.close();
             }
@@ -401,7 +401,7 @@ class TwoHubInvoicePollingIT {
         }
     }
 
-    private List<String> hubArguments(Path dir, ProviderSandboxes.SapSandboxServer sap) {
+    private List<String> hubArguments(Path dir, SapSandboxServer sap) {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.artemis.embedded.data-directory=" + dir.resolve("artemis"), // a broker of its own
                 "--crmhub.broker.tcp-acceptor=", // in-VM only: no port shared by the two brokers

@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.crmhub.crm.finance.InvoiceIngest;
 import io.crmhub.routing.WatermarkPoller;
-import io.crmhub.sandbox.ProviderSandboxes;
+import io.crmhub.sandbox.SapSandboxServer;
 import java.time.Instant;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -36,7 +36,7 @@ import org.springframework.test.context.TestPropertySource;
         "crmhub.invoices.poll-interval=43s", "crmhub.invoices.initial-delay=29s", "crmhub.invoices.page-size=9"})
 class ErpPollingSettingsIT extends HubIntegrationTest {
     /** An SAP of its own: other cached hubs poll the shared one with their own page sizes. */
-    private static final ProviderSandboxes.SapSandboxServer SAP = ProviderSandboxes.startSap(0, SapTestServer.USER, SapTestServer.PASSWORD);
+    private static final SapSandboxServer SAP = SapSandboxServer.start(0, SapTestServer.USER, SapTestServer.PASSWORD);
 
     @DynamicPropertySource
     static void ownSap(DynamicPropertyRegistry registry) {

@@ -15,6 +15,7 @@ import io.crmhub.routing.PermanentConnectorException;
 import io.crmhub.routing.RateLimitProperties;
 import io.crmhub.routing.TransientConnectorException;
 import io.crmhub.sandbox.KingdeeSandbox;
+import io.crmhub.sandbox.KingdeeSandboxServer;
 import io.crmhub.sandbox.ProviderSandboxes;
 import java.net.URI;
 import java.nio.file.Files;
@@ -36,11 +37,11 @@ class KingdeeClientTest {
     private static final String ACCT = "unit-acct";
     private static final String USER = "unit-user";
     private static final String PASSWORD = "unit-password";
-    private static ProviderSandboxes.KingdeeSandboxServer server;
+    private static KingdeeSandboxServer server;
 
     @BeforeAll
     static void start() {
-        server = ProviderSandboxes.startKingdee(0, ACCT, USER, PASSWORD);
+        server = KingdeeSandboxServer.start(0, ACCT, USER, PASSWORD);
     }
 
     @AfterAll

@@ -21,6 +21,7 @@ import io.crmhub.routing.RateLimitProperties;
 import io.crmhub.routing.mapping.MappingProperties;
 import io.crmhub.routing.mapping.ValueMaps;
 import io.crmhub.sandbox.KingdeeSandbox;
+import io.crmhub.sandbox.KingdeeSandboxServer;
 import io.crmhub.sandbox.ProviderSandboxes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
@@ -46,12 +47,12 @@ import org.junit.jupiter.api.Test;
 class KingdeeOrderStatusSourceTest {
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule()).build();
     private static final Path GOLDEN = Path.of("mappings/kingdee/golden");
-    private static ProviderSandboxes.KingdeeSandboxServer server;
+    private static KingdeeSandboxServer server;
     private final ValueMaps maps = new ValueMaps(new MappingProperties(null));
 
     @BeforeAll
     static void start() {
-        server = ProviderSandboxes.startKingdee(0, "unit-acct", "unit-user", "unit-password");
+        server = KingdeeSandboxServer.start(0, "unit-acct", "unit-user", "unit-password");
     }
 
     @AfterAll

@@ -1,0 +1,71 @@
+package io.crmhub.sandbox;
+
+import static io.crmhub.sandbox.KingdeeRecords.JSON;
+import static io.crmhub.sandbox.KingdeeRecords.RECEIVABLE;
+import static io.crmhub.sandbox.KingdeeRecords.TIME;
+import static io.crmhub.sandbox.KingdeeRecords.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+
+/** Receivables ({@code AR_receivable}) as finance issues and voids them; the WebAPI only reads them. */
+final class KingdeeReceivables {
+    private final KingdeeRecords records;
+    private final KingdeeSalesOrderForm orders;
+
+    KingdeeReceivables(KingdeeRecords records, KingdeeSalesOrderForm orders) {
+        this.records = records;
+        this.orders = orders;
+    }
+
+    /**
+     * Finance issues a receivable for a sales order: its total (prices are tax-inclusive), due in 30 days, dated today,
+     * one entry naming the order. Returns the receivable's bill number.
+     */
+    String issueFor(String salesOrderBillNo) {
+        synchronized (records) {
+            ObjectNode order = records.find(KingdeeRecords.SALES_ORDER, salesOrderBillNo);
+            if (order == null) {
+                throw new IllegalArgumentException("no sales order " + salesOrderBillNo);
+            }
+            // a receivable is pushed from the sales outbound bill, which needs an audited order: audited, stocked out in full
+            if (!"C".equals(text(order, "FDocumentStatus"))) {
+                orders.audit(salesOrderBillNo);
+            }
+            if ("A".equals(text(order, "FCloseStatus"))) {
+                orders.stockOut(salesOrderBillNo, BigDecimal.ONE);
+            }
+            long id = records.ids.incrementAndGet();
+            String number = "AR%08d".formatted(records.receivableNumbers.incrementAndGet());
+            LocalDate today = LocalDate.now(KingdeeSandbox.ZONE);
+            ObjectNode bill = JSON.createObjectNode().put("FID", id).put("FBillNo", number)
+                    .put("FDate", today.atStartOfDay().format(TIME)).put("FENDDATE_H", today.plusDays(30).atStartOfDay().format(TIME))
+                    .put("FDocumentStatus", "C").put("FCancelStatus", "A")
+                    .put("FALLAMOUNTFOR", order.path("FBillAllAmount").decimalValue());
+            bill.putObject("FCUSTOMERID").put("FNumber", order.path("FCustId").path("FNumber").asText());
+            JsonNode currency = order.path("FSaleOrderFinance").path("FSettleCurrId");
+            bill.putObject("FCURRENCYID").put("FNumber", currency.path("FNumber").asText()).put("FCode", currency.path("FCode").asText());
+            ArrayNode entries = bill.putArray("FEntityDetail");
+            entries.addObject().put("FEntryID", records.entryIds.incrementAndGet()).put("FORDERNUMBER", salesOrderBillNo)
+                    .put("FALLAMOUNTFOR", order.path("FBillAllAmount").decimalValue());
+            records.stamp(bill, true);
+            records.form(RECEIVABLE).put(id, bill);
+            return number;
+        }
+    }
+
+    /** Finance voids a receivable (作废): {@code FCancelStatus B}, a new modify time. */
+    void cancel(String billNo) {
+        synchronized (records) {
+            ObjectNode bill = records.find(RECEIVABLE, billNo);
+            if (bill == null) {
+                throw new IllegalArgumentException("no receivable " + billNo);
+            }
+            bill.put("FCancelStatus", "B");
+            records.stamp(bill, false);
+        }
+    }
+}
