@@ -1,6 +1,6 @@
 package io.crmhub.events;
 
-import io.crmhub.routing.ClusterLease;
+import io.crmhub.events.ClusterLease;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -3,7 +3,7 @@ package io.crmhub.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.crmhub.routing.ClusterLease;
+import io.crmhub.events.ClusterLease;
 import io.crmhub.support.HubIntegrationTest;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;

@@ -18,6 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** Customer writes: normalise, refuse duplicates, store, and publish the change through the outbox, in one transaction. */
 @Service
+// its republish is how an engineer's relink (ops) sends the current state again
+@org.springframework.modulith.NamedInterface("relink")
 public class CustomerService {
     public static final String AGGREGATE = "customer";
     public static final String ENTITY_TYPE = "CUSTOMER";

@@ -3,7 +3,7 @@ package io.crmhub.crm.finance;
 import io.crmhub.crm.canonical.ErpInvoiceSource;
 import io.crmhub.crm.canonical.ErpInvoiceSource.ErpInvoice;
 import io.crmhub.events.OutboxWriter;
-import io.crmhub.routing.ClusterLease;
+import io.crmhub.events.ClusterLease;
 import io.crmhub.routing.WatermarkPoller;
 import java.sql.Date;
 import java.sql.Timestamp;

@@ -1,7 +1,7 @@
 package io.crmhub.crm.finance;
 
 import io.crmhub.events.OutboxWriter;
-import io.crmhub.routing.ClusterLease;
+import io.crmhub.events.ClusterLease;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.sql.Timestamp;

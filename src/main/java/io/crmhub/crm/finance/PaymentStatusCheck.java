@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.crm.canonical.PaymentGateway;
 import io.crmhub.events.Inbox;
 import io.crmhub.events.InboxWriter;
-import io.crmhub.routing.ClusterLease;
+import io.crmhub.events.ClusterLease;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;

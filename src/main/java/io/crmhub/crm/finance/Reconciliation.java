@@ -9,7 +9,7 @@ import io.crmhub.crm.customer.CustomerService;
 import io.crmhub.crm.order.OrderService;
 import io.crmhub.events.OutboxWriter;
 import io.crmhub.logging.PiiMasking;
-import io.crmhub.routing.ClusterLease;
+import io.crmhub.events.ClusterLease;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Clock;

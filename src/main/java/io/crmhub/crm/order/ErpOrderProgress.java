@@ -3,7 +3,7 @@ package io.crmhub.crm.order;
 import io.crmhub.crm.canonical.ErpOrderStatusSource;
 import io.crmhub.crm.canonical.ErpOrderStatusSource.ErpOrderStatus;
 import io.crmhub.events.OutboxWriter;
-import io.crmhub.routing.ClusterLease;
+import io.crmhub.events.ClusterLease;
 import io.crmhub.routing.WatermarkPoller;
 import java.sql.Timestamp;
 import java.time.Clock;

@@ -20,6 +20,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** Order writes with their lines; totals are computed here, exactly, and every change goes out through the outbox. */
 @Service
+// its republish is how an engineer's relink (ops) sends the current state again
+@org.springframework.modulith.NamedInterface("relink")
 public class OrderService {
     public static final String AGGREGATE = "order";
     public static final String ENTITY_TYPE = "ORDER";

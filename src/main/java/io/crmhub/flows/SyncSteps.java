@@ -1,5 +1,8 @@
-package io.crmhub.crm.link;
+package io.crmhub.flows;
 
+import io.crmhub.crm.link.ExternalLinks;
+import io.crmhub.crm.link.ExternalReference;
+import io.crmhub.crm.link.SyncOutcome;
 import io.crmhub.events.EventHeaders;
 import io.crmhub.routing.ConnectorResult;
 import io.crmhub.routing.ParkedMessages;
@@ -9,7 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Flow steps around a sink connector: {@code prepare} decides whether the event is newer than what the external
+ * The Camel side of the CRM store's external links (a flow bean, outside the domain): flow steps around a sink connector: {@code prepare} decides whether the event is newer than what the external
  * system already has (redeliveries and out-of-order copies are skipped) and hands the connector the known external
  * id; {@code recordSynced} writes the result into external links and the sync journal.
  */

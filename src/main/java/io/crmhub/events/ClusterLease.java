@@ -1,4 +1,4 @@
-package io.crmhub.routing;
+package io.crmhub.events;
 
 import java.lang.management.ManagementFactory;
 import java.sql.Timestamp;

@@ -1,0 +1,4 @@
+@ApplicationModule(allowedDependencies = {})
+package io.crmhub.boundaryfixture.events;
+
+import org.springframework.modulith.ApplicationModule;

@@ -1,0 +1,4 @@
+@ApplicationModule(allowedDependencies = "routing")
+package io.crmhub.boundaryfixture.webhooks;
+
+import org.springframework.modulith.ApplicationModule;
