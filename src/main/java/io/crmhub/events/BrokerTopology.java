@@ -1,6 +1,10 @@
 package io.crmhub.events;
 
 import jakarta.jms.ConnectionFactory;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressExistsException;
 import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
@@ -10,69 +14,118 @@ import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.Ordered;
 import org.springframework.jms.connection.DelegatingConnectionFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates each flow's durable queue on its multicast event address, on the embedded or an external broker, before
- * the flows and the relay start. Queues are created as configured (not auto-created), so Artemis never deletes them
- * when their consumers go away and events published while a flow is down wait for it.
+ * Creates each flow's durable queue on its multicast event address, on the embedded or an external broker, once the
+ * flows are loaded and before any of them starts consuming (and so before the relay publishes). The queues are the
+ * routes' own {@code from:} URIs ({@link FlowQueue}), named nowhere else. They are created, not auto-created, so
+ * Artemis never deletes them when their consumers go away and events published while a flow is down wait for it.
+ * The relay also declares every address it publishes to ({@link #declareAddress}), so an event no flow consumes is
+ * dropped by the broker instead of failing the relay on a broker that does not auto-create addresses.
  */
 @Component
-public class BrokerTopology implements InitializingBean {
+public class BrokerTopology implements CamelContextConfiguration, Ordered {
+    /** After the flows are loaded ({@code routing.FlowLoader}, order 0), before Camel starts them. */
+    static final int ORDER = 100;
     private static final Logger log = LoggerFactory.getLogger(BrokerTopology.class);
 
     private final ConnectionFactory connectionFactory;
-    private final BrokerProperties properties;
+    private final ObjectProvider<EmbeddedActiveMQ> embeddedBroker;
+    private final Set<String> declared = ConcurrentHashMap.newKeySet();
+    private volatile List<FlowQueue> queues;
     private volatile boolean ensured;
 
-    private final ObjectProvider<EmbeddedActiveMQ> embeddedBroker;
-
-    public BrokerTopology(ConnectionFactory connectionFactory, BrokerProperties properties,
-                          ObjectProvider<EmbeddedActiveMQ> embeddedBroker) {
+    public BrokerTopology(ConnectionFactory connectionFactory, ObjectProvider<EmbeddedActiveMQ> embeddedBroker) {
         this.connectionFactory = connectionFactory;
-        this.properties = properties;
         this.embeddedBroker = embeddedBroker;
     }
 
     @Override
-    public void afterPropertiesSet() {
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public void beforeApplicationStart(CamelContext camelContext) {
+        queues = FlowQueue.of(camelContext);
+        log.info("Flow queues from the routes: {}", queues.stream().map(FlowQueue::fqqn).toList());
         embeddedBroker.getIfAvailable(); // the embedded broker (if any) is started before its queues are created
         ensure();
     }
 
+    @Override
+    public void afterApplicationStart(CamelContext camelContext) {
+    }
+
+    /** Every flow's queue, as the loaded routes consume them (empty until the flows are loaded). */
+    public List<FlowQueue> queues() {
+        List<FlowQueue> known = queues;
+        return known == null ? List.of() : known;
+    }
+
+    /** The queue of a flow by its route id. */
+    public Optional<FlowQueue> queueOf(String flow) {
+        return queues().stream().filter(q -> q.flow().equals(flow)).findFirst();
+    }
+
     public synchronized void ensure() {
-        if (ensured) {
+        if (ensured || queues == null) {
             return;
         }
+        withSession(session -> {
+            for (FlowQueue q : queues()) {
+                createAddress(session, q.address());
+                try {
+                    session.createQueue(QueueConfiguration.of(q.queue()).setAddress(q.address())
+                            .setRoutingType(RoutingType.MULTICAST).setDurable(true).setAutoCreated(false));
+                    log.info("Created durable queue {}", q.fqqn());
+                } catch (ActiveMQQueueExistsException exists) {
+                    log.debug("Queue {} exists", q.fqqn());
+                }
+            }
+        });
+        ensured = true;
+    }
+
+    /** Makes sure a multicast address exists before something is published to it (a no-op once declared). */
+    public void declareAddress(String address) {
+        if (!declared.contains(address)) {
+            withSession(session -> createAddress(session, address));
+        }
+    }
+
+    private void createAddress(ClientSession session, String address) throws Exception {
+        try {
+            session.createAddress(SimpleString.of(address), RoutingType.MULTICAST, false);
+        } catch (ActiveMQAddressExistsException exists) {
+            // already there
+        }
+        declared.add(address);
+    }
+
+    private interface SessionWork {
+        void run(ClientSession session) throws Exception;
+    }
+
+    private void withSession(SessionWork work) {
         ActiveMQConnectionFactory artemis = unwrap(connectionFactory);
         try (ServerLocator locator = ActiveMQClient.createServerLocatorWithoutHA(artemis.getStaticConnectors());
              ClientSessionFactory factory = locator.createSessionFactory();
              ClientSession session = factory.createSession(artemis.getUser(), artemis.getPassword(), false, true, true, false, 1)) {
-            for (BrokerProperties.Subscription s : properties.subscriptions()) {
-                try {
-                    session.createAddress(SimpleString.of(s.address()), RoutingType.MULTICAST, false);
-                } catch (ActiveMQAddressExistsException exists) {
-                    // already there
-                }
-                try {
-                    session.createQueue(QueueConfiguration.of(s.queue()).setAddress(s.address())
-                            .setRoutingType(RoutingType.MULTICAST).setDurable(true).setAutoCreated(false));
-                    log.info("Created durable queue {}", s.fqqn());
-                } catch (ActiveMQQueueExistsException exists) {
-                    log.debug("Queue {} exists", s.fqqn());
-                }
-            }
-            ensured = true;
+            work.run(session);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create the flow queues on the broker: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot declare the flow queues and event addresses on the broker: " + e.getMessage(), e);
         }
     }
 

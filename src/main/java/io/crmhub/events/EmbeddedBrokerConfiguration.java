@@ -9,7 +9,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Tunes the embedded Artemis: a short journal buffer timeout (the default caps a synchronous persistent producer at a
  * few hundred messages per second), an optional loopback TCP acceptor for tools and other instances, and dead-letter
- * routing of {@code crm.#} queues to {@code DLQ.<queue>} after the configured delivery attempts.
+ * routing of {@code crm.#} queues to {@code DLQ.<queue>} after the configured delivery attempts. {@code crm.#}
+ * addresses and queues are never auto-created, as on a production broker: {@link BrokerTopology} declares them.
  */
 @Configuration(proxyBeanMethods = false)
 public class EmbeddedBrokerConfiguration {
@@ -29,6 +30,8 @@ public class EmbeddedBrokerConfiguration {
                 }
             }
             config.addAddressSetting("crm.#", new AddressSettings()
+                    .setAutoCreateAddresses(false)
+                    .setAutoCreateQueues(false)
                     .setDeadLetterAddress(SimpleString.of("DLA"))
                     .setAutoCreateDeadLetterResources(true)
                     .setDeadLetterQueuePrefix(SimpleString.of("DLQ."))

@@ -11,18 +11,19 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code crmhub.flow.backlog{queue}}: messages waiting in each flow's queue of the embedded broker. (An external
+ * {@code crmhub.flow.backlog{queue}}: messages waiting in each flow's queue (as the routes declare them) of the
+ * embedded broker. (An external
  * broker reports its queues through its own metrics.)
  */
 @Component
 class FlowBacklogMetrics {
     private final ObjectProvider<EmbeddedActiveMQ> embedded;
-    private final BrokerProperties broker;
+    private final BrokerTopology topology;
     private final MeterRegistry meters;
 
-    FlowBacklogMetrics(ObjectProvider<EmbeddedActiveMQ> embedded, BrokerProperties broker, MeterRegistry meters) {
+    FlowBacklogMetrics(ObjectProvider<EmbeddedActiveMQ> embedded, BrokerTopology topology, MeterRegistry meters) {
         this.embedded = embedded;
-        this.broker = broker;
+        this.topology = topology;
         this.meters = meters;
     }
 
@@ -32,9 +33,9 @@ class FlowBacklogMetrics {
         if (server == null) {
             return;
         }
-        for (BrokerProperties.Subscription s : broker.subscriptions()) {
-            Gauge.builder("crmhub.flow.backlog", server, b -> messageCount(b, s.queue()))
-                    .description("Messages waiting in a flow's queue").tag("queue", s.queue()).register(meters);
+        for (FlowQueue q : topology.queues()) {
+            Gauge.builder("crmhub.flow.backlog", server, b -> messageCount(b, q.queue()))
+                    .description("Messages waiting in a flow's queue").tag("queue", q.queue()).register(meters);
         }
     }
 

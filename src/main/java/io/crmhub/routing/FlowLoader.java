@@ -14,6 +14,7 @@ import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
@@ -25,12 +26,18 @@ import org.springframework.stereotype.Component;
  * Camel load and live-reload the working tree instead ({@code crmhub.flows.location} empty).
  */
 @Component
-class FlowLoader implements CamelContextConfiguration {
+class FlowLoader implements CamelContextConfiguration, Ordered {
     private static final Logger log = LoggerFactory.getLogger(FlowLoader.class);
     private final String location;
 
     FlowLoader(@Value("${crmhub.flows.location:classpath*:routes/**/*.camel.yaml}") String location) {
         this.location = location;
+    }
+
+    /** First of the start-up hooks: the broker topology reads the flows loaded here. */
+    @Override
+    public int getOrder() {
+        return 0;
     }
 
     @Override

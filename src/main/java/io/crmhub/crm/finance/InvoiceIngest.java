@@ -2,7 +2,6 @@ package io.crmhub.crm.finance;
 
 import io.crmhub.crm.canonical.ErpInvoiceSource;
 import io.crmhub.crm.canonical.ErpInvoiceSource.ErpInvoice;
-import io.crmhub.events.OutboxWriter;
 import io.crmhub.events.ClusterLease;
 import io.crmhub.routing.WatermarkPoller;
 import java.sql.Date;
@@ -11,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +24,7 @@ import org.springframework.stereotype.Component;
 /**
  * ERP invoices → CRM invoices, incrementally by the ERP's change timestamp through {@link WatermarkPoller} (one page
  * per transaction with the watermark row locked, so a crash re-reads at most a page and two instances never store the
- * same window twice): each invoice upserted by number with an {@code invoice.issued}/{@code invoice.changed} event.
+ * same window twice): each invoice upserted by number (no event: nothing consumes one).
  * Scheduled every {@code crmhub.invoices.poll-interval} on the instance holding the {@code erp-invoice-poll} lease.
  */
 @Component
@@ -40,7 +38,6 @@ public class InvoiceIngest implements SchedulingConfigurer {
 
     private final JdbcClient jdbc;
     private final WatermarkPoller poller;
-    private final OutboxWriter outbox;
     private final ClusterLease lease;
     private final Clock clock;
     private final ParkedMessages parked;
@@ -48,11 +45,10 @@ public class InvoiceIngest implements SchedulingConfigurer {
     private final InvoiceProperties properties;
     private final Duration settle;
 
-    InvoiceIngest(JdbcClient jdbc, WatermarkPoller poller, OutboxWriter outbox, ClusterLease lease, Clock clock,
+    InvoiceIngest(JdbcClient jdbc, WatermarkPoller poller, ClusterLease lease, Clock clock,
                   ParkedMessages parked, Optional<ErpInvoiceSource> source, InvoiceProperties properties, ErpProperties erp) {
         this.jdbc = jdbc;
         this.poller = poller;
-        this.outbox = outbox;
         this.lease = lease;
         this.clock = clock;
         this.parked = parked;
@@ -138,8 +134,6 @@ public class InvoiceIngest implements SchedulingConfigurer {
         if (existing.isPresent() && existing.get().changedAt() != null && !i.changedAt().isAfter(existing.get().changedAt().toInstant())) {
             return new Upsert(true, false, false); // this change is already stored (a re-read page)
         }
-        long id;
-        long version;
         if (existing.isEmpty()) {
             jdbc.sql("""
                     INSERT INTO invoice (invoice_number, order_id, customer_id, status, currency, total_amount, paid_amount, issue_date,
@@ -148,11 +142,9 @@ public class InvoiceIngest implements SchedulingConfigurer {
                     .params(i.number(), orderId.orElse(null), customerId.get(), i.status(), i.currency(), i.totalAmount(), i.paidAmount(),
                             Date.valueOf(i.issueDate()), Date.valueOf(i.dueDate()), now, now, system, Timestamp.from(i.changedAt()))
                     .update();
-            id = jdbc.sql("SELECT id FROM invoice WHERE invoice_number = ?").param(i.number()).query(Long.class).single();
-            version = 1;
         } else {
-            id = existing.get().id();
-            version = existing.get().version() + 1;
+            long id = existing.get().id();
+            long version = existing.get().version() + 1;
             jdbc.sql("""
                     UPDATE invoice SET status = ?, currency = ?, total_amount = ?, paid_amount = ?, issue_date = ?, due_date = ?,
                            overdue = CASE WHEN ? = 'OPEN' THEN overdue ELSE FALSE END, version = ?, updated_at = ?, erp_changed_at = ?
@@ -161,10 +153,6 @@ public class InvoiceIngest implements SchedulingConfigurer {
                             Date.valueOf(i.dueDate()), i.status(), version, now, Timestamp.from(i.changedAt()), id)
                     .update();
         }
-        outbox.append(AGGREGATE, id, version, existing.isEmpty() ? "issued" : "changed", Map.of("invoiceId", id,
-                "invoiceNumber", i.number(), "orderId", orderId.map(Object.class::cast).orElse(""), "customerId", customerId.get(),
-                "status", i.status(), "currency", i.currency(), "totalAmount", i.totalAmount(), "paidAmount", i.paidAmount(),
-                "dueDate", i.dueDate().toString()));
         return new Upsert(orderId.isPresent(), true, false);
     }
 }

@@ -1,6 +1,5 @@
 package io.crmhub.crm.finance;
 
-import io.crmhub.events.OutboxWriter;
 import io.crmhub.events.ClusterLease;
 import java.math.BigDecimal;
 import java.sql.Date;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,16 +30,14 @@ public class OverdueInvoices implements SchedulingConfigurer {
     private static final Logger log = LoggerFactory.getLogger(OverdueInvoices.class);
 
     private final JdbcClient jdbc;
-    private final OutboxWriter outbox;
     private final ClusterLease lease;
     private final Clock clock;
     private final ZoneId zone;
     private final String cron;
 
-    OverdueInvoices(JdbcClient jdbc, OutboxWriter outbox, ClusterLease lease, Clock clock,
+    OverdueInvoices(JdbcClient jdbc, ClusterLease lease, Clock clock,
                     InvoiceProperties properties) {
         this.jdbc = jdbc;
-        this.outbox = outbox;
         this.lease = lease;
         this.clock = clock;
         this.zone = properties.zone();
@@ -81,12 +77,6 @@ public class OverdueInvoices implements SchedulingConfigurer {
         Timestamp now = Timestamp.from(clock.instant());
         for (long id : due) {
             jdbc.sql("UPDATE invoice SET overdue = TRUE, version = version + 1, updated_at = ? WHERE id = ?").params(now, id).update();
-            OverdueInvoice invoice = find(id, today);
-            long version = jdbc.sql("SELECT version FROM invoice WHERE id = ?").param(id).query(Long.class).single();
-            outbox.append(InvoiceIngest.AGGREGATE, id, version, "overdue", Map.of("invoiceId", id, "invoiceNumber", invoice.invoiceNumber(),
-                    "customerId", invoice.customerId(), "orderId", invoice.orderId() == null ? "" : invoice.orderId(),
-                    "currency", invoice.currency(), "outstanding", invoice.outstanding(), "dueDate", invoice.dueDate().toString(),
-                    "daysOverdue", invoice.daysOverdue()));
         }
         int cleared = jdbc.sql("""
                 UPDATE invoice SET overdue = FALSE, updated_at = ? WHERE overdue = TRUE AND (status <> 'OPEN' OR id IN (

@@ -2,13 +2,11 @@ package io.crmhub.crm.order;
 
 import io.crmhub.crm.canonical.ErpOrderStatusSource;
 import io.crmhub.crm.canonical.ErpOrderStatusSource.ErpOrderStatus;
-import io.crmhub.events.OutboxWriter;
 import io.crmhub.events.ClusterLease;
 import io.crmhub.routing.WatermarkPoller;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +21,7 @@ import org.springframework.stereotype.Component;
 /**
  * ERP order status and delivery progress → the CRM order's status timeline: polled by change time with the shared
  * {@link WatermarkPoller} (every {@code crmhub.orders.erp-status-interval}, one instance by lease, see {@link OrderProgressProperties}), recorded once per
- * change of status or delivery, with an {@code order.erp-status} event for notifications.
+ * change of status or delivery (no event: nothing consumes one; the timeline reads {@code order_erp_status}).
  */
 @Component
 public class ErpOrderProgress implements SchedulingConfigurer {
@@ -34,7 +32,6 @@ public class ErpOrderProgress implements SchedulingConfigurer {
 
     private final JdbcClient jdbc;
     private final WatermarkPoller poller;
-    private final OutboxWriter outbox;
     private final ClusterLease lease;
     private final Clock clock;
     private final ParkedMessages parked;
@@ -42,12 +39,11 @@ public class ErpOrderProgress implements SchedulingConfigurer {
     private final OrderProgressProperties properties;
     private final Duration settle;
 
-    ErpOrderProgress(JdbcClient jdbc, WatermarkPoller poller, OutboxWriter outbox, ClusterLease lease, Clock clock,
+    ErpOrderProgress(JdbcClient jdbc, WatermarkPoller poller, ClusterLease lease, Clock clock,
                      ParkedMessages parked, Optional<ErpOrderStatusSource> source, OrderProgressProperties properties,
                      ErpProperties erp) {
         this.jdbc = jdbc;
         this.poller = poller;
-        this.outbox = outbox;
         this.lease = lease;
         this.clock = clock;
         this.parked = parked;
@@ -106,9 +102,6 @@ public class ErpOrderProgress implements SchedulingConfigurer {
                 VALUES (?, ?, ?, ?, ?, ?, ?)""")
                 .params(orderId.get(), system, s.salesOrder(), s.status(), s.delivery(), Timestamp.from(s.changedAt()),
                         Timestamp.from(clock.instant())).update();
-        outbox.append(OrderService.AGGREGATE, orderId.get(), s.changedAt().toEpochMilli(), "erp-status", Map.of("orderId", orderId.get(),
-                "system", system, "externalId", s.salesOrder(), "status", s.status(), "delivery", s.delivery(),
-                "changedAt", s.changedAt().toString()), "crm.order.erp-status");
         return WatermarkPoller.Stored.CHANGED;
     }
 }

@@ -3,7 +3,9 @@ package io.crmhub.ops.failures;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.crm.common.NotFoundException;
+import io.crmhub.events.BrokerTopology;
 import io.crmhub.events.EventHeaders;
+import io.crmhub.events.FlowQueue;
 import io.crmhub.ops.audit.AuditLog;
 import io.crmhub.routing.ParkedMessages;
 import io.crmhub.routing.mapping.ValueMaps;
@@ -44,11 +46,13 @@ public class ParkedMessageReplayer {
     private final ObjectMapper json;
     private final Clock clock;
     private final io.crmhub.routing.WatermarkPoller poller;
+    private final BrokerTopology topology;
 
     public ParkedMessageReplayer(JdbcClient jdbc, JmsTemplate jms, TransactionTemplate tx, Failures failures,
                                  ValueMaps valueMaps, AuditLog audit, ObjectMapper json, Clock clock,
-                                 io.crmhub.routing.WatermarkPoller poller) {
+                                 io.crmhub.routing.WatermarkPoller poller, BrokerTopology topology) {
         this.poller = poller;
+        this.topology = topology;
         this.jdbc = jdbc;
         this.jms = jms;
         this.tx = tx;
@@ -142,15 +146,18 @@ public class ParkedMessageReplayer {
         }
     }
 
-    private static String refusal(Parked parked) {
+    private String refusal(Parked parked) {
         if (!ParkedMessages.PARKED.equals(parked.status())) {
             return "status is " + parked.status() + ", only PARKED messages are replayed";
         }
         if (parked.sourceEndpoint() != null && parked.sourceEndpoint().startsWith(ParkedMessages.POLL_SOURCE)) {
             return null;
         }
-        if (parked.payload() == null || queueOf(parked.sourceEndpoint()) == null) {
-            return "no payload or source queue recorded; cannot be replayed";
+        if (parked.payload() == null) {
+            return "no payload recorded; cannot be replayed";
+        }
+        if (topology.queueOf(parked.flow()).isEmpty()) {
+            return "flow " + parked.flow() + " is not loaded (no route consumes its queue); cannot be replayed";
         }
         return null;
     }
@@ -187,7 +194,8 @@ public class ParkedMessageReplayer {
                 }
                 // the flow's queue by its fully qualified name (address::queue) on the multicast address: only that
                 // flow gets the message, not the other subscribers of the address
-                try (MessageProducer producer = session.createProducer(session.createTopic(queueOf(parked.sourceEndpoint())))) {
+                String fqqn = topology.queueOf(parked.flow()).map(FlowQueue::fqqn).orElseThrow();
+                try (MessageProducer producer = session.createProducer(session.createTopic(fqqn))) {
                     producer.send(message, DeliveryMode.PERSISTENT, 4, 0);
                 }
                 if (session.getTransacted()) {
@@ -226,20 +234,6 @@ public class ParkedMessageReplayer {
         return headers;
     }
 
-    /** The queue of a flow's {@code jms:queue:<name>?options} endpoint, or null. */
-    static String queueOf(String endpoint) {
-        if (endpoint == null) {
-            return null;
-        }
-        int at = endpoint.indexOf("queue:");
-        if (at < 0) {
-            return null;
-        }
-        String queue = endpoint.substring(at + "queue:".length());
-        int q = queue.indexOf('?');
-        queue = q < 0 ? queue : queue.substring(0, q);
-        return queue.isBlank() ? null : queue;
-    }
 
     private Parked load(long id) {
         return jdbc.sql("""

@@ -77,7 +77,7 @@ class FinanceViewsTraceTest {
             assertThat(i.overdue()).isTrue();
         });
         assertThat(finance.invoice(1).dueDate()).isEqualTo(LocalDate.parse("2026-01-31"));
-        OverdueInvoices overdue = new OverdueInvoices(jdbc, null, null, Clock.fixed(now.toInstant(), ZoneOffset.UTC),
+        OverdueInvoices overdue = new OverdueInvoices(jdbc, null, Clock.fixed(now.toInstant(), ZoneOffset.UTC),
                 new InvoiceProperties(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10), 500, ZoneId.of("Asia/Shanghai"), "0 15 6 * * *"));
         assertThat(overdue.page(page).items()).singleElement().satisfies(o -> assertThat(o.outstanding()).hasToString("198.88"));
         assertThat(jdbc.sql("SELECT " + RefundService.RefundView.COLUMNS + " FROM refund").query(RefundService.RefundView.ROW).list())

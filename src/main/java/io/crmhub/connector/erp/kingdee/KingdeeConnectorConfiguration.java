@@ -22,23 +22,24 @@ class KingdeeConnectorConfiguration {
         return new KingdeeClient(properties, json, rateLimiter);
     }
 
-    /** Bean name is what the connector kamelet calls: {@code erp-kingdee-customer-sink}. */
-    @Bean("erpKingdeeCustomerSink")
+    /** Bean name is what the flow calls: {@code erp-kingdee-customer-sink} (routes/_shared/crm-to-erp-sink.camel.yaml). */
+    @Bean("erp-kingdee-customer-sink")
     KingdeeCustomerSink erpKingdeeCustomerSink(KingdeeClient client, KingdeeCustomerMapper mapper, ValueMaps maps,
                                                KingdeeProperties properties, ConnectorGuards guards) {
         return new KingdeeCustomerSink(client, mapper, maps, properties, guards);
     }
 
-    /** Bean name is what the connector kamelet calls: {@code erp-kingdee-order-sink}. */
-    @Bean("erpKingdeeOrderSink")
+    /** Bean name is what the flow calls: {@code erp-kingdee-order-sink} (routes/_shared/crm-to-erp-sink.camel.yaml). */
+    @Bean("erp-kingdee-order-sink")
     KingdeeOrderSink erpKingdeeOrderSink(KingdeeClient client, KingdeeOrderMapper mapper, ValueMaps maps,
                                          KingdeeProperties properties, ConnectorGuards guards) {
         return new KingdeeOrderSink(client, mapper, maps, properties, guards);
     }
 
-    /** Bean name is what the connector kamelet calls: {@code erp-kingdee-payment-sink}. */
-    @Bean("erpKingdeePaymentSink")
-    KingdeePaymentSink erpKingdeePaymentSink(KingdeeClient client, ValueMaps maps, KingdeeProperties properties, ConnectorGuards guards, java.time.Clock clock) {
+    /** Bean name is what the flow calls: {@code erp-kingdee-payment-sink} (routes/_shared/crm-to-erp-sink.camel.yaml). */
+    @Bean("erp-kingdee-payment-sink")
+    KingdeePaymentSink erpKingdeePaymentSink(KingdeeClient client, ValueMaps maps, KingdeeProperties properties, ConnectorGuards guards,
+                                     java.time.Clock clock) {
         return new KingdeePaymentSink(client, maps, properties, guards, clock);
     }
 

@@ -22,22 +22,22 @@ class SapConnectorConfiguration {
         return new SapODataClient(properties, json, rateLimiter);
     }
 
-    /** Bean name is what the connector kamelet calls: {@code erp-sap-customer-sink}. */
-    @Bean("erpSapCustomerSink")
+    /** Bean name is what the flow calls: {@code erp-sap-customer-sink} (routes/_shared/crm-to-erp-sink.camel.yaml). */
+    @Bean("erp-sap-customer-sink")
     SapCustomerSink erpSapCustomerSink(SapODataClient client, SapCustomerMapper mapper, ValueMaps maps, SapProperties properties,
                                        ConnectorGuards guards) {
         return new SapCustomerSink(client, mapper, maps, properties, guards);
     }
 
-    /** Bean name is what the connector kamelet calls: {@code erp-sap-order-sink}. */
-    @Bean("erpSapOrderSink")
+    /** Bean name is what the flow calls: {@code erp-sap-order-sink} (routes/_shared/crm-to-erp-sink.camel.yaml). */
+    @Bean("erp-sap-order-sink")
     SapOrderSink erpSapOrderSink(SapODataClient client, SapOrderMapper mapper, ValueMaps maps, SapProperties properties,
                                  ConnectorGuards guards) {
         return new SapOrderSink(client, mapper, maps, properties, guards);
     }
 
-    /** Bean name is what the connector kamelet calls: {@code erp-sap-payment-sink}. */
-    @Bean("erpSapPaymentSink")
+    /** Bean name is what the flow calls: {@code erp-sap-payment-sink} (routes/_shared/crm-to-erp-sink.camel.yaml). */
+    @Bean("erp-sap-payment-sink")
     SapPaymentSink erpSapPaymentSink(SapODataClient client, ValueMaps maps, SapProperties properties, ConnectorGuards guards,
                                      java.time.Clock clock) {
         return new SapPaymentSink(client, maps, properties, guards, clock);
