@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.routing.mapping.ValueMaps;
 import io.crmhub.routing.ConnectorBreakerHealth;
 import io.crmhub.routing.ConnectorGuards;
-import io.crmhub.routing.ConnectorRateLimiter;
+import io.crmhub.routing.http.ConnectorHttpClients;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,44 +18,42 @@ import org.springframework.context.annotation.Configuration;
 class SapConnectorConfiguration {
 
     @Bean
-    SapODataClient sapODataClient(SapProperties properties, ObjectMapper json, ConnectorRateLimiter rateLimiter) {
-        return new SapODataClient(properties, json, rateLimiter);
+    SapODataClient sapODataClient(SapProperties properties, ObjectMapper json, ConnectorHttpClients clients) {
+        return new SapODataClient(properties, json, clients);
     }
 
     /** Bean name is what the connector kamelet calls: {@code erp-sap-customer-sink}. */
     @Bean("erpSapCustomerSink")
-    SapCustomerSink erpSapCustomerSink(SapODataClient client, SapCustomerMapper mapper, ValueMaps maps, SapProperties properties,
-                                       ConnectorGuards guards) {
-        return new SapCustomerSink(client, mapper, maps, properties, guards);
+    SapCustomerSink erpSapCustomerSink(SapODataClient client, SapCustomerMapper mapper, ValueMaps maps, SapProperties properties) {
+        return new SapCustomerSink(client, mapper, maps, properties);
     }
 
     /** Bean name is what the connector kamelet calls: {@code erp-sap-order-sink}. */
     @Bean("erpSapOrderSink")
-    SapOrderSink erpSapOrderSink(SapODataClient client, SapOrderMapper mapper, ValueMaps maps, SapProperties properties,
-                                 ConnectorGuards guards) {
-        return new SapOrderSink(client, mapper, maps, properties, guards);
+    SapOrderSink erpSapOrderSink(SapODataClient client, SapOrderMapper mapper, ValueMaps maps, SapProperties properties) {
+        return new SapOrderSink(client, mapper, maps, properties);
     }
 
     /** Bean name is what the connector kamelet calls: {@code erp-sap-payment-sink}. */
     @Bean("erpSapPaymentSink")
-    SapPaymentSink erpSapPaymentSink(SapODataClient client, ValueMaps maps, SapProperties properties, ConnectorGuards guards) {
-        return new SapPaymentSink(client, maps, properties, guards);
+    SapPaymentSink erpSapPaymentSink(SapODataClient client, ValueMaps maps, SapProperties properties) {
+        return new SapPaymentSink(client, maps, properties);
     }
 
     @Bean
-    SapInvoiceSource sapInvoiceSource(SapODataClient client, ValueMaps maps, ConnectorGuards guards) {
-        return new SapInvoiceSource(client, maps, guards);
+    SapInvoiceSource sapInvoiceSource(SapODataClient client, ValueMaps maps) {
+        return new SapInvoiceSource(client, maps);
     }
 
     @Bean
-    SapOrderStatusSource sapOrderStatusSource(SapODataClient client, ValueMaps maps, ConnectorGuards guards) {
-        return new SapOrderStatusSource(client, maps, guards);
+    SapOrderStatusSource sapOrderStatusSource(SapODataClient client, ValueMaps maps) {
+        return new SapOrderStatusSource(client, maps);
     }
 
     @Bean
-    SapSnapshot sapSnapshot(SapODataClient client, ConnectorGuards guards, SapProperties properties, SapCustomerMapper mapper,
+    SapSnapshot sapSnapshot(SapODataClient client, SapProperties properties, SapCustomerMapper mapper,
                             SapOrderMapper orderMapper, ValueMaps maps) {
-        return new SapSnapshot(client, guards, properties, mapper, orderMapper, maps);
+        return new SapSnapshot(client, properties, mapper, orderMapper, maps);
     }
 
     @Bean("erpSapHealthIndicator")
