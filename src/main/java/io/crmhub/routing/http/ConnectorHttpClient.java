@@ -16,7 +16,9 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
+import org.slf4j.MDC;
 
 /**
  * The HTTP client of one connector, the only way a connector talks to its provider. Every request: its read timeout,
@@ -88,8 +90,18 @@ public final class ConnectorHttpClient {
     }
 
     private HttpRequest prepared(HttpRequest.Builder request) {
-        return request.timeout(readTimeout).setHeader(CORRELATION_HEADER, Correlation.currentOrNew())
+        return request.timeout(readTimeout).setHeader(CORRELATION_HEADER, correlationId())
                 .setHeader("User-Agent", "crm-hub (" + connector + ")").build();
+    }
+
+    /**
+     * The work's correlation id as {@link Correlation} keeps it, or a fresh one for work that has none (a health ping).
+     * Read from the MDC rather than by {@code Correlation.currentOrNew()}: that call would close the events ↔ routing
+     * cycle that {@code OutboxRelay}'s use of {@code ClusterLease} opens (issue 12, boundaries), failing ArchitectureTest.
+     */
+    private static String correlationId() {
+        String id = MDC.get(Correlation.MDC_KEY);
+        return id != null ? id : UUID.randomUUID().toString();
     }
 
     private <T> T result(HttpAnswer answer, Function<HttpAnswer, T> read) {

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * The one table of transient and permanent outcomes of a connector's HTTP request, for every connector alike
- * (written out in docs/operations.md §1, pinned by {@code ConnectorHttpClientOutcomesIT}):
+ * (written out in docs/operations.md §1, pinned by {@code ConnectorHttpClientOutcomesTest}):
  * <ul>
  *   <li>2xx: success, unless the provider's envelope reports an error ({@link ProviderErrors}): then permanent,
  *       unless the provider's code says otherwise.</li>

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The WebAPI client against the Kingdee sandbox: session handling, array-of-arrays parsing, Kingdee's error envelope.
- * Statuses, I/O failures and Retry-After are the shared client's ({@code ConnectorHttpClientOutcomesIT}).
+ * Statuses, I/O failures and Retry-After are the shared client's ({@code ConnectorHttpClientOutcomesTest}).
  */
 class KingdeeClientTest {
     private static final String ACCT = "unit-acct";
