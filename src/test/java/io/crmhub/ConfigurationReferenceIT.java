@@ -22,7 +22,7 @@ import io.crmhub.connector.payment.stripe.StripeProperties;
 import io.crmhub.connector.payment.wechatpay.WechatPayKeys;
 import io.crmhub.connector.payment.wechatpay.WechatPayProperties;
 import io.crmhub.routing.BreakerProperties;
-import io.crmhub.routing.RateLimitProperties;
+import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.sandbox.ProviderSandbox;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -62,14 +62,15 @@ import org.yaml.snakeyaml.Yaml;
  * The README's configuration reference as an operator uses it: the real hub started with nothing but environment
  * variables (the only property source is a {@link SystemEnvironmentPropertySource}, which is how Spring reads the
  * process environment), named exactly as the table lists them, and each value found in its properties bean. The
- * variable names come from the README itself, so a documented connector, security, breaker or rate-limit variable
+ * variable names come from the README itself, so a documented connector (with its timeouts, breaker and rate limit),
+ * security or breaker-default variable
  * that does not bind, or one this test does not set, fails the test. Keys are generated here; some secrets are given
  * as {@code file:/path}. Provider URLs point at unused local ports: start-up does not call the providers.
  */
 class ConfigurationReferenceIT {
     /** README variables of the settings this test covers (the rest is the hub's infrastructure, set below). */
     private static final List<String> COVERED = List.of("CRMHUB_CONNECTORS_", "CRMHUB_SECURITY_", "CRMHUB_BREAKER_",
-            "CRMHUB_RATE_LIMITS_", "CRMHUB_RETRY_", "CRMHUB_PAYMENTS_", "CRMHUB_INVOICES_", "CRMHUB_ORDERS_", "CRMHUB_ERP_POLL_SETTLE",
+            "CRMHUB_RETRY_", "CRMHUB_PAYMENTS_", "CRMHUB_INVOICES_", "CRMHUB_ORDERS_", "CRMHUB_ERP_POLL_SETTLE",
             "CRMHUB_OUTBOX_", "CRMHUB_API_");
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]*");
@@ -169,7 +170,7 @@ class ConfigurationReferenceIT {
             assertThat(keys.platformKey(SERIAL)).as("platform key read from its file").isEqualTo(WECHATPAY_PLATFORM.getPublic());
             assertThat(keys.merchantKey()).isEqualTo(WECHATPAY_MERCHANT.getPrivate());
             assertThat(hub.getBean(SapProperties.class).passwordValue()).isEqualTo("sap-Secret-1");
-            assertThat(hub.getBean(BreakerProperties.class).forConnector("erp-kingdee"))
+            assertThat(hub.getBean(ConnectorGuards.class).settings("payment-alipay"))
                     .as("a connector without overrides has the defaults").isEqualTo(hub.getBean(BreakerProperties.class).defaults());
         }
     }
@@ -208,6 +209,17 @@ class ConfigurationReferenceIT {
         s.add(of(sap + "PAYMENT_DOCUMENT_TYPE", "DA", SapProperties.class, SapProperties::paymentDocumentType));
         s.add(of(sap + "JOURNAL_ENTRY_PATH", "/sap/bc/srt/custom", SapProperties.class, SapProperties::journalEntryPath));
         s.add(of(sap + "ZONE", "Europe/Berlin", SapProperties.class, SapProperties::zone, ZoneId.of("Europe/Berlin")));
+        s.add(of(sap + "CONNECT_TIMEOUT", "3s", SapProperties.class, SapProperties::connectTimeout, Duration.ofSeconds(3)));
+        s.add(of(sap + "READ_TIMEOUT", "40s", SapProperties.class, SapProperties::readTimeout, Duration.ofSeconds(40)));
+        // the connector's breaker as its client registered it: what the override leaves out is the default's
+        s.add(of(sap + "BREAKER_OPEN_FOR", "90s", ConnectorGuards.class, g -> g.settings("erp-sap").openFor(), Duration.ofSeconds(90)));
+        s.add(of(sap + "BREAKER_FAILURE_RATE_PERCENT", "40", ConnectorGuards.class,
+                g -> List.of(g.settings("erp-sap").failureRatePercent(), g.settings("erp-sap").window()), List.of(40, 30)));
+        s.add(of(sap + "RATE_LIMIT_PER_SECOND", "7", SapProperties.class, p -> p.rateLimit().perSecond(), 7));
+        s.add(of(sap + "RATE_LIMIT_PER_DAY", "5000", SapProperties.class, p -> p.rateLimit().perDay(), 5000));
+        s.add(of(sap + "RATE_LIMIT_QUOTA_ZONE", "Asia/Shanghai", SapProperties.class, p -> p.rateLimit().quotaZone(),
+                ZoneId.of("Asia/Shanghai")));
+        s.add(of(sap + "RATE_LIMIT_MAX_WAIT", "3s", SapProperties.class, p -> p.rateLimit().maxWait(), Duration.ofSeconds(3)));
 
         String wx = "CRMHUB_CONNECTORS_PAYMENT_WECHATPAY_";
         s.add(of(wx + "MERCHANT_ID", "1900000109", WechatPayProperties.class, WechatPayProperties::merchantId));
@@ -246,7 +258,8 @@ class ConfigurationReferenceIT {
         s.add(of(st + "API_VERSION", "2025-01-27.acacia", StripeProperties.class, StripeProperties::apiVersion));
         s.add(of(st + "PAYMENT_METHOD_TYPES", "card,alipay", StripeProperties.class, StripeProperties::paymentMethodTypes,
                 List.of("card", "alipay")));
-        s.add(of(st + "TIMEOUT", "7s", StripeProperties.class, StripeProperties::timeout, Duration.ofSeconds(7)));
+        s.add(of(st + "CONNECT_TIMEOUT", "4s", StripeProperties.class, StripeProperties::connectTimeout, Duration.ofSeconds(4)));
+        s.add(of(st + "READ_TIMEOUT", "7s", StripeProperties.class, StripeProperties::readTimeout, Duration.ofSeconds(7)));
         s.add(of(st + "REPLAY_WINDOW", "240s", StripeProperties.class, StripeProperties::replayWindow, Duration.ofSeconds(240)));
 
         String users = "CRMHUB_SECURITY_USERS_";
@@ -265,19 +278,6 @@ class ConfigurationReferenceIT {
         s.add(of(breaker + "MINIMUM_CALLS", "12", BreakerProperties.class, p -> p.defaults().minimumCalls(), 12));
         s.add(of(breaker + "OPEN_FOR", "45s", BreakerProperties.class, p -> p.defaults().openFor(), Duration.ofSeconds(45)));
         s.add(of(breaker + "HALF_OPEN_CALLS", "4", BreakerProperties.class, p -> p.defaults().halfOpenCalls(), 4));
-        s.add(of("CRMHUB_BREAKER_CONNECTORS_ERP_SAP_OPEN_FOR", "90s", BreakerProperties.class,
-                p -> p.forConnector("erp-sap").openFor(), Duration.ofSeconds(90)));
-        s.add(of("CRMHUB_BREAKER_CONNECTORS_ERP_SAP_FAILURE_RATE_PERCENT", "40", BreakerProperties.class,
-                p -> List.of(p.forConnector("erp-sap").failureRatePercent(), p.forConnector("erp-sap").window()),
-                List.of(40, 30))); // what the override leaves out is the default's
-
-        String limits = "CRMHUB_RATE_LIMITS_CONNECTORS_ERP_SAP_";
-        s.add(of(limits + "PER_SECOND", "7", RateLimitProperties.class, p -> p.connectors().get("erp-sap").perSecond(), 7));
-        s.add(of(limits + "PER_DAY", "5000", RateLimitProperties.class, p -> p.connectors().get("erp-sap").perDay(), 5000));
-        s.add(of(limits + "QUOTA_ZONE", "Asia/Shanghai", RateLimitProperties.class,
-                p -> p.connectors().get("erp-sap").quotaZone(), ZoneId.of("Asia/Shanghai")));
-        s.add(of(limits + "MAX_WAIT", "3s", RateLimitProperties.class, p -> p.connectors().get("erp-sap").maxWait(),
-                Duration.ofSeconds(3)));
         s.addAll(operationSettings());
         return s;
     }

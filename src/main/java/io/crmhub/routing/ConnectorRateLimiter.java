@@ -11,7 +11,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Per-connector rate limits held in the database, so N hub instances together stay under the provider's limit:
+ * Per-connector rate limits ({@link RateLimit}, from each connector's properties) held in the database, so N hub instances together stay under the provider's limit:
  * a request takes a slot in the current one-second window (and the day's quota) with one conditional UPDATE; when
  * the second is full it waits for the next one, up to {@code maxWait}; when the day's quota is spent it fails with a
  * transient fault whose retry hint is the next quota day (the message is parked and re-driven later, not lost).
@@ -22,18 +22,15 @@ public class ConnectorRateLimiter {
     static final String DAY = "DAY";
 
     private final JdbcClient jdbc;
-    private final RateLimitProperties properties;
     private final Clock clock;
 
-    public ConnectorRateLimiter(JdbcClient jdbc, RateLimitProperties properties, Clock clock) {
+    public ConnectorRateLimiter(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
-        this.properties = properties;
         this.clock = clock;
     }
 
-    /** Takes one request slot for {@code connector}, waiting for a free second if needed. */
-    public void acquire(String connector) {
-        RateLimitProperties.Limit limit = properties.connectors().get(connector);
+    /** Takes one request slot for {@code connector} under its {@code limit} (null: none), waiting for a free second if needed. */
+    public void acquire(String connector, RateLimit limit) {
         if (limit == null) {
             return;
         }

@@ -28,10 +28,9 @@ class ConnectorRateLimiterIT extends HubIntegrationTest {
     @Test
     void twoInstancesTogetherNeverExceedTheLimitInAnySecond() throws Exception {
         String connector = "limited-" + System.nanoTime();
-        RateLimitProperties limits = new RateLimitProperties(Map.of(connector,
-                new RateLimitProperties.Limit(5, 0, ZoneId.of("UTC"), Duration.ofSeconds(30))));
+        RateLimit limit = new RateLimit(5, 0, ZoneId.of("UTC"), Duration.ofSeconds(30));
         List<ConnectorRateLimiter> instances = List.of(
-                new ConnectorRateLimiter(jdbc, limits, Clock.systemUTC()), new ConnectorRateLimiter(jdbc, limits, Clock.systemUTC()));
+                new ConnectorRateLimiter(jdbc, Clock.systemUTC()), new ConnectorRateLimiter(jdbc, Clock.systemUTC()));
         ConcurrentLinkedQueue<Long> grantedAtSecond = new ConcurrentLinkedQueue<>();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         long start = System.nanoTime();
@@ -39,7 +38,7 @@ class ConnectorRateLimiterIT extends HubIntegrationTest {
         for (int i = 0; i < 24; i++) {
             ConnectorRateLimiter limiter = instances.get(i % 2);
             calls.add(pool.submit(() -> {
-                limiter.acquire(connector);
+                limiter.acquire(connector, limit);
                 grantedAtSecond.add(Instant.now().getEpochSecond());
             }));
         }
@@ -60,27 +59,26 @@ class ConnectorRateLimiterIT extends HubIntegrationTest {
     void aSpentDailyQuotaRefusesWithATransientFaultUntilTheNextQuotaDay() {
         String connector = "quota-" + System.nanoTime();
         Clock noon = Clock.fixed(Instant.parse("2026-11-25T04:00:00Z"), ZoneOffset.UTC); // 12:00 in Shanghai
-        RateLimitProperties limits = new RateLimitProperties(Map.of(connector,
-                new RateLimitProperties.Limit(0, 3, ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(1))));
-        ConnectorRateLimiter first = new ConnectorRateLimiter(jdbc, limits, noon);
-        ConnectorRateLimiter second = new ConnectorRateLimiter(jdbc, limits, noon);
-        first.acquire(connector);
-        second.acquire(connector);
-        first.acquire(connector);
-        assertThatThrownBy(() -> second.acquire(connector))
+        RateLimit limit = new RateLimit(0, 3, ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(1));
+        ConnectorRateLimiter first = new ConnectorRateLimiter(jdbc, noon);
+        ConnectorRateLimiter second = new ConnectorRateLimiter(jdbc, noon);
+        first.acquire(connector, limit);
+        second.acquire(connector, limit);
+        first.acquire(connector, limit);
+        assertThatThrownBy(() -> second.acquire(connector, limit))
                 .isInstanceOfSatisfying(TransientConnectorException.class, e -> {
                     assertThat(e.getMessage()).contains("daily quota of 3").contains("2026-11-26");
                     assertThat(e.retryAfter()).contains(Duration.ofHours(12));
                 });
-        ConnectorRateLimiter nextDay = new ConnectorRateLimiter(jdbc, limits, Clock.offset(noon, Duration.ofHours(12)));
-        nextDay.acquire(connector); // a new quota day
+        ConnectorRateLimiter nextDay = new ConnectorRateLimiter(jdbc, Clock.offset(noon, Duration.ofHours(12)));
+        nextDay.acquire(connector, limit); // a new quota day
     }
 
     @Test
     void aConnectorWithoutLimitsIsNeverHeldBack() {
-        ConnectorRateLimiter limiter = new ConnectorRateLimiter(jdbc, new RateLimitProperties(Map.of()), Clock.systemUTC());
+        ConnectorRateLimiter limiter = new ConnectorRateLimiter(jdbc, Clock.systemUTC());
         for (int i = 0; i < 100; i++) {
-            limiter.acquire("unlimited");
+            limiter.acquire("unlimited", null);
         }
         assertThat(jdbc.sql("SELECT COUNT(*) FROM rate_limit_window WHERE connector = 'unlimited'").query(Long.class).single()).isZero();
     }

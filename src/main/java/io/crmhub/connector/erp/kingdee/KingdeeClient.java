@@ -2,27 +2,26 @@ package io.crmhub.connector.erp.kingdee;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.crmhub.routing.ConnectorException;
-import io.crmhub.routing.ConnectorRateLimiter;
 import io.crmhub.routing.PermanentConnectorException;
+import io.crmhub.routing.SessionExpiredException;
 import io.crmhub.routing.TransientConnectorException;
+import io.crmhub.routing.http.ConnectorHttpClient;
+import io.crmhub.routing.http.ConnectorHttpClients;
+import io.crmhub.routing.http.HttpAnswer;
+import io.crmhub.routing.http.HttpOutcomes;
+import io.crmhub.routing.http.ProviderError;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Client for the Kingdee K/3 Cloud WebAPI ({@code /K3Cloud/Kingdee.BOS.WebApi.ServicesStub.*.common.kdsvc}), speaking
+ * Client for the Kingdee K/3 Cloud WebAPI on the connector HTTP client ({@code /K3Cloud/Kingdee.BOS.WebApi.ServicesStub.*.common.kdsvc}), speaking
  * the protocol as the server does:
  * <ul>
  *   <li>Session login: {@code AuthService.ValidateUser} with {@code {"parameters":[acctId,user,pwd,lcid]}};
@@ -33,8 +32,8 @@ import java.util.stream.Collectors;
  *       server recycled): log in again and repeat the call once.</li>
  *   <li>ExecuteBillQuery answers an array of arrays, one inner array per row in the order of {@code FieldKeys}.</li>
  * </ul>
- * Failures are classified for the shared error handling: I/O, 408, 429 and 5xx are transient (with Retry-After);
- * IsSuccess=false, a refused login and other 4xx are permanent, naming Kingdee's messages and fields.
+ * Statuses, I/O failures and Retry-After are the shared table's ({@link HttpOutcomes}); Kingdee's own are
+ * IsSuccess=false (permanent, naming Kingdee's messages and fields), MsgCode 1 (the session) and a refused login.
  */
 public class KingdeeClient {
     static final String CONNECTOR = "erp-kingdee";
@@ -46,15 +45,13 @@ public class KingdeeClient {
 
     private final KingdeeProperties properties;
     private final ObjectMapper json;
-    private final ConnectorRateLimiter rateLimiter;
-    private final HttpClient http;
+    private final ConnectorHttpClient http;
     private volatile String cookies;
 
-    public KingdeeClient(KingdeeProperties properties, ObjectMapper json, ConnectorRateLimiter rateLimiter) {
+    public KingdeeClient(KingdeeProperties properties, ObjectMapper json, ConnectorHttpClients clients) {
         this.properties = properties;
         this.json = json;
-        this.rateLimiter = rateLimiter;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(properties.connectTimeout()).build();
+        this.http = clients.create(CONNECTOR, properties, KingdeeClient::error);
     }
 
     /** {@code DynamicFormService.Save}: returns {@code Result} (with {@code Id} and {@code Number} of the saved bill). */
@@ -94,7 +91,7 @@ public class KingdeeClient {
         data.put("Limit", limit);
         JsonNode rows = call("ExecuteBillQuery", Map.of("data", data), formId);
         if (!rows.isArray()) {
-            throw new TransientConnectorException(CONNECTOR, "ExecuteBillQuery on " + formId + " answered no array", null);
+            throw HttpOutcomes.undecodable(CONNECTOR, "ExecuteBillQuery " + formId, 200, "an array of rows", null);
         }
         List<Map<String, JsonNode>> result = new ArrayList<>();
         for (JsonNode row : rows) {
@@ -134,22 +131,27 @@ public class KingdeeClient {
         String what = operation + " " + formId;
         for (int attempt = 0; ; attempt++) {
             String session = session();
-            HttpResponse<byte[]> response = send(request("DynamicFormService." + operation).header("Cookie", session)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
-            JsonNode root = parse(response, what);
-            JsonNode status = responseStatus(root);
-            if (status == null || status.path("IsSuccess").asBoolean(true)) {
-                return root;
-            }
-            if (status.path("MsgCode").asInt(0) == MSG_SESSION_LOST) {
+            try {
+                return http.sendForJson(what, request("DynamicFormService." + operation).header("Cookie", session)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+            } catch (SessionExpiredException e) {
                 invalidate(session);
                 if (attempt == 0) {
                     continue; // the session expired: log in again and repeat once
                 }
-                throw new TransientConnectorException(CONNECTOR, what + ": Kingdee lost a fresh session: " + messages(status), null);
+                throw new TransientConnectorException(CONNECTOR, "Kingdee lost a fresh session: " + e.getMessage(), e);
             }
-            throw new PermanentConnectorException(CONNECTOR, "Kingdee " + what + " refused: " + messages(status));
         }
+    }
+
+    /** Kingdee's own errors: {@code IsSuccess=false} inside HTTP 200, MsgCode 1 being the lost session. */
+    static ProviderError error(HttpAnswer answer) {
+        JsonNode status = answer.status() / 100 == 2 ? responseStatus(answer.jsonOrNull()) : null;
+        if (status == null || status.path("IsSuccess").asBoolean(true)) {
+            return null;
+        }
+        return status.path("MsgCode").asInt(0) == MSG_SESSION_LOST ? ProviderError.sessionExpired(messages(status))
+                : ProviderError.of(messages(status));
     }
 
     private synchronized String session() {
@@ -173,53 +175,30 @@ public class KingdeeClient {
         } catch (IOException e) {
             throw new PermanentConnectorException(CONNECTOR, "cannot serialise the login: " + e.getMessage());
         }
-        HttpResponse<byte[]> response = send(request(LOGIN).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
-        JsonNode root = parse(response, "login");
-        if (root.path("LoginResultType").asInt(0) != 1) {
-            throw new PermanentConnectorException(CONNECTOR, "Kingdee refused the login of " + properties.username()
-                    + " to data centre " + properties.acctId() + " (LoginResultType " + root.path("LoginResultType").asText("?")
-                    + "): " + root.path("Message").asText(""));
-        }
-        String cookie = response.headers().allValues("set-cookie").stream().map(c -> c.split(";", 2)[0].trim())
-                .filter(c -> c.contains("=")).collect(Collectors.joining("; "));
-        if (!cookie.contains(SESSION_COOKIE + "=")) {
-            String id = root.path("KDSVCSessionId").asText("");
-            if (id.isEmpty()) {
-                throw new TransientConnectorException(CONNECTOR, "Kingdee logged in but set no " + SESSION_COOKIE + " cookie", null);
+        return http.send("login", request(LOGIN).POST(HttpRequest.BodyPublishers.ofByteArray(body)), answer -> {
+            JsonNode root = answer.json();
+            if (root.path("LoginResultType").asInt(0) != 1) {
+                throw new PermanentConnectorException(CONNECTOR, "Kingdee refused the login of " + properties.username()
+                        + " to data centre " + properties.acctId() + " (LoginResultType " + root.path("LoginResultType").asText("?")
+                        + "): " + root.path("Message").asText(""));
             }
-            cookie = (cookie.isEmpty() ? "" : cookie + "; ") + SESSION_COOKIE + "=" + id;
-        }
-        return cookie;
+            String cookie = answer.headers("set-cookie").stream().map(c -> c.split(";", 2)[0].trim())
+                    .filter(c -> c.contains("=")).collect(Collectors.joining("; "));
+            if (!cookie.contains(SESSION_COOKIE + "=")) {
+                String id = root.path("KDSVCSessionId").asText("");
+                if (id.isEmpty()) {
+                    throw new TransientConnectorException(CONNECTOR, "Kingdee logged in but set no " + SESSION_COOKIE + " cookie", null);
+                }
+                cookie = (cookie.isEmpty() ? "" : cookie + "; ") + SESSION_COOKIE + "=" + id;
+            }
+            return cookie;
+        });
     }
 
     private HttpRequest.Builder request(String service) {
         String url = properties.baseUrl().toString().replaceAll("/+$", "") + STUB + service + ".common.kdsvc";
-        return HttpRequest.newBuilder(URI.create(url)).timeout(properties.readTimeout())
+        return HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json; charset=utf-8").header("Accept", "application/json");
-    }
-
-    private HttpResponse<byte[]> send(HttpRequest request) {
-        rateLimiter.acquire(CONNECTOR);
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new TransientConnectorException(CONNECTOR, "POST " + request.uri().getPath() + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientConnectorException(CONNECTOR, "interrupted", e);
-        }
-    }
-
-    private JsonNode parse(HttpResponse<byte[]> response, String what) {
-        int status = response.statusCode();
-        if (status / 100 != 2) {
-            throw classify(response, what);
-        }
-        try {
-            return json.readTree(response.body());
-        } catch (IOException e) {
-            throw new TransientConnectorException(CONNECTOR, what + ": Kingdee answered " + status + " with a body that is not JSON", e);
-        }
     }
 
     /** {@code Result.ResponseStatus}, also inside ExecuteBillQuery's {@code [[{"Result":{...}}]]} error form. */
@@ -246,24 +225,5 @@ public class KingdeeClient {
         }
         String code = status.path("MsgCode").isMissingNode() ? "" : " (MsgCode " + status.path("MsgCode").asText() + ")";
         return (parts.isEmpty() ? "no error message" : String.join("; ", parts)) + code;
-    }
-
-    private ConnectorException classify(HttpResponse<byte[]> response, String what) {
-        int status = response.statusCode();
-        String text = new String(response.body(), StandardCharsets.UTF_8).strip();
-        String detail = what + " → HTTP " + status + (text.isEmpty() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) : text));
-        if (status == 408 || status == 429 || status >= 500) {
-            Duration retryAfter = response.headers().firstValue("retry-after").flatMap(KingdeeClient::seconds).orElse(null);
-            return new TransientConnectorException(CONNECTOR, detail, retryAfter, null);
-        }
-        return new PermanentConnectorException(CONNECTOR, detail);
-    }
-
-    private static Optional<Duration> seconds(String value) {
-        try {
-            return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

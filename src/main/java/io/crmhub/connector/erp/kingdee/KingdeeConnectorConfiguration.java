@@ -3,7 +3,7 @@ package io.crmhub.connector.erp.kingdee;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.routing.ConnectorBreakerHealth;
 import io.crmhub.routing.ConnectorGuards;
-import io.crmhub.routing.ConnectorRateLimiter;
+import io.crmhub.routing.http.ConnectorHttpClients;
 import io.crmhub.routing.mapping.ValueMaps;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -18,46 +18,44 @@ import org.springframework.context.annotation.Configuration;
 class KingdeeConnectorConfiguration {
 
     @Bean
-    KingdeeClient kingdeeClient(KingdeeProperties properties, ObjectMapper json, ConnectorRateLimiter rateLimiter) {
-        return new KingdeeClient(properties, json, rateLimiter);
+    KingdeeClient kingdeeClient(KingdeeProperties properties, ObjectMapper json, ConnectorHttpClients clients) {
+        return new KingdeeClient(properties, json, clients);
     }
 
     /** Bean name is what the flow calls: {@code erp-kingdee-customer-sink} (routes/_shared/crm-to-erp-sink.camel.yaml). */
     @Bean("erp-kingdee-customer-sink")
     KingdeeCustomerSink erpKingdeeCustomerSink(KingdeeClient client, KingdeeCustomerMapper mapper, ValueMaps maps,
-                                               KingdeeProperties properties, ConnectorGuards guards) {
-        return new KingdeeCustomerSink(client, mapper, maps, properties, guards);
+                                               KingdeeProperties properties) {
+        return new KingdeeCustomerSink(client, mapper, maps, properties);
     }
 
     /** Bean name is what the flow calls: {@code erp-kingdee-order-sink} (routes/_shared/crm-to-erp-sink.camel.yaml). */
     @Bean("erp-kingdee-order-sink")
     KingdeeOrderSink erpKingdeeOrderSink(KingdeeClient client, KingdeeOrderMapper mapper, ValueMaps maps,
-                                         KingdeeProperties properties, ConnectorGuards guards) {
-        return new KingdeeOrderSink(client, mapper, maps, properties, guards);
+                                         KingdeeProperties properties) {
+        return new KingdeeOrderSink(client, mapper, maps, properties);
     }
 
     /** Bean name is what the flow calls: {@code erp-kingdee-payment-sink} (routes/_shared/crm-to-erp-sink.camel.yaml). */
     @Bean("erp-kingdee-payment-sink")
-    KingdeePaymentSink erpKingdeePaymentSink(KingdeeClient client, ValueMaps maps, KingdeeProperties properties, ConnectorGuards guards,
-                                     java.time.Clock clock) {
-        return new KingdeePaymentSink(client, maps, properties, guards, clock);
+    KingdeePaymentSink erpKingdeePaymentSink(KingdeeClient client, ValueMaps maps, KingdeeProperties properties, java.time.Clock clock) {
+        return new KingdeePaymentSink(client, maps, properties, clock);
     }
 
     @Bean
-    KingdeeInvoiceSource kingdeeInvoiceSource(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards) {
-        return new KingdeeInvoiceSource(client, properties, guards);
+    KingdeeInvoiceSource kingdeeInvoiceSource(KingdeeClient client, KingdeeProperties properties) {
+        return new KingdeeInvoiceSource(client, properties);
     }
 
     @Bean
-    KingdeeOrderStatusSource kingdeeOrderStatusSource(KingdeeClient client, ValueMaps maps, KingdeeProperties properties,
-                                                      ConnectorGuards guards) {
-        return new KingdeeOrderStatusSource(client, maps, properties, guards);
+    KingdeeOrderStatusSource kingdeeOrderStatusSource(KingdeeClient client, ValueMaps maps, KingdeeProperties properties) {
+        return new KingdeeOrderStatusSource(client, maps, properties);
     }
 
     @Bean
-    KingdeeSnapshot kingdeeSnapshot(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards,
+    KingdeeSnapshot kingdeeSnapshot(KingdeeClient client, KingdeeProperties properties,
                                     KingdeeCustomerMapper mapper, KingdeeOrderMapper orderMapper, ValueMaps maps) {
-        return new KingdeeSnapshot(client, properties, guards, mapper, orderMapper, maps);
+        return new KingdeeSnapshot(client, properties, mapper, orderMapper, maps);
     }
 
     @Bean("erpKingdeeHealthIndicator")

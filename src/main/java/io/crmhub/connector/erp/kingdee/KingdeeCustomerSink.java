@@ -2,7 +2,6 @@ package io.crmhub.connector.erp.kingdee;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.CanonicalCustomer;
-import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorResult;
 import io.crmhub.routing.ForeignRecordException;
 import io.crmhub.routing.PermanentConnectorException;
@@ -28,21 +27,18 @@ public class KingdeeCustomerSink {
     private final KingdeeCustomerMapper mapper;
     private final ValueMaps maps;
     private final KingdeeProperties properties;
-    private final ConnectorGuards guards;
 
-    public KingdeeCustomerSink(KingdeeClient client, KingdeeCustomerMapper mapper, ValueMaps maps, KingdeeProperties properties,
-                               ConnectorGuards guards) {
+    public KingdeeCustomerSink(KingdeeClient client, KingdeeCustomerMapper mapper, ValueMaps maps, KingdeeProperties properties) {
         this.client = client;
         this.mapper = mapper;
         this.maps = maps;
         this.properties = properties;
-        this.guards = guards;
     }
 
     public ConnectorResult upsert(@Body CanonicalCustomer customer, @Variable("externalId") String linkedNumber) {
         KingdeeCustomer body = mapper.toCustomer(customer, properties.orgNumber(), maps); // unmapped codes fail before any call
         String number = customer.reference();
-        return guards.call(KingdeeClient.CONNECTOR, () -> doUpsert(body, number, linkedNumber));
+        return doUpsert(body, number, linkedNumber);
     }
 
     private ConnectorResult doUpsert(KingdeeCustomer body, String number, String linkedNumber) {

@@ -2,7 +2,6 @@ package io.crmhub.connector.erp.kingdee;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.ErpInvoiceSource;
-import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.PermanentConnectorException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -31,12 +30,10 @@ public class KingdeeInvoiceSource implements ErpInvoiceSource {
 
     private final KingdeeClient client;
     private final KingdeeProperties properties;
-    private final ConnectorGuards guards;
 
-    public KingdeeInvoiceSource(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards) {
+    public KingdeeInvoiceSource(KingdeeClient client, KingdeeProperties properties) {
         this.client = client;
         this.properties = properties;
-        this.guards = guards;
     }
 
     /** The FilterString of a bill changed in [since, until], in the server's zone-less local time. */
@@ -53,8 +50,7 @@ public class KingdeeInvoiceSource implements ErpInvoiceSource {
     @Override
     public List<ErpInvoice> changedBetween(Instant since, Instant until, int max) {
         String filter = modifiedBetween(since, until, properties.zone());
-        List<Map<String, JsonNode>> rows = guards.call(KingdeeClient.CONNECTOR,
-                () -> client.query(FORM, FIELDS, filter, "FModifyDate ASC,FBillNo ASC", 0, max));
+        List<Map<String, JsonNode>> rows = client.query(FORM, FIELDS, filter, "FModifyDate ASC,FBillNo ASC", 0, max);
         Map<String, ErpInvoice> invoices = new LinkedHashMap<>();
         for (Map<String, JsonNode> row : rows) {
             String number = row.get("FBillNo").asText();

@@ -2,7 +2,6 @@ package io.crmhub.connector.erp.kingdee;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.CanonicalOrder;
-import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorResult;
 import io.crmhub.routing.ForeignRecordException;
 import io.crmhub.routing.PermanentConnectorException;
@@ -28,15 +27,12 @@ public class KingdeeOrderSink {
     private final KingdeeOrderMapper mapper;
     private final ValueMaps maps;
     private final KingdeeProperties properties;
-    private final ConnectorGuards guards;
 
-    public KingdeeOrderSink(KingdeeClient client, KingdeeOrderMapper mapper, ValueMaps maps, KingdeeProperties properties,
-                            ConnectorGuards guards) {
+    public KingdeeOrderSink(KingdeeClient client, KingdeeOrderMapper mapper, ValueMaps maps, KingdeeProperties properties) {
         this.client = client;
         this.mapper = mapper;
         this.maps = maps;
         this.properties = properties;
-        this.guards = guards;
     }
 
     /**
@@ -47,7 +43,7 @@ public class KingdeeOrderSink {
                                   @Variable("soldToParty") String soldToParty) {
         KingdeeSalesOrder body = mapper.toSalesOrder(order, soldToParty, maps, properties); // unmapped codes fail before any call
         String billNo = order.orderNumber();
-        return guards.call(KingdeeClient.CONNECTOR, () -> doUpsert(order, body, billNo, linkedOrder));
+        return doUpsert(order, body, billNo, linkedOrder);
     }
 
     private ConnectorResult doUpsert(CanonicalOrder order, KingdeeSalesOrder body, String billNo, String linkedOrder) {

@@ -2,7 +2,6 @@ package io.crmhub.connector.erp.kingdee;
 
 import io.crmhub.crm.canonical.CanonicalPayment;
 import io.crmhub.crm.common.Money;
-import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorResult;
 import io.crmhub.routing.PermanentConnectorException;
 import io.crmhub.routing.mapping.ValueMaps;
@@ -22,16 +21,13 @@ public class KingdeePaymentSink {
     private final KingdeeClient client;
     private final ValueMaps maps;
     private final KingdeeProperties properties;
-    private final ConnectorGuards guards;
     private final java.time.Clock clock;
 
-    public KingdeePaymentSink(KingdeeClient client, ValueMaps maps, KingdeeProperties properties, ConnectorGuards guards,
-                              java.time.Clock clock) {
+    public KingdeePaymentSink(KingdeeClient client, ValueMaps maps, KingdeeProperties properties, java.time.Clock clock) {
         this.clock = clock;
         this.client = client;
         this.maps = maps;
         this.properties = properties;
-        this.guards = guards;
     }
 
     /**
@@ -44,18 +40,16 @@ public class KingdeePaymentSink {
         boolean receipt = payment.kind() == CanonicalPayment.Kind.RECEIPT;
         String form = receipt ? KingdeeCashBill.RECEIPT_FORM : KingdeeCashBill.REFUND_FORM;
         Object bill = receipt ? receipt(payment, customerAccount, settlement, currency) : refund(payment, customerAccount, settlement, currency);
-        return guards.call(KingdeeClient.CONNECTOR, () -> {
-            String existing = find(form, payment.reference()); // always asked: the ERP is the truth (a resync after a reversal posts again)
-            if (existing != null) {
-                return new ConnectorResult(KingdeeCustomerSink.SYSTEM, existing, ConnectorResult.Action.UPDATED);
-            }
-            String saved = KingdeeCustomerSink.savedNumber(client.save(form, bill));
-            if (saved.isEmpty()) {
-                throw new PermanentConnectorException(KingdeeClient.CONNECTOR, "Kingdee saved " + form + " " + payment.reference()
-                        + " but returned no Number");
-            }
-            return new ConnectorResult(KingdeeCustomerSink.SYSTEM, saved, ConnectorResult.Action.CREATED);
-        });
+        String existing = find(form, payment.reference()); // always asked: the ERP is the truth (a resync after a reversal posts again)
+        if (existing != null) {
+            return new ConnectorResult(KingdeeCustomerSink.SYSTEM, existing, ConnectorResult.Action.UPDATED);
+        }
+        String saved = KingdeeCustomerSink.savedNumber(client.save(form, bill));
+        if (saved.isEmpty()) {
+            throw new PermanentConnectorException(KingdeeClient.CONNECTOR, "Kingdee saved " + form + " " + payment.reference()
+                    + " but returned no Number");
+        }
+        return new ConnectorResult(KingdeeCustomerSink.SYSTEM, saved, ConnectorResult.Action.CREATED);
     }
 
     private KingdeeCashBill.Receipt receipt(CanonicalPayment p, String customer, KingdeeRef settlement, KingdeeRef currency) {

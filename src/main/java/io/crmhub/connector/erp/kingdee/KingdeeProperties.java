@@ -1,6 +1,10 @@
 package io.crmhub.connector.erp.kingdee;
 
+import io.crmhub.routing.BreakerProperties;
+import io.crmhub.routing.RateLimit;
 import io.crmhub.routing.SecretValues;
+import io.crmhub.routing.http.ConnectorHttpSettings;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
@@ -23,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  * @param zone         the server's time zone: Kingdee date-times carry none
  * @param receiptBillType, refundBillType the bill types of receipts (收款单) and receipt refunds (收款退款单)
  * @param receiptPurpose the purpose (收付款用途) on their entries, SFKYT01_SYS is sales receipts (销售收款)
+ * @param connectTimeout, readTimeout, breaker, rateLimit: the connector HTTP client's ({@link ConnectorHttpSettings})
  */
 @Validated
 @ConfigurationProperties("crmhub.connectors.erp-kingdee")
@@ -39,7 +44,9 @@ public record KingdeeProperties(
         @DefaultValue("20s") Duration readTimeout,
         @DefaultValue("SKDLX01_SYS") @NotBlank String receiptBillType,
         @DefaultValue("SKTKDLX01_SYS") @NotBlank String refundBillType,
-        @DefaultValue("SFKYT01_SYS") @NotBlank String receiptPurpose) {
+        @DefaultValue("SFKYT01_SYS") @NotBlank String receiptPurpose,
+        @Valid BreakerProperties.ConnectorOverride breaker,
+        @Valid RateLimit rateLimit) implements ConnectorHttpSettings {
 
     /** The password itself: the configured value, or the content of the file it names. */
     public String passwordValue() {

@@ -2,7 +2,6 @@ package io.crmhub.connector.erp.kingdee;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.ErpSnapshot;
-import io.crmhub.routing.ConnectorGuards;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -25,19 +24,17 @@ public class KingdeeSnapshot implements ErpSnapshot {
 
     private final KingdeeClient client;
     private final KingdeeProperties properties;
-    private final ConnectorGuards guards;
     private final KingdeeCustomerMapper mapper;
     private final KingdeeOrderMapper orderMapper;
     private final ValueMaps maps;
 
-    public KingdeeSnapshot(KingdeeClient client, KingdeeProperties properties, ConnectorGuards guards, KingdeeCustomerMapper mapper,
+    public KingdeeSnapshot(KingdeeClient client, KingdeeProperties properties, KingdeeCustomerMapper mapper,
                            KingdeeOrderMapper orderMapper, ValueMaps maps) {
         this.orderMapper = orderMapper;
         this.mapper = mapper;
         this.maps = maps;
         this.client = client;
         this.properties = properties;
-        this.guards = guards;
     }
 
     @Override
@@ -178,8 +175,7 @@ public class KingdeeSnapshot implements ErpSnapshot {
         List<Record> records = new ArrayList<>();
         for (int start = 0; ; start += PAGE) {
             int startRow = start;
-            List<Map<String, JsonNode>> page = guards.call(KingdeeClient.CONNECTOR,
-                    () -> client.query(form, fields, filter, fields.get(0) + " ASC", startRow, PAGE));
+            List<Map<String, JsonNode>> page = client.query(form, fields, filter, fields.get(0) + " ASC", startRow, PAGE);
             for (Map<String, JsonNode> row : page) {
                 Record r = map.apply(row);
                 if (r != null) {

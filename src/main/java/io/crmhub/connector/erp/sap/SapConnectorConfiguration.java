@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.routing.mapping.ValueMaps;
 import io.crmhub.routing.ConnectorBreakerHealth;
 import io.crmhub.routing.ConnectorGuards;
-import io.crmhub.routing.ConnectorRateLimiter;
+import io.crmhub.routing.http.ConnectorHttpClients;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,45 +18,42 @@ import org.springframework.context.annotation.Configuration;
 class SapConnectorConfiguration {
 
     @Bean
-    SapODataClient sapODataClient(SapProperties properties, ObjectMapper json, ConnectorRateLimiter rateLimiter) {
-        return new SapODataClient(properties, json, rateLimiter);
+    SapODataClient sapODataClient(SapProperties properties, ObjectMapper json, ConnectorHttpClients clients) {
+        return new SapODataClient(properties, json, clients);
     }
 
     /** Bean name is what the flow calls: {@code erp-sap-customer-sink} (routes/_shared/crm-to-erp-sink.camel.yaml). */
     @Bean("erp-sap-customer-sink")
-    SapCustomerSink erpSapCustomerSink(SapODataClient client, SapCustomerMapper mapper, ValueMaps maps, SapProperties properties,
-                                       ConnectorGuards guards) {
-        return new SapCustomerSink(client, mapper, maps, properties, guards);
+    SapCustomerSink erpSapCustomerSink(SapODataClient client, SapCustomerMapper mapper, ValueMaps maps, SapProperties properties) {
+        return new SapCustomerSink(client, mapper, maps, properties);
     }
 
     /** Bean name is what the flow calls: {@code erp-sap-order-sink} (routes/_shared/crm-to-erp-sink.camel.yaml). */
     @Bean("erp-sap-order-sink")
-    SapOrderSink erpSapOrderSink(SapODataClient client, SapOrderMapper mapper, ValueMaps maps, SapProperties properties,
-                                 ConnectorGuards guards) {
-        return new SapOrderSink(client, mapper, maps, properties, guards);
+    SapOrderSink erpSapOrderSink(SapODataClient client, SapOrderMapper mapper, ValueMaps maps, SapProperties properties) {
+        return new SapOrderSink(client, mapper, maps, properties);
     }
 
     /** Bean name is what the flow calls: {@code erp-sap-payment-sink} (routes/_shared/crm-to-erp-sink.camel.yaml). */
     @Bean("erp-sap-payment-sink")
-    SapPaymentSink erpSapPaymentSink(SapODataClient client, ValueMaps maps, SapProperties properties, ConnectorGuards guards,
-                                     java.time.Clock clock) {
-        return new SapPaymentSink(client, maps, properties, guards, clock);
+    SapPaymentSink erpSapPaymentSink(SapODataClient client, ValueMaps maps, SapProperties properties, java.time.Clock clock) {
+        return new SapPaymentSink(client, maps, properties, clock);
     }
 
     @Bean
-    SapInvoiceSource sapInvoiceSource(SapODataClient client, ValueMaps maps, ConnectorGuards guards) {
-        return new SapInvoiceSource(client, maps, guards);
+    SapInvoiceSource sapInvoiceSource(SapODataClient client, ValueMaps maps) {
+        return new SapInvoiceSource(client, maps);
     }
 
     @Bean
-    SapOrderStatusSource sapOrderStatusSource(SapODataClient client, ValueMaps maps, ConnectorGuards guards) {
-        return new SapOrderStatusSource(client, maps, guards);
+    SapOrderStatusSource sapOrderStatusSource(SapODataClient client, ValueMaps maps) {
+        return new SapOrderStatusSource(client, maps);
     }
 
     @Bean
-    SapSnapshot sapSnapshot(SapODataClient client, ConnectorGuards guards, SapProperties properties, SapCustomerMapper mapper,
+    SapSnapshot sapSnapshot(SapODataClient client, SapProperties properties, SapCustomerMapper mapper,
                             SapOrderMapper orderMapper, ValueMaps maps) {
-        return new SapSnapshot(client, guards, properties, mapper, orderMapper, maps);
+        return new SapSnapshot(client, properties, mapper, orderMapper, maps);
     }
 
     @Bean("erpSapHealthIndicator")

@@ -2,7 +2,6 @@ package io.crmhub.connector.erp.sap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.CanonicalCustomer;
-import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorResult;
 import io.crmhub.routing.ForeignRecordException;
 import io.crmhub.routing.PermanentConnectorException;
@@ -24,22 +23,15 @@ public class SapCustomerSink {
     private final SapCustomerMapper mapper;
     private final ValueMaps maps;
     private final SapProperties properties;
-    private final ConnectorGuards guards;
 
-    public SapCustomerSink(SapODataClient client, SapCustomerMapper mapper, ValueMaps maps, SapProperties properties,
-                           ConnectorGuards guards) {
+    public SapCustomerSink(SapODataClient client, SapCustomerMapper mapper, ValueMaps maps, SapProperties properties) {
         this.client = client;
         this.mapper = mapper;
         this.maps = maps;
         this.properties = properties;
-        this.guards = guards;
     }
 
     public ConnectorResult upsert(@Body CanonicalCustomer customer, @Variable("externalId") String linkedPartner) {
-        return guards.call(SapODataClient.CONNECTOR, () -> doUpsert(customer, linkedPartner));
-    }
-
-    private ConnectorResult doUpsert(CanonicalCustomer customer, String linkedPartner) {
         String partner = linkedPartner != null ? linkedPartner : findByReference(customer.reference());
         if (partner == null) {
             SapODataClient.ODataResult created = client.post(SERVICE, "A_BusinessPartner", mapper.toCreate(customer, maps, properties.customerRole()));

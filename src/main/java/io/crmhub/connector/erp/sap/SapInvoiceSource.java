@@ -2,7 +2,6 @@ package io.crmhub.connector.erp.sap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.ErpInvoiceSource;
-import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.PermanentConnectorException;
 import io.crmhub.routing.mapping.UnmappedValueException;
 import io.crmhub.routing.mapping.ValueMaps;
@@ -30,12 +29,10 @@ public class SapInvoiceSource implements ErpInvoiceSource {
 
     private final SapODataClient client;
     private final ValueMaps maps;
-    private final ConnectorGuards guards;
 
-    public SapInvoiceSource(SapODataClient client, ValueMaps maps, ConnectorGuards guards) {
+    public SapInvoiceSource(SapODataClient client, ValueMaps maps) {
         this.client = client;
         this.maps = maps;
-        this.guards = guards;
     }
 
     @Override
@@ -48,7 +45,7 @@ public class SapInvoiceSource implements ErpInvoiceSource {
         String path = "A_BillingDocument?$filter=LastChangeDateTime%20ge%20datetimeoffset'" + FILTER_TIME.format(since) + "'"
                 + "%20and%20LastChangeDateTime%20le%20datetimeoffset'" + FILTER_TIME.format(until) + "'"
                 + "&$orderby=LastChangeDateTime%20asc&$top=" + max + "&$expand=to_Item";
-        JsonNode results = guards.call(SapODataClient.CONNECTOR, () -> client.get(SERVICE, path)).d().path("results");
+        JsonNode results = client.get(SERVICE, path).d().path("results");
         List<ErpInvoice> invoices = new ArrayList<>();
         for (JsonNode doc : results) {
             invoices.add(toInvoice(doc));

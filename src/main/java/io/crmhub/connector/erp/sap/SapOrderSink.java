@@ -2,7 +2,6 @@ package io.crmhub.connector.erp.sap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.CanonicalOrder;
-import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorResult;
 import io.crmhub.routing.ForeignRecordException;
 import io.crmhub.routing.PermanentConnectorException;
@@ -28,14 +27,12 @@ public class SapOrderSink {
     private final SapOrderMapper mapper;
     private final ValueMaps maps;
     private final SapProperties properties;
-    private final ConnectorGuards guards;
 
-    public SapOrderSink(SapODataClient client, SapOrderMapper mapper, ValueMaps maps, SapProperties properties, ConnectorGuards guards) {
+    public SapOrderSink(SapODataClient client, SapOrderMapper mapper, ValueMaps maps, SapProperties properties) {
         this.client = client;
         this.mapper = mapper;
         this.maps = maps;
         this.properties = properties;
-        this.guards = guards;
     }
 
     /**
@@ -45,7 +42,7 @@ public class SapOrderSink {
     public ConnectorResult upsert(@Body CanonicalOrder order, @Variable("externalId") String linkedOrder,
                                   @Variable("soldToParty") String soldToParty) {
         SapSalesOrder body = mapper.toSalesOrder(order, soldToParty, maps, properties); // unmapped codes fail before any call
-        return guards.call(SapODataClient.CONNECTOR, () -> doUpsert(order, body, linkedOrder));
+        return doUpsert(order, body, linkedOrder);
     }
 
     private ConnectorResult doUpsert(CanonicalOrder order, SapSalesOrder body, String linkedOrder) {

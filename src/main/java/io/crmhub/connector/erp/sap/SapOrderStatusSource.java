@@ -2,7 +2,6 @@ package io.crmhub.connector.erp.sap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.ErpOrderStatusSource;
-import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.mapping.ValueMaps;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,12 +20,10 @@ public class SapOrderStatusSource implements ErpOrderStatusSource {
 
     private final SapODataClient client;
     private final ValueMaps maps;
-    private final ConnectorGuards guards;
 
-    public SapOrderStatusSource(SapODataClient client, ValueMaps maps, ConnectorGuards guards) {
+    public SapOrderStatusSource(SapODataClient client, ValueMaps maps) {
         this.client = client;
         this.maps = maps;
-        this.guards = guards;
     }
 
     @Override
@@ -40,7 +37,7 @@ public class SapOrderStatusSource implements ErpOrderStatusSource {
                 + "%20and%20LastChangeDateTime%20le%20datetimeoffset'" + FILTER_TIME.format(until) + "'"
                 + "&$orderby=LastChangeDateTime%20asc&$top=" + max
                 + "&$select=SalesOrder,PurchaseOrderByCustomer,OverallSDProcessStatus,OverallDeliveryStatus,OverallSDDocumentRejectionSts,LastChangeDateTime";
-        JsonNode results = guards.call(SapODataClient.CONNECTOR, () -> client.get(SapOrderSink.SERVICE, path)).d().path("results");
+        JsonNode results = client.get(SapOrderSink.SERVICE, path).d().path("results");
         List<ErpOrderStatus> statuses = new ArrayList<>();
         for (JsonNode o : results) {
             String number = o.path("SalesOrder").asText();

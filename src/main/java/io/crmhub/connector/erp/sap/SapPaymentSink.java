@@ -3,10 +3,9 @@ package io.crmhub.connector.erp.sap;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.CanonicalPayment;
 import io.crmhub.crm.common.Money;
-import io.crmhub.routing.ConnectorGuards;
 import io.crmhub.routing.ConnectorResult;
 import io.crmhub.routing.PermanentConnectorException;
-import io.crmhub.routing.TransientConnectorException;
+import io.crmhub.routing.http.HttpOutcomes;
 import io.crmhub.routing.mapping.ValueMaps;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
@@ -44,15 +43,13 @@ public class SapPaymentSink {
     private final SapODataClient client;
     private final ValueMaps maps;
     private final SapProperties properties;
-    private final ConnectorGuards guards;
     private final java.time.Clock clock;
 
-    public SapPaymentSink(SapODataClient client, ValueMaps maps, SapProperties properties, ConnectorGuards guards, java.time.Clock clock) {
+    public SapPaymentSink(SapODataClient client, ValueMaps maps, SapProperties properties, java.time.Clock clock) {
         this.clock = clock;
         this.client = client;
         this.maps = maps;
         this.properties = properties;
-        this.guards = guards;
     }
 
     /**
@@ -61,14 +58,12 @@ public class SapPaymentSink {
     public ConnectorResult post(@Body CanonicalPayment payment, @Variable("customerAccount") String customerAccount) {
         String glAccount = maps.translate("sap", "clearing-account", payment.provider()); // unmapped: parked before any call
         String envelope = envelope(payment, customerAccount, glAccount);
-        return guards.call(SapODataClient.CONNECTOR, () -> {
-            String existing = findByReference(payment.reference()); // always asked: the ERP is the truth (a resync after a reversal posts again)
-            if (existing != null) {
-                return new ConnectorResult(SapCustomerSink.SYSTEM, existing, ConnectorResult.Action.UPDATED);
-            }
-            String document = confirmation(client.soap(properties.journalEntryPath(), SOAP_ACTION, envelope), payment.reference());
-            return new ConnectorResult(SapCustomerSink.SYSTEM, document, ConnectorResult.Action.CREATED);
-        });
+        String existing = findByReference(payment.reference()); // always asked: the ERP is the truth (a resync after a reversal posts again)
+        if (existing != null) {
+            return new ConnectorResult(SapCustomerSink.SYSTEM, existing, ConnectorResult.Action.UPDATED);
+        }
+        String document = confirmation(client.soap(properties.journalEntryPath(), SOAP_ACTION, envelope), payment.reference());
+        return new ConnectorResult(SapCustomerSink.SYSTEM, document, ConnectorResult.Action.CREATED);
     }
 
     /** Our external id of an SAP journal entry: {@code <AccountingDocument>/<CompanyCode>/<FiscalYear>}. */
@@ -154,7 +149,7 @@ public class SapPaymentSink {
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             doc = factory.newDocumentBuilder().parse(new ByteArrayInputStream(response));
         } catch (Exception e) {
-            throw new TransientConnectorException(SapODataClient.CONNECTOR, "SAP's journal entry answer is not XML: " + e.getMessage(), e);
+            throw HttpOutcomes.undecodable(SapODataClient.CONNECTOR, "journal entry " + reference, 200, "XML", e);
         }
         String severity = first(doc.getDocumentElement(), "MaximumLogItemSeverityCode");
         String document = first(doc.getDocumentElement(), "AccountingDocument");

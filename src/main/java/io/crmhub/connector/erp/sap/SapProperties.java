@@ -1,6 +1,10 @@
 package io.crmhub.connector.erp.sap;
 
+import io.crmhub.routing.BreakerProperties;
+import io.crmhub.routing.RateLimit;
 import io.crmhub.routing.SecretValues;
+import io.crmhub.routing.http.ConnectorHttpSettings;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
@@ -22,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param paymentDocumentType the journal entry type of those postings (DZ: customer payment)
  * @param journalEntryPath the SOAP endpoint of Journal Entry - Post (JournalEntryCreateRequestConfirmation_In)
  * @param zone         the zone whose calendar date is the posting date
+ * @param connectTimeout, readTimeout, breaker, rateLimit: the connector HTTP client's ({@link ConnectorHttpSettings})
  */
 @Validated
 @ConfigurationProperties("crmhub.connectors.erp-sap")
@@ -41,7 +46,9 @@ public record SapProperties(
         @DefaultValue("/sap/bc/srt/scs_ext/sap/journalentrycreaterequestconfi") @NotBlank String journalEntryPath,
         @DefaultValue("UTC") java.time.ZoneId zone,
         @DefaultValue("5s") Duration connectTimeout,
-        @DefaultValue("20s") Duration readTimeout) {
+        @DefaultValue("20s") Duration readTimeout,
+        @Valid BreakerProperties.ConnectorOverride breaker,
+        @Valid RateLimit rateLimit) implements ConnectorHttpSettings {
 
     /** The password itself: the configured value, or the content of the file it names. */
     public String passwordValue() {

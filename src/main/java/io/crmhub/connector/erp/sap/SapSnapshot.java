@@ -2,7 +2,6 @@ package io.crmhub.connector.erp.sap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmhub.crm.canonical.ErpSnapshot;
-import io.crmhub.routing.ConnectorGuards;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -23,20 +22,18 @@ public class SapSnapshot implements ErpSnapshot {
     private static final int PAGE = 1000;
 
     private final SapODataClient client;
-    private final ConnectorGuards guards;
     private final SapProperties properties;
     private final SapCustomerMapper mapper;
     private final SapOrderMapper orderMapper;
     private final ValueMaps maps;
 
-    public SapSnapshot(SapODataClient client, ConnectorGuards guards, SapProperties properties, SapCustomerMapper mapper,
+    public SapSnapshot(SapODataClient client, SapProperties properties, SapCustomerMapper mapper,
                        SapOrderMapper orderMapper, ValueMaps maps) {
         this.orderMapper = orderMapper;
         this.properties = properties;
         this.mapper = mapper;
         this.maps = maps;
         this.client = client;
-        this.guards = guards;
     }
 
     @Override
@@ -169,7 +166,7 @@ public class SapSnapshot implements ErpSnapshot {
         for (int skip = 0; ; skip += PAGE) {
             String path = entitySet + "?$filter=" + filter + "&$select=" + select + "&$orderby=" + select.split(",")[0]
                     + (expand == null ? "" : "&$expand=" + expand) + "&$top=" + PAGE + "&$skip=" + skip;
-            JsonNode page = guards.call(SapODataClient.CONNECTOR, () -> client.get(service, path)).d().path("results");
+            JsonNode page = client.get(service, path).d().path("results");
             page.forEach(row -> {
                 Record r = map.apply(row);
                 if (r != null) {

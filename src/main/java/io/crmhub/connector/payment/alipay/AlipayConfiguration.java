@@ -3,7 +3,7 @@ package io.crmhub.connector.payment.alipay;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.routing.ConnectorBreakerHealth;
 import io.crmhub.routing.ConnectorGuards;
-import io.crmhub.routing.ConnectorRateLimiter;
+import io.crmhub.routing.http.ConnectorHttpClients;
 import java.time.Clock;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -28,9 +28,9 @@ public class AlipayConfiguration {
     }
 
     @Bean
-    AlipayGateway alipayGateway(AlipayProperties properties, AlipayKeys keys, ObjectMapper json, ConnectorGuards guards,
-                                ConnectorRateLimiter rateLimiter, Clock clock) {
-        return new AlipayGateway(properties, keys, json, guards, rateLimiter, clock);
+    AlipayGateway alipayGateway(AlipayProperties properties, AlipayKeys keys, ObjectMapper json, ConnectorHttpClients clients,
+                                Clock clock) {
+        return new AlipayGateway(properties, keys, json, clients, clock);
     }
 
     @Bean("paymentAlipayHealthIndicator")

@@ -6,20 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmhub.connector.payment.RsaKeys;
 import io.crmhub.crm.canonical.PaymentGateway;
 import io.crmhub.crm.canonical.PaymentNotification;
-import io.crmhub.routing.ConnectorGuards;
-import io.crmhub.routing.ConnectorRateLimiter;
 import io.crmhub.routing.PermanentConnectorException;
-import io.crmhub.routing.TransientConnectorException;
+import io.crmhub.routing.http.ConnectorHttpClient;
+import io.crmhub.routing.http.ConnectorHttpClients;
+import io.crmhub.routing.http.HttpAnswer;
+import io.crmhub.routing.http.HttpOutcomes;
+import io.crmhub.routing.http.ProviderError;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +31,8 @@ import java.util.Set;
  * Alipay's signature before it is believed. Business errors come as HTTP 200 with {@code code} ≠ 10000: 20000 and
  * {@code ACQ.SYSTEM_ERROR} are transient, the rest permanent. Our payment reference is {@code out_trade_no} and our
  * refund reference {@code out_request_no}, so a retried call never charges or refunds twice. Amounts are yuan
- * strings (CNY only), never floating point.
+ * strings (CNY only), never floating point. Sent on the connector HTTP client; the transient codes are Alipay's
+ * refinement of its table ({@link #error}).
  */
 public class AlipayGateway implements PaymentGateway {
     public static final String CONNECTOR = "payment-alipay";
@@ -41,20 +42,15 @@ public class AlipayGateway implements PaymentGateway {
     private final AlipayProperties properties;
     private final AlipayKeys keys;
     private final ObjectMapper json;
-    private final ConnectorGuards guards;
-    private final ConnectorRateLimiter rateLimiter;
     private final Clock clock;
-    private final HttpClient http;
+    private final ConnectorHttpClient http;
 
-    public AlipayGateway(AlipayProperties properties, AlipayKeys keys, ObjectMapper json, ConnectorGuards guards,
-                         ConnectorRateLimiter rateLimiter, Clock clock) {
+    public AlipayGateway(AlipayProperties properties, AlipayKeys keys, ObjectMapper json, ConnectorHttpClients clients, Clock clock) {
         this.properties = properties;
         this.keys = keys;
         this.json = json;
-        this.guards = guards;
-        this.rateLimiter = rateLimiter;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(properties.timeout()).build();
+        this.http = clients.create(CONNECTOR, properties, AlipayGateway::error);
     }
 
     /** A verified answer: {@code code}, {@code sub_code} and the whole {@code *_response} object. */
@@ -162,9 +158,9 @@ public class AlipayGateway implements PaymentGateway {
         return answer;
     }
 
-    /** One signed gateway call through the connector's breaker and rate limit; transient failures throw. */
+    /** One signed gateway call; transient failures throw, business refusals come back as the answer's code. */
     Answer call(String method, ObjectNode bizContent) {
-        return guards.call(CONNECTOR, () -> send(method, bizContent.toString()));
+        return send(method, bizContent.toString());
     }
 
     private Answer send(String method, String bizContent) {
@@ -182,37 +178,41 @@ public class AlipayGateway implements PaymentGateway {
         }
         params.put("biz_content", bizContent);
         params.put("sign", RsaKeys.sign(keys.appKey(), AlipaySignatures.requestContent(params)));
-        HttpRequest request = HttpRequest.newBuilder(properties.gatewayUrl()).timeout(properties.timeout())
+        HttpRequest.Builder request = HttpRequest.newBuilder(properties.gatewayUrl())
                 .header("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
-                .header("Accept", "application/json").header("User-Agent", "crm-hub/0.1 (Alipay v2 gateway)")
-                .POST(HttpRequest.BodyPublishers.ofString(AlipaySignatures.formBody(params), StandardCharsets.UTF_8)).build();
-        rateLimiter.acquire(CONNECTOR);
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new TransientConnectorException(CONNECTOR, method + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientConnectorException(CONNECTOR, "interrupted", e);
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(AlipaySignatures.formBody(params), StandardCharsets.UTF_8));
+        return http.send(method, request, answer -> verified(method, answer));
+    }
+
+    /**
+     * Alipay answers HTTP 200 with {@code code} ≠ 10000 for errors; 20000 ("service unavailable") and the system-error
+     * sub-codes are transient, whatever else the code says is the calling operation's to judge (a query's
+     * {@code ACQ.TRADE_NOT_EXIST} is an answer).
+     */
+    static ProviderError error(HttpAnswer answer) {
+        JsonNode root = answer.status() / 100 == 2 ? answer.jsonOrNull() : null;
+        if (root == null || !root.isObject()) {
+            return null;
         }
-        int status = response.statusCode();
-        if (status == 429 || status >= 500) {
-            throw new TransientConnectorException(CONNECTOR, "Alipay answered HTTP " + status + " to " + method,
-                    response.headers().firstValue("retry-after").map(AlipayGateway::seconds).orElse(null), null);
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (name.endsWith("_response")) {
+                JsonNode body = root.path(name);
+                String code = body.path("code").asText("");
+                String subCode = body.path("sub_code").asText("");
+                if ("20000".equals(code) || TRANSIENT_SUB_CODES.contains(subCode)) {
+                    return ProviderError.transientError(code + " " + body.path("msg").asText("")
+                            + (subCode.isEmpty() ? "" : " / " + subCode + " " + body.path("sub_msg").asText("")));
+                }
+            }
         }
-        if (status / 100 != 2) {
-            throw new PermanentConnectorException(CONNECTOR, "Alipay answered HTTP " + status + " to " + method);
-        }
-        Answer answer = verified(method, response.body());
-        if ("20000".equals(answer.code()) || TRANSIENT_SUB_CODES.contains(answer.subCode())) {
-            throw new TransientConnectorException(CONNECTOR, "Alipay is unavailable for " + method + ": " + answer.describe(), null);
-        }
-        return answer;
+        return null;
     }
 
     /** The {@code *_response} text must verify with Alipay's key; an unsigned answer is believed only as an error. */
-    private Answer verified(String method, String raw) {
+    private Answer verified(String method, HttpAnswer answer) {
+        String raw = answer.text();
         String key = method.replace('.', '_') + "_response";
         String content = AlipaySignatures.responseContent(raw, key);
         if (content == null) {
@@ -224,10 +224,10 @@ public class AlipayGateway implements PaymentGateway {
             whole = json.readTree(raw);
             body = content == null ? null : json.readTree(content);
         } catch (IOException e) {
-            throw new PermanentConnectorException(CONNECTOR, "Alipay answered " + method + " with a body that is not JSON");
+            throw HttpOutcomes.undecodable(CONNECTOR, method, answer.status(), "JSON", e);
         }
         if (body == null) {
-            throw new PermanentConnectorException(CONNECTOR, "Alipay's answer to " + method + " has no " + key);
+            throw HttpOutcomes.undecodable(CONNECTOR, method, answer.status(), "an answer with " + key, null);
         }
         String code = body.path("code").asText("");
         String sign = whole.path("sign").asText("");
@@ -235,14 +235,6 @@ public class AlipayGateway implements PaymentGateway {
             throw new PermanentConnectorException(CONNECTOR, "Alipay's answer to " + method + " does not carry a valid signature");
         }
         return new Answer(code, body.path("sub_code").asText(""), body);
-    }
-
-    private static Duration seconds(String value) {
-        try {
-            return Duration.ofSeconds(Long.parseLong(value.trim()));
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     /** Yuan with two decimals as Alipay wants them; CNY only, and nothing finer than a fen (refused, not rounded). */

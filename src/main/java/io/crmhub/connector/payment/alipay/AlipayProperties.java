@@ -1,5 +1,9 @@
 package io.crmhub.connector.payment.alipay;
 
+import io.crmhub.routing.BreakerProperties;
+import io.crmhub.routing.RateLimit;
+import io.crmhub.routing.http.ConnectorHttpSettings;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
@@ -19,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param replayWindow    notifications whose signed {@code notify_time} is further from now are refused; Alipay
  *                        re-sends for about 25 h (4m, 10m, 10m, 1h, 2h, 6h, 15h), so the window covers that
  * @param qrTimeout       how long a precreated QR code can be paid ({@code timeout_express})
+ * @param connectTimeout, readTimeout, breaker, rateLimit: the connector HTTP client's ({@link ConnectorHttpSettings})
  */
 @Validated
 @ConfigurationProperties("crmhub.connectors.payment-alipay")
@@ -31,7 +36,10 @@ public record AlipayProperties(
         URI notifyUrl,
         @NotNull @DefaultValue("25h") Duration replayWindow,
         @NotNull @DefaultValue("2h") Duration qrTimeout,
-        @NotNull @DefaultValue("10s") Duration timeout) {
+        @NotNull @DefaultValue("10s") Duration connectTimeout,
+        @NotNull @DefaultValue("10s") Duration readTimeout,
+        @Valid BreakerProperties.ConnectorOverride breaker,
+        @Valid RateLimit rateLimit) implements ConnectorHttpSettings {
 
     @Override
     public String toString() {

@@ -3,7 +3,7 @@ package io.crmhub.connector.payment.stripe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.routing.ConnectorBreakerHealth;
 import io.crmhub.routing.ConnectorGuards;
-import io.crmhub.routing.ConnectorRateLimiter;
+import io.crmhub.routing.http.ConnectorHttpClients;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -33,8 +33,7 @@ public class StripeConfiguration {
     }
 
     @Bean
-    StripeGateway stripeGateway(StripeProperties properties, StripeKeys keys, ObjectMapper json, ConnectorGuards guards,
-                                ConnectorRateLimiter rateLimiter, Clock clock) {
-        return new StripeGateway(properties, keys, json, guards, rateLimiter, clock);
+    StripeGateway stripeGateway(StripeProperties properties, StripeKeys keys, ConnectorHttpClients clients, Clock clock) {
+        return new StripeGateway(properties, keys, clients, clock);
     }
 }

@@ -1,22 +1,19 @@
 package io.crmhub.connector.payment.stripe;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.crm.canonical.PaymentGateway;
 import io.crmhub.crm.canonical.PaymentNotification;
-import io.crmhub.routing.ConnectorGuards;
-import io.crmhub.routing.ConnectorRateLimiter;
 import io.crmhub.routing.PermanentConnectorException;
-import io.crmhub.routing.TransientConnectorException;
-import java.io.IOException;
+import io.crmhub.routing.http.ConnectorHttpClient;
+import io.crmhub.routing.http.ConnectorHttpClients;
+import io.crmhub.routing.http.HttpAnswer;
+import io.crmhub.routing.http.HttpOutcomes;
+import io.crmhub.routing.http.ProviderError;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +25,7 @@ import java.util.Map;
  * ({@code crmhub-payment-<reference>}), so a retried create returns the same PaymentIntent; the customer pays with its
  * {@code client_secret}. Queries, cancels and refunds address the PaymentIntent by its id ({@code pi_...}), which the
  * hub keeps as the payment's provider payment id. Amounts are integers in Stripe's minor units, never rounded.
+ * Sent on the connector HTTP client; Stripe's own part is the key, the idempotency key and its {@code error} envelope.
  */
 public class StripeGateway implements PaymentGateway {
     public static final String CONNECTOR = "payment-stripe";
@@ -36,21 +34,14 @@ public class StripeGateway implements PaymentGateway {
 
     private final StripeProperties properties;
     private final StripeKeys keys;
-    private final ObjectMapper json;
-    private final ConnectorGuards guards;
-    private final ConnectorRateLimiter rateLimiter;
     private final Clock clock;
-    private final HttpClient http;
+    private final ConnectorHttpClient http;
 
-    public StripeGateway(StripeProperties properties, StripeKeys keys, ObjectMapper json, ConnectorGuards guards,
-                         ConnectorRateLimiter rateLimiter, Clock clock) {
+    public StripeGateway(StripeProperties properties, StripeKeys keys, ConnectorHttpClients clients, Clock clock) {
         this.properties = properties;
         this.keys = keys;
-        this.json = json;
-        this.guards = guards;
-        this.rateLimiter = rateLimiter;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(properties.timeout()).build();
+        this.http = clients.create(CONNECTOR, properties, StripeGateway::error);
     }
 
     @Override
@@ -66,7 +57,7 @@ public class StripeGateway implements PaymentGateway {
                 .add("description", request.description())
                 .add("metadata[" + StripeNotificationVerifier.PAYMENT_REFERENCE + "]", request.reference());
         properties.paymentMethodTypes().forEach(type -> form.add("payment_method_types[]", type));
-        JsonNode intent = guards.call(CONNECTOR, () -> send("POST", PAYMENT_INTENTS, form, "crmhub-payment-" + request.reference()));
+        JsonNode intent = send("POST", PAYMENT_INTENTS, form, "crmhub-payment-" + request.reference());
         String id = intent.path("id").asText("");
         String clientSecret = intent.path("client_secret").asText("");
         if (!id.startsWith("pi_") || clientSecret.isEmpty()) {
@@ -81,7 +72,7 @@ public class StripeGateway implements PaymentGateway {
         if (providerPaymentId == null || providerPaymentId.isBlank()) {
             return new PaymentStatus("OTHER", "no PaymentIntent id known for " + reference, null);
         }
-        JsonNode intent = guards.call(CONNECTOR, () -> send("GET", PAYMENT_INTENTS + "/" + encode(providerPaymentId), null, null));
+        JsonNode intent = send("GET", PAYMENT_INTENTS + "/" + encode(providerPaymentId), null, null);
         String status = intent.path("status").asText();
         String state = switch (status) {
             case "succeeded" -> "PAID";
@@ -105,8 +96,7 @@ public class StripeGateway implements PaymentGateway {
             throw new PermanentConnectorException(CONNECTOR, "no PaymentIntent id known for " + reference + "; cannot cancel it");
         }
         Form form = new Form().add("cancellation_reason", "abandoned");
-        guards.call(CONNECTOR, () -> send("POST", PAYMENT_INTENTS + "/" + encode(providerPaymentId) + "/cancel", form,
-                "crmhub-cancel-" + reference));
+        send("POST", PAYMENT_INTENTS + "/" + encode(providerPaymentId) + "/cancel", form, "crmhub-cancel-" + reference);
     }
 
     @Override
@@ -120,7 +110,7 @@ public class StripeGateway implements PaymentGateway {
                 .add("amount", String.valueOf(StripeAmounts.minor(request.amount(), request.currency())))
                 .add("metadata[" + StripeNotificationVerifier.PAYMENT_REFERENCE + "]", request.paymentReference())
                 .add("metadata[" + StripeNotificationVerifier.REFUND_REFERENCE + "]", request.refundReference());
-        JsonNode refund = guards.call(CONNECTOR, () -> send("POST", REFUNDS, form, "crmhub-refund-" + request.refundReference()));
+        JsonNode refund = send("POST", REFUNDS, form, "crmhub-refund-" + request.refundReference());
         String id = refund.path("id").asText("");
         String status = refund.path("status").asText("");
         if (!id.startsWith("re_")) {
@@ -137,10 +127,8 @@ public class StripeGateway implements PaymentGateway {
 
     private JsonNode send(String method, String path, Form form, String idempotencyKey) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(properties.baseUrl().toString().replaceAll("/$", "") + path))
-                .timeout(properties.timeout())
                 .header("Authorization", "Bearer " + keys.secretKey())
-                .header("Accept", "application/json")
-                .header("User-Agent", "crm-hub/0.1 (Stripe)");
+                .header("Accept", "application/json");
         if (properties.apiVersion() != null && !properties.apiVersion().isBlank()) {
             builder.header("Stripe-Version", properties.apiVersion());
         }
@@ -153,60 +141,38 @@ public class StripeGateway implements PaymentGateway {
             builder.header("Content-Type", "application/x-www-form-urlencoded")
                     .method(method, HttpRequest.BodyPublishers.ofString(form == null ? "" : form.encoded(), StandardCharsets.UTF_8));
         }
-        rateLimiter.acquire(CONNECTOR);
-        HttpResponse<String> response;
-        try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new TransientConnectorException(CONNECTOR, method + " " + path + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientConnectorException(CONNECTOR, "interrupted", e);
-        }
-        int status = response.statusCode();
-        boolean shouldRetry = response.headers().firstValue("Stripe-Should-Retry").map("true"::equalsIgnoreCase).orElse(false);
-        // 409: another request with the same idempotency key is still running; retrying later gets its result
-        if (status == 429 || status == 409 || status >= 500 || (shouldRetry && status / 100 != 2)) {
-            throw new TransientConnectorException(CONNECTOR, "Stripe answered " + status + " to " + method + " " + path + " "
-                    + errorOf(response.body()), response.headers().firstValue("Retry-After").map(StripeGateway::seconds).orElse(null), null);
-        }
-        if (status / 100 != 2) {
-            throw new PermanentConnectorException(CONNECTOR, "Stripe refused " + method + " " + path + " with " + status + " "
-                    + errorOf(response.body()));
-        }
-        try {
-            JsonNode answer = json.readTree(response.body());
-            if (answer == null || !answer.isObject()) {
-                throw new IOException("not an object");
+        return http.send(method + " " + path, builder, answer -> {
+            JsonNode body = answer.json();
+            if (!body.isObject()) {
+                throw HttpOutcomes.undecodable(CONNECTOR, method + " " + path, answer.status(), "a JSON object", null);
             }
-            return answer;
-        } catch (IOException e) {
-            throw new PermanentConnectorException(CONNECTOR, "Stripe answered " + status + " with a body that is not a JSON object");
-        }
+            return body;
+        });
     }
 
-    /** Stripe errors: {@code {"error":{"type","code","decline_code","message","param"}}}. */
-    private String errorOf(String body) {
-        try {
-            JsonNode error = json.readTree(body).path("error");
+    /**
+     * Stripe errors: {@code {"error":{"type","code","decline_code","message","param"}}}. Its refinements of the table:
+     * {@code Stripe-Should-Retry: true} and 409 (another request with the same idempotency key is still running;
+     * retrying later gets its result) are transient.
+     */
+    static ProviderError error(HttpAnswer answer) {
+        if (answer.status() / 100 == 2) {
+            return null;
+        }
+        JsonNode root = answer.jsonOrNull();
+        String message = answer.excerpt();
+        if (root != null && root.path("error").isObject()) {
+            JsonNode error = root.path("error");
             StringBuilder text = new StringBuilder(error.path("type").asText("unknown_error"));
             for (String field : List.of("code", "decline_code", "param")) {
                 if (error.hasNonNull(field)) {
                     text.append(' ').append(field).append('=').append(error.path(field).asText());
                 }
             }
-            return text.append(": ").append(error.path("message").asText("")).toString();
-        } catch (IOException | RuntimeException e) {
-            return body == null ? "" : body.substring(0, Math.min(200, body.length()));
+            message = text.append(": ").append(error.path("message").asText("")).toString();
         }
-    }
-
-    private static Duration seconds(String value) {
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        boolean shouldRetry = answer.header("Stripe-Should-Retry").map("true"::equalsIgnoreCase).orElse(false);
+        return shouldRetry || answer.status() == 409 ? ProviderError.transientError(message) : ProviderError.of(message);
     }
 
     private static String encode(String value) {

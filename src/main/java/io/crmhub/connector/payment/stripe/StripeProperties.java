@@ -1,5 +1,9 @@
 package io.crmhub.connector.payment.stripe;
 
+import io.crmhub.routing.BreakerProperties;
+import io.crmhub.routing.RateLimit;
+import io.crmhub.routing.http.ConnectorHttpSettings;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -20,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  *                           refused (stripe-java checks only the "too old" direction)
  * @param apiVersion         sent as {@code Stripe-Version} when set; otherwise the account's default version applies
  * @param paymentMethodTypes {@code payment_method_types[]} of created PaymentIntents
+ * @param connectTimeout, readTimeout, breaker, rateLimit: the connector HTTP client's ({@link ConnectorHttpSettings})
  */
 @Validated
 @ConfigurationProperties("crmhub.connectors.payment-stripe")
@@ -29,8 +34,11 @@ public record StripeProperties(
         @NotNull @DefaultValue("https://api.stripe.com") URI baseUrl,
         String apiVersion,
         @NotNull @DefaultValue("300s") Duration replayWindow,
-        @NotNull @DefaultValue("10s") Duration timeout,
-        @NotEmpty @DefaultValue("card") List<@NotBlank String> paymentMethodTypes) {
+        @NotEmpty @DefaultValue("card") List<@NotBlank String> paymentMethodTypes,
+        @NotNull @DefaultValue("10s") Duration connectTimeout,
+        @NotNull @DefaultValue("10s") Duration readTimeout,
+        @Valid BreakerProperties.ConnectorOverride breaker,
+        @Valid RateLimit rateLimit) implements ConnectorHttpSettings {
 
     @Override
     public String toString() {

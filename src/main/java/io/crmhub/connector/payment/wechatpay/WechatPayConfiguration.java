@@ -3,7 +3,7 @@ package io.crmhub.connector.payment.wechatpay;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhub.routing.ConnectorBreakerHealth;
 import io.crmhub.routing.ConnectorGuards;
-import io.crmhub.routing.ConnectorRateLimiter;
+import io.crmhub.routing.http.ConnectorHttpClients;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -35,7 +35,7 @@ public class WechatPayConfiguration {
 
     @Bean
     WechatPayGateway wechatPayGateway(WechatPayProperties properties, WechatPayKeys keys, ObjectMapper json,
-                                      ConnectorGuards guards, ConnectorRateLimiter rateLimiter, Clock clock) {
-        return new WechatPayGateway(properties, keys, json, guards, rateLimiter, clock);
+                                      ConnectorHttpClients clients, Clock clock) {
+        return new WechatPayGateway(properties, keys, json, clients, clock);
     }
 }

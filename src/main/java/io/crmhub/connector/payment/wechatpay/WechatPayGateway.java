@@ -6,16 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmhub.crm.canonical.PaymentGateway;
 import io.crmhub.crm.canonical.PaymentNotification;
-import io.crmhub.routing.ConnectorGuards;
-import io.crmhub.routing.ConnectorRateLimiter;
 import io.crmhub.routing.PermanentConnectorException;
-import io.crmhub.routing.TransientConnectorException;
-import java.io.IOException;
+import io.crmhub.routing.http.ConnectorHttpClient;
+import io.crmhub.routing.http.ConnectorHttpClients;
+import io.crmhub.routing.http.HttpAnswer;
+import io.crmhub.routing.http.ProviderError;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -26,6 +24,7 @@ import java.util.HexFormat;
  * WeChat Pay v3 Native payments (providers.md §1.1): {@code POST /v3/pay/transactions/native} signed with the
  * merchant key ({@code WECHATPAY2-SHA256-RSA2048}), our payment reference as {@code out_trade_no} (re-submitting the
  * same order is safe), amount in fen; the platform's signature on the answer is verified before it is believed.
+ * Sent on the connector HTTP client; WeChat Pay's own part is the signing and its {@code code}/{@code message} errors.
  */
 public class WechatPayGateway implements PaymentGateway {
     public static final String CONNECTOR = "payment-wechatpay";
@@ -35,20 +34,16 @@ public class WechatPayGateway implements PaymentGateway {
     private final WechatPayProperties properties;
     private final WechatPayKeys keys;
     private final ObjectMapper json;
-    private final ConnectorGuards guards;
-    private final ConnectorRateLimiter rateLimiter;
     private final Clock clock;
-    private final HttpClient http;
+    private final ConnectorHttpClient http;
 
-    public WechatPayGateway(WechatPayProperties properties, WechatPayKeys keys, ObjectMapper json, ConnectorGuards guards,
-                            ConnectorRateLimiter rateLimiter, Clock clock) {
+    public WechatPayGateway(WechatPayProperties properties, WechatPayKeys keys, ObjectMapper json, ConnectorHttpClients clients,
+                            Clock clock) {
         this.properties = properties;
         this.keys = keys;
         this.json = json;
-        this.guards = guards;
-        this.rateLimiter = rateLimiter;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(properties.timeout()).build();
+        this.http = clients.create(CONNECTOR, properties, WechatPayGateway::error);
     }
 
     @Override
@@ -71,7 +66,7 @@ public class WechatPayGateway implements PaymentGateway {
         ObjectNode amount = body.putObject("amount");
         amount.put("total", fen(request.amount(), request.currency()));
         amount.put("currency", request.currency());
-        JsonNode answer = guards.call(CONNECTOR, () -> post(NATIVE, body.toString()));
+        JsonNode answer = post(NATIVE, body.toString());
         String codeUrl = answer.path("code_url").asText("");
         if (codeUrl.isEmpty()) {
             throw new PermanentConnectorException(CONNECTOR, "WeChat Pay answered without code_url: " + answer);
@@ -94,7 +89,7 @@ public class WechatPayGateway implements PaymentGateway {
         amount.put("refund", fen(request.amount(), request.currency()));
         amount.put("total", fen(request.paymentAmount(), request.currency()));
         amount.put("currency", request.currency());
-        JsonNode answer = guards.call(CONNECTOR, () -> post("/v3/refund/domestic/refunds", body.toString()));
+        JsonNode answer = post("/v3/refund/domestic/refunds", body.toString());
         String status = answer.path("status").asText();
         if (answer.path("refund_id").asText("").isEmpty() || !(status.equals("SUCCESS") || status.equals("PROCESSING"))) {
             throw new PermanentConnectorException(CONNECTOR, "WeChat Pay did not accept the refund: " + answer);
@@ -105,7 +100,7 @@ public class WechatPayGateway implements PaymentGateway {
     @Override
     public PaymentStatus query(String reference, String providerPaymentId) {
         String path = "/v3/pay/transactions/out-trade-no/" + encode(reference) + "?mchid=" + encode(properties.merchantId());
-        JsonNode t = guards.call(CONNECTOR, () -> send("GET", path, ""));
+        JsonNode t = send("GET", path, "");
         String tradeState = t.path("trade_state").asText();
         String state = switch (tradeState) {
             case "SUCCESS" -> "PAID";
@@ -133,7 +128,7 @@ public class WechatPayGateway implements PaymentGateway {
     @Override
     public void close(String reference, String providerPaymentId) {
         String path = "/v3/pay/transactions/out-trade-no/" + encode(reference) + "/close";
-        guards.call(CONNECTOR, () -> send("POST", path, json.createObjectNode().put("mchid", properties.merchantId()).toString()));
+        send("POST", path, json.createObjectNode().put("mchid", properties.merchantId()).toString());
     }
 
     private static String encode(String value) {
@@ -151,64 +146,39 @@ public class WechatPayGateway implements PaymentGateway {
                 WechatPaySignatures.requestMessage(method, path, timestamp, nonce, body));
         String authorization = "WECHATPAY2-SHA256-RSA2048 mchid=\"%s\",nonce_str=\"%s\",timestamp=\"%s\",serial_no=\"%s\",signature=\"%s\""
                 .formatted(properties.merchantId(), nonce, timestamp, properties.merchantSerialNumber(), signature);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(properties.baseUrl().toString().replaceAll("/$", "") + path))
-                .timeout(properties.timeout())
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(properties.baseUrl().toString().replaceAll("/$", "") + path))
                 .header("Authorization", authorization).header("Accept", "application/json")
-                .header("Content-Type", "application/json").header("User-Agent", "crm-hub/0.1 (WeChat Pay v3)")
+                .header("Content-Type", "application/json")
                 .method(method, "GET".equals(method) ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-        rateLimiter.acquire(CONNECTOR);
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new TransientConnectorException(CONNECTOR, method + " " + path + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientConnectorException(CONNECTOR, "interrupted", e);
-        }
-        int status = response.statusCode();
-        if (status == 429 || status >= 500) {
-            throw new TransientConnectorException(CONNECTOR, "WeChat Pay answered " + status + " " + errorOf(response.body()),
-                    response.headers().firstValue("retry-after").map(v -> java.time.Duration.ofSeconds(parseSeconds(v))).orElse(null), null);
-        }
-        if (status / 100 != 2) {
-            throw new PermanentConnectorException(CONNECTOR, "WeChat Pay refused " + path + " with " + status + " " + errorOf(response.body()));
-        }
-        verifyResponse(response);
-        if (response.body() == null || response.body().isEmpty()) {
-            return json.createObjectNode(); // 204 No Content (close)
-        }
-        try {
-            return json.readTree(response.body());
-        } catch (IOException e) {
-            throw new PermanentConnectorException(CONNECTOR, "WeChat Pay answered " + status + " with a body that is not JSON");
-        }
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        return http.send(method + " " + path, request, answer -> {
+            JsonNode decoded = answer.isEmpty() ? json.createObjectNode() : answer.json(); // 204 No Content (close)
+            verifyResponse(answer);
+            return decoded;
+        });
+    }
+
+    /** WeChat Pay's error envelope {@code {"code":"PARAM_ERROR","message":"..."}}; its status decides. */
+    static ProviderError error(HttpAnswer answer) {
+        JsonNode error = answer.status() / 100 == 2 ? null : answer.jsonOrNull();
+        return error == null || !error.hasNonNull("code") ? null
+                : ProviderError.of(error.path("code").asText() + ": " + error.path("message").asText(""));
     }
 
     /** The platform signs every answer; one that does not verify is not believed (and not retried). */
-    private void verifyResponse(HttpResponse<String> response) {
-        String serial = response.headers().firstValue("Wechatpay-Serial").orElse("");
+    private void verifyResponse(HttpAnswer answer) {
+        String serial = answer.header("Wechatpay-Serial").orElse("");
         PublicKey key = keys.platformKey(serial);
-        String timestamp = response.headers().firstValue("Wechatpay-Timestamp").orElse("");
-        String nonce = response.headers().firstValue("Wechatpay-Nonce").orElse("");
-        String signature = response.headers().firstValue("Wechatpay-Signature").orElse("");
-        if (key == null || !RsaKeys.verifies(key, WechatPaySignatures.responseMessage(timestamp, nonce, response.body()), signature)) {
+        String timestamp = answer.header("Wechatpay-Timestamp").orElse("");
+        String nonce = answer.header("Wechatpay-Nonce").orElse("");
+        String signature = answer.header("Wechatpay-Signature").orElse("");
+        if (key == null || !RsaKeys.verifies(key, WechatPaySignatures.responseMessage(timestamp, nonce, answer.text()), signature)) {
             throw new PermanentConnectorException(CONNECTOR, "WeChat Pay's answer does not carry a valid platform signature (serial '"
                     + serial + "')");
         }
         long skew = Math.abs(clock.instant().getEpochSecond() - parseSeconds(timestamp));
         if (skew > properties.replayWindow().toSeconds()) {
             throw new PermanentConnectorException(CONNECTOR, "WeChat Pay's answer is timestamped " + skew + " s away from now");
-        }
-    }
-
-    private String errorOf(String body) {
-        try {
-            JsonNode error = json.readTree(body);
-            return error.path("code").asText("") + ": " + error.path("message").asText("");
-        } catch (IOException | RuntimeException e) {
-            return body == null ? "" : body.substring(0, Math.min(200, body.length()));
         }
     }
 

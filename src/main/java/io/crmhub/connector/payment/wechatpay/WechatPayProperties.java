@@ -1,5 +1,8 @@
 package io.crmhub.connector.payment.wechatpay;
 
+import io.crmhub.routing.BreakerProperties;
+import io.crmhub.routing.RateLimit;
+import io.crmhub.routing.http.ConnectorHttpSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -23,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  *                           written ({@code PUB_KEY_ID_...} would arrive lower-cased)
  * @param replayWindow       notifications whose timestamp is further from now than this are refused (the SDK does not check)
  * @param appId, merchantSerialNumber, merchantPrivateKey (PEM or {@code file:}), notifyUrl: needed to create payments
+ * @param connectTimeout, readTimeout, breaker, rateLimit: the connector HTTP client's ({@link ConnectorHttpSettings})
  */
 @Validated
 @ConfigurationProperties("crmhub.connectors.payment-wechatpay")
@@ -36,7 +40,10 @@ public record WechatPayProperties(
         String merchantSerialNumber,
         String merchantPrivateKey,
         java.net.URI notifyUrl,
-        @NotNull @DefaultValue("10s") Duration timeout) {
+        @NotNull @DefaultValue("10s") Duration connectTimeout,
+        @NotNull @DefaultValue("10s") Duration readTimeout,
+        @Valid BreakerProperties.ConnectorOverride breaker,
+        @Valid RateLimit rateLimit) implements ConnectorHttpSettings {
 
     /**
      * @param serial the key's id as WeChat Pay sends it in {@code Wechatpay-Serial} ({@code PUB_KEY_ID_...})

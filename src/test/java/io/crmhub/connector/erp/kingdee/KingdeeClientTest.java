@@ -1,8 +1,6 @@
 package io.crmhub.connector.erp.kingdee;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,17 +8,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.crmhub.routing.ConnectorRateLimiter;
 import io.crmhub.routing.PermanentConnectorException;
-import io.crmhub.routing.RateLimitProperties;
-import io.crmhub.routing.TransientConnectorException;
+import io.crmhub.routing.http.StandaloneHttpClients;
 import io.crmhub.sandbox.KingdeeSandbox;
 import io.crmhub.sandbox.KingdeeSandboxServer;
 import io.crmhub.sandbox.ProviderSandboxes;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -32,7 +27,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The WebAPI client against the Kingdee sandbox: session handling, array-of-arrays parsing, error classification. */
+/**
+ * The WebAPI client against the Kingdee sandbox: session handling, array-of-arrays parsing, Kingdee's error envelope.
+ * Statuses, I/O failures and Retry-After are the shared client's ({@code ConnectorHttpClientOutcomesTest}).
+ */
 class KingdeeClientTest {
     private static final String ACCT = "unit-acct";
     private static final String USER = "unit-user";
@@ -118,30 +116,14 @@ class KingdeeClientTest {
                 .hasMessageContaining("过滤条件语法错误");
     }
 
-    @Test
-    void rateLimitsAndServerErrorsAreTransientWithRetryAfter() {
-        KingdeeClient client = client(PASSWORD);
-        server.server().stubFor(post(urlPathEqualTo(KingdeeSandbox.SAVE_PATH)).atPriority(1)
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7")));
-        assertThatThrownBy(() -> client.save("BD_Customer", customer("CRM-C-0000000005", "Busy Co")))
-                .isInstanceOfSatisfying(TransientConnectorException.class,
-                        e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(7)))
-                .hasMessageContaining("HTTP 429");
-        server.server().stubFor(post(urlPathEqualTo(KingdeeSandbox.QUERY_PATH)).atPriority(1)
-                .willReturn(aResponse().withStatus(503)));
-        assertThatThrownBy(() -> client.query("BD_Customer", List.of("FNumber"), "", "", 0, 10))
-                .isInstanceOfSatisfying(TransientConnectorException.class, e -> assertThat(e.retryAfter()).isEmpty())
-                .hasMessageContaining("HTTP 503");
-    }
-
     private KingdeeClient client(String password) {
-        return new KingdeeClient(properties(password), new ObjectMapper(),
-                new ConnectorRateLimiter(null, new RateLimitProperties(Map.of()), Clock.systemUTC()));
+        return new KingdeeClient(properties(password), new ObjectMapper(), StandaloneHttpClients.create());
     }
 
     private static KingdeeProperties properties(String password) {
         return new KingdeeProperties(URI.create(server.baseUrl()), ACCT, USER, password, 2052, KingdeeSandbox.ORG, "XSDD01_SYS",
-                ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(2), Duration.ofSeconds(5), "SKDLX01_SYS", "SKTKDLX01_SYS", "SFKYT01_SYS");
+                ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(2), Duration.ofSeconds(5), "SKDLX01_SYS", "SKTKDLX01_SYS", "SFKYT01_SYS",
+                null, null);
     }
 
     private static Map<String, Object> customer(String number, String name) {

@@ -29,7 +29,8 @@ class KingdeeMapperTest {
     private static final Path GOLDEN = Path.of("mappings/kingdee/golden");
     private final ValueMaps maps = new ValueMaps(new MappingProperties(null));
     private final KingdeeProperties properties = new KingdeeProperties(URI.create("http://127.0.0.1:1"), "acct", "user", "pwd", 2052,
-            "100", "XSDD01_SYS", ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(1), Duration.ofSeconds(1), "SKDLX01_SYS", "SKTKDLX01_SYS", "SFKYT01_SYS");
+            "100", "XSDD01_SYS", ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(1), Duration.ofSeconds(1), "SKDLX01_SYS", "SKTKDLX01_SYS", "SFKYT01_SYS",
+            null, null);
 
     @Test
     void theGoldenCustomerMapsToItsBdCustomerModel() throws Exception {

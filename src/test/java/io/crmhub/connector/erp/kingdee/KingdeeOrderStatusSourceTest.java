@@ -14,16 +14,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.crmhub.crm.canonical.ErpOrderStatusSource.ErpOrderStatus;
-import io.crmhub.routing.BreakerProperties;
-import io.crmhub.routing.ConnectorGuards;
-import io.crmhub.routing.ConnectorRateLimiter;
-import io.crmhub.routing.RateLimitProperties;
+import io.crmhub.routing.http.StandaloneHttpClients;
 import io.crmhub.routing.mapping.MappingProperties;
 import io.crmhub.routing.mapping.ValueMaps;
 import io.crmhub.sandbox.KingdeeSandbox;
 import io.crmhub.sandbox.KingdeeSandboxServer;
 import io.crmhub.sandbox.ProviderSandboxes;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
@@ -156,18 +152,16 @@ class KingdeeOrderStatusSourceTest {
     }
 
     private KingdeeOrderStatusSource source() {
-        return new KingdeeOrderStatusSource(client(), maps, properties(),
-                new ConnectorGuards(new BreakerProperties(new BreakerProperties.Settings(50, 10, 5, Duration.ofSeconds(30), 1), Map.of()),
-                        new SimpleMeterRegistry()));
+        return new KingdeeOrderStatusSource(client(), maps, properties());
     }
 
     private static KingdeeClient client() {
-        return new KingdeeClient(properties(), new ObjectMapper(),
-                new ConnectorRateLimiter(null, new RateLimitProperties(Map.of()), Clock.systemUTC()));
+        return new KingdeeClient(properties(), new ObjectMapper(), StandaloneHttpClients.create());
     }
 
     private static KingdeeProperties properties() {
         return new KingdeeProperties(URI.create(server.baseUrl()), "unit-acct", "unit-user", "unit-password", 2052, KingdeeSandbox.ORG,
-                "XSDD01_SYS", ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(2), Duration.ofSeconds(5), "SKDLX01_SYS", "SKTKDLX01_SYS", "SFKYT01_SYS");
+                "XSDD01_SYS", ZoneId.of("Asia/Shanghai"), Duration.ofSeconds(2), Duration.ofSeconds(5), "SKDLX01_SYS", "SKTKDLX01_SYS", "SFKYT01_SYS",
+                null, null);
     }
 }

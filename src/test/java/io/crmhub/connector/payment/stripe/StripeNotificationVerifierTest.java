@@ -185,7 +185,7 @@ class StripeNotificationVerifierTest {
 
     private static StripeProperties properties(String key, List<String> secrets) {
         return new StripeProperties(key, secrets, URI.create("https://api.stripe.com"), null, Duration.ofSeconds(300),
-                Duration.ofSeconds(10), List.of("card"));
+                List.of("card"), Duration.ofSeconds(10), Duration.ofSeconds(10), null, null);
     }
 
     private StripeNotificationVerifier verifier(List<String> secrets, Instant now) {

@@ -44,7 +44,7 @@ class WechatPaySdkCrossCheckTest {
             Duration.ofSeconds(300),
             URI.create("https://api.mch.weixin.qq.com"), "wxd678efh567hg6787", "MERCHANT-SERIAL",
             RsaKeys.pem("PRIVATE KEY", MERCHANT.getPrivate().getEncoded()), URI.create("https://hub.example/webhooks/payments/wechatpay"),
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(5), Duration.ofSeconds(5), null, null);
     private final WechatPayNotificationVerifier verifier = new WechatPayNotificationVerifier(properties, new WechatPayKeys(properties),
             new ObjectMapper(), Clock.fixed(NOW, ZoneOffset.UTC));
 
