@@ -45,6 +45,7 @@ public class BrokerTopology implements CamelContextConfiguration, Ordered {
     private final Set<String> declared = ConcurrentHashMap.newKeySet();
     private volatile List<FlowQueue> queues;
     private volatile boolean ensured;
+    private final List<java.util.function.Consumer<List<FlowQueue>>> whenKnown = new java.util.ArrayList<>();
 
     public BrokerTopology(ConnectionFactory connectionFactory, ObjectProvider<EmbeddedActiveMQ> embeddedBroker) {
         this.connectionFactory = connectionFactory;
@@ -58,10 +59,44 @@ public class BrokerTopology implements CamelContextConfiguration, Ordered {
 
     @Override
     public void beforeApplicationStart(CamelContext camelContext) {
-        queues = FlowQueue.of(camelContext);
-        log.info("Flow queues from the routes: {}", queues.stream().map(FlowQueue::fqqn).toList());
+        // the flows are loaded by another start-up hook, in no order Camel promises: read them once the context starts,
+        // which is after every hook and before any route (and its consumer) starts
+        try {
+            camelContext.addStartupListener((context, alreadyStarted) -> {
+                if (!alreadyStarted) {
+                    flowsLoaded(context);
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot watch the Camel context's start: " + e.getMessage(), e);
+        }
+    }
+
+    private void flowsLoaded(CamelContext camelContext) {
+        List<FlowQueue> loaded = FlowQueue.of(camelContext);
+        log.info("Flow queues from the routes: {}", loaded.stream().map(FlowQueue::fqqn).toList());
         embeddedBroker.getIfAvailable(); // the embedded broker (if any) is started before its queues are created
+        List<java.util.function.Consumer<List<FlowQueue>>> waiting;
+        synchronized (this) {
+            queues = loaded;
+            waiting = List.copyOf(whenKnown);
+            whenKnown.clear();
+        }
         ensure();
+        waiting.forEach(w -> w.accept(loaded));
+    }
+
+    /** Calls {@code action} with the flows' queues once the routes are loaded (at once if they are). */
+    public void whenQueuesKnown(java.util.function.Consumer<List<FlowQueue>> action) {
+        List<FlowQueue> known;
+        synchronized (this) {
+            known = queues;
+            if (known == null) {
+                whenKnown.add(action);
+                return;
+            }
+        }
+        action.accept(known);
     }
 
     @Override

@@ -33,10 +33,8 @@ class FlowBacklogMetrics {
         if (server == null) {
             return;
         }
-        for (FlowQueue q : topology.queues()) {
-            Gauge.builder("crmhub.flow.backlog", server, b -> messageCount(b, q.queue()))
-                    .description("Messages waiting in a flow's queue").tag("queue", q.queue()).register(meters);
-        }
+        topology.whenQueuesKnown(queues -> queues.forEach(q -> Gauge.builder("crmhub.flow.backlog", server, b -> messageCount(b, q.queue()))
+                .description("Messages waiting in a flow's queue").tag("queue", q.queue()).register(meters)));
     }
 
     private static double messageCount(EmbeddedActiveMQ server, String queue) {
