@@ -124,6 +124,11 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         return billingDocuments;
     }
 
+    /** Sales orders waiting to be billed by {@link #invoiceAfter}. */
+    public int invoicesDue() {
+        return invoiceDue.size();
+    }
+
     /**
      * Bill every new sales order this long after it is created (the local run's "finance invoices it"); null: never.
      * Orders an earlier run had not billed yet are billed when they fall due (at once if overdue).
