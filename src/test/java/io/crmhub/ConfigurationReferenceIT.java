@@ -465,6 +465,13 @@ class ConfigurationReferenceIT {
                 codePlaceholder.matcher(Files.readString(source)).results().forEach(m -> names.add(relaxed(m.group(1))));
             }
         }
+        // the flows' settings, read by the routes as Camel placeholders ({{crmhub.flows.<flow>.consumers:4}})
+        Pattern routePlaceholder = Pattern.compile("\\{\\{(crmhub\\.[a-z0-9.-]+)[:}]");
+        try (var routes = Files.walk(Path.of("routes"))) {
+            for (Path route : routes.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
+                routePlaceholder.matcher(Files.readString(route)).results().forEach(m -> names.add(relaxed(m.group(1))));
+            }
+        }
         return names;
     }
 

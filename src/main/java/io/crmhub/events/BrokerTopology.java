@@ -31,8 +31,6 @@ import org.springframework.stereotype.Component;
  * flows are loaded and before any of them starts consuming (and so before the relay publishes). The queues are the
  * routes' own {@code from:} URIs ({@link FlowQueue}), named nowhere else. They are created, not auto-created, so
  * Artemis never deletes them when their consumers go away and events published while a flow is down wait for it.
- * The relay also declares every address it publishes to ({@link #declareAddress}), so an event no flow consumes is
- * dropped by the broker instead of failing the relay on a broker that does not auto-create addresses.
  */
 @Component
 public class BrokerTopology implements CamelContextConfiguration, Ordered {
@@ -42,7 +40,6 @@ public class BrokerTopology implements CamelContextConfiguration, Ordered {
 
     private final ConnectionFactory connectionFactory;
     private final ObjectProvider<EmbeddedActiveMQ> embeddedBroker;
-    private final Set<String> declared = ConcurrentHashMap.newKeySet();
     private volatile List<FlowQueue> queues;
     private volatile boolean ensured;
     private final List<java.util.function.Consumer<List<FlowQueue>>> whenKnown = new java.util.ArrayList<>();
@@ -133,20 +130,12 @@ public class BrokerTopology implements CamelContextConfiguration, Ordered {
         ensured = true;
     }
 
-    /** Makes sure a multicast address exists before something is published to it (a no-op once declared). */
-    public void declareAddress(String address) {
-        if (!declared.contains(address)) {
-            withSession(session -> createAddress(session, address));
-        }
-    }
-
     private void createAddress(ClientSession session, String address) throws Exception {
         try {
             session.createAddress(SimpleString.of(address), RoutingType.MULTICAST, false);
         } catch (ActiveMQAddressExistsException exists) {
             // already there
         }
-        declared.add(address);
     }
 
     private interface SessionWork {

@@ -1,6 +1,5 @@
 package io.crmhub.events;
 
-import io.crmhub.events.ClusterLease;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -250,7 +249,6 @@ public class OutboxRelay implements SmartLifecycle {
     private jakarta.jms.Topic destination(String name) throws JMSException {
         jakarta.jms.Topic topic = destinations.get(name);
         if (topic == null) {
-            topology.declareAddress(name); // an address no flow consumes must not fail the batch on a strict broker
             topic = session.createTopic(name);
             destinations.put(name, topic);
         }
