@@ -15,6 +15,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import io.crmhub.support.HubIntegrationTest;
 import io.crmhub.support.SapTestServer;
+import io.crmhub.support.TestDatabases;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +36,16 @@ import org.springframework.test.context.TestPropertySource;
         "crmhub.orders.erp-status-interval=47s", "crmhub.orders.erp-status-initial-delay=31s", "crmhub.orders.erp-status-page-size=7",
         "crmhub.invoices.poll-interval=43s", "crmhub.invoices.initial-delay=29s", "crmhub.invoices.page-size=9"})
 class ErpPollingSettingsIT extends HubIntegrationTest {
-    /** An SAP of its own: other cached hubs poll the shared one with their own page sizes. */
+    /**
+     * An SAP of its own (other cached hubs poll the shared one with their own page sizes), so a store of its own too:
+     * on PostgreSQL a hub sharing the store relays the others' events to its own SAP.
+     */
     private static final SapSandboxServer SAP = SapSandboxServer.start(0, SapTestServer.USER, SapTestServer.PASSWORD);
 
     @DynamicPropertySource
     static void ownSap(DynamicPropertyRegistry registry) {
         registry.add("crmhub.test.sap-url", SAP::baseUrl);
+        TestDatabases.own(registry, "erp-polling-settings");
     }
 
     @Autowired
