@@ -1,5 +1,6 @@
 package io.crmhub.sandbox;
 
+import io.crmhub.connector.payment.RsaKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -388,30 +389,13 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
         }
     }
 
-    /** SHA256withRSA, Base64. */
+    /** SHA256withRSA, Base64: the connector's own primitive ({@link RsaKeys#sign}), as the sandbox signs for WeChat Pay. */
     public static String sign(PrivateKey key, String message) {
-        try {
-            Signature signer = Signature.getInstance("SHA256withRSA");
-            signer.initSign(key);
-            signer.update(message.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(signer.sign());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return RsaKeys.sign(key, message);
     }
 
     private static boolean verifies(PublicKey key, String message, String signature) {
-        if (signature == null) {
-            return false;
-        }
-        try {
-            Signature verifier = Signature.getInstance("SHA256withRSA");
-            verifier.initVerify(key);
-            verifier.update(message.getBytes(StandardCharsets.UTF_8));
-            return verifier.verify(Base64.getDecoder().decode(signature));
-        } catch (Exception e) {
-            return false;
-        }
+        return RsaKeys.verifies(key, message, signature);
     }
 
     /** A fresh 2048-bit RSA key pair (keys are generated per run, never committed). */
