@@ -9,7 +9,7 @@ import java.time.Clock;
 
 @SpringBootApplication
 // Connector properties are registered by their own conditional configurations, so an inactive provider needs none.
-@ConfigurationPropertiesScan({"io.crmhub.api", "io.crmhub.events", "io.crmhub.routing", "io.crmhub.crm", "io.crmhub.ops"})
+@ConfigurationPropertiesScan({"io.crmhub.api", "io.crmhub.events", "io.crmhub.routing", "io.crmhub.crm", "io.crmhub.ops", "io.crmhub.protect"})
 @EnableScheduling
 public class CrmHubApplication {
     @Bean

@@ -4,7 +4,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Masks phone numbers and identity numbers wherever text leaves the hub for people: log lines, API views, parked
+ * Masks phone numbers, identity numbers and e-mail addresses wherever text leaves the hub for people: log lines, API views, parked
  * message payloads shown to engineers. Masking keeps enough to recognise a value ({@code +86138****8000}) and
  * nothing to reuse it.
  */
@@ -21,6 +21,10 @@ public final class PiiMasking {
     private static final Pattern PII_FIELD = Pattern.compile(
             "(?i)(\"?(?:phone|mobile|tel|telephone|phoneNumber|mobilePhone|idNumber|id_number|idCard|id_card|certNo|PhoneNumber)\"?\\s*[:=]\\s*\"?)([^\",&}\\s]{4,})");
 
+    /** An e-mail address: the first character of the local part and the domain stay. */
+    private static final Pattern EMAIL = Pattern.compile(
+            "(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})(?![A-Za-z0-9-])");
+
     private PiiMasking() {
     }
 
@@ -32,7 +36,17 @@ public final class PiiMasking {
         out = replace(CN_ID, out, m -> m.group(1) + "********" + "***" + m.group(2));
         out = replace(E164, out, m -> "+" + m.group(1) + "****" + m.group(2));
         out = replace(CN_MOBILE, out, m -> m.group(1) + "****" + m.group(2));
+        out = replace(EMAIL, out, m -> m.group(1) + "***@" + m.group(2));
         return out;
+    }
+
+    /** Masks an e-mail address: {@code zhang.wei@example.com} becomes {@code z***@example.com}. */
+    public static String maskEmail(String email) {
+        if (email == null) {
+            return null;
+        }
+        int at = email.lastIndexOf('@');
+        return at < 1 ? maskValue(email) : email.charAt(0) + "***" + email.substring(at);
     }
 
     /** Masks one value known to be PII: keeps a short head and the last four characters. */

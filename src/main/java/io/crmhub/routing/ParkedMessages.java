@@ -59,7 +59,7 @@ public class ParkedMessages {
                 UPDATE parked_message SET reason_class = ?, reason = ?, transient_fault = ?, attempts = attempts + ?,
                        headers = ?, payload = ?, status = ?, last_failed_at = ?, connector = ?
                 WHERE flow = ? AND event_id = ?""")
-                .params(className(cause), truncate(reason, 2000), transientFault, attempts, headers, payload, PARKED, now,
+                .params(className(cause), truncate(io.crmhub.logging.PiiMasking.mask(reason), 2000), transientFault, attempts, headers, payload, PARKED, now,
                         connector, flow, eventId)
                 .update();
         if (updated == 0) {
@@ -69,7 +69,7 @@ public class ParkedMessages {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(flow, connector, entityKey, eventId,
                             exchange.getMessage().getHeader(EventHeaders.CORRELATION_ID, String.class),
-                            className(cause), truncate(reason, 2000), transientFault, attempts,
+                            className(cause), truncate(io.crmhub.logging.PiiMasking.mask(reason), 2000), transientFault, attempts,
                             exchange.getFromEndpoint() == null ? null : truncate(exchange.getFromEndpoint().getEndpointUri(), 300),
                             headers, payload, PARKED, now, now)
                     .update();
@@ -103,14 +103,14 @@ public class ParkedMessages {
                 UPDATE parked_message SET reason = ?, attempts = attempts + 1, payload = ?, status = ?, last_failed_at = ?,
                        source_endpoint = ?
                 WHERE flow = ? AND event_id = ? AND status <> ?""")
-                .params(truncate(reason, 2000), payload, PARKED, now, source, flow, entityKey, DISCARDED).update();
+                .params(truncate(io.crmhub.logging.PiiMasking.mask(reason), 2000), payload, PARKED, now, source, flow, entityKey, DISCARDED).update();
         if (updated == 0 && jdbc.sql("SELECT COUNT(*) FROM parked_message WHERE flow = ? AND event_id = ?").params(flow, entityKey)
                 .query(Long.class).single() == 0) {
             jdbc.sql("""
                     INSERT INTO parked_message (flow, connector, entity_key, event_id, correlation_id, reason_class, reason,
                            transient_fault, attempts, source_endpoint, headers, payload, status, first_failed_at, last_failed_at)
                     VALUES (?, NULL, ?, ?, NULL, ?, ?, FALSE, 1, ?, '{}', ?, ?, ?, ?)""")
-                    .params(flow, entityKey, entityKey, "poll", truncate(reason, 2000), source, payload, PARKED, now, now).update();
+                    .params(flow, entityKey, entityKey, "poll", truncate(io.crmhub.logging.PiiMasking.mask(reason), 2000), source, payload, PARKED, now, now).update();
             meters.counter("crmhub.flow.parked", "flow", flow, "connector", "none").increment();
             log.warn("Parked {} read by {}: {}", entityKey, flow, reason);
         }

@@ -19,6 +19,15 @@ public record CanonicalCustomer(
         Address address,
         Instant updatedAt) {
 
+    /**
+     * The same customer with {@code f} applied to its personal values (phone, e-mail, ID number): events carry them
+     * sealed ({@code PersonalDataCipher::seal}), the flow step that calls the provider opens them.
+     */
+    public CanonicalCustomer withPersonalData(java.util.function.UnaryOperator<String> f) {
+        return new CanonicalCustomer(id, reference, version, type, name, f.apply(phone), f.apply(email), f.apply(idNumber),
+                taxNumber, address, updatedAt);
+    }
+
     public record Address(String countryCode, String city, String street, String postalCode) {
     }
 

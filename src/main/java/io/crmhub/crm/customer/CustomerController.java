@@ -46,9 +46,14 @@ class CustomerController {
         return service.get(id);
     }
 
-    @Operation(summary = "Customers, one page at a time")
+    @Operation(summary = "Customers, one page at a time; ?phone= or ?email= finds the customer with that contact "
+            + "(by its keyed hash: the clear value is never stored)")
     @GetMapping
-    PageView<CustomerView> list(@Valid PageRequest page) {
-        return service.list(page);
+    PageView<CustomerView> list(@Valid PageRequest page,
+                                @org.springframework.web.bind.annotation.RequestParam(required = false) @jakarta.validation.constraints.Size(max = 32) String phone,
+                                @org.springframework.web.bind.annotation.RequestParam(required = false) @jakarta.validation.constraints.Size(max = 254) String email) {
+        boolean byPhone = phone != null && !phone.isBlank();
+        boolean byEmail = email != null && !email.isBlank();
+        return byPhone || byEmail ? service.findByContact(byPhone ? phone : null, byEmail ? email : null, page) : service.list(page);
     }
 }

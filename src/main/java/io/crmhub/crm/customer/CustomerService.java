@@ -9,6 +9,7 @@ import io.crmhub.crm.link.ExternalLinks;
 import io.crmhub.crm.normalize.EmailNormalizer;
 import io.crmhub.crm.normalize.PhoneNormalizer;
 import io.crmhub.events.OutboxWriter;
+import io.crmhub.protect.PersonalDataCipher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
@@ -29,9 +30,12 @@ public class CustomerService {
     private final OutboxWriter outbox;
     private final ExternalLinks links;
     private final Clock clock;
+    private final PersonalDataCipher cipher;
 
-    CustomerService(CustomerRepository repository, PhoneNormalizer phones, OutboxWriter outbox, ExternalLinks links, Clock clock) {
+    CustomerService(CustomerRepository repository, PhoneNormalizer phones, OutboxWriter outbox, ExternalLinks links, Clock clock,
+                    PersonalDataCipher cipher) {
         this.repository = repository;
+        this.cipher = cipher;
         this.phones = phones;
         this.outbox = outbox;
         this.links = links;
@@ -47,7 +51,7 @@ public class CustomerService {
         long id = repository.insert(draft);
         Customer saved = new Customer(id, draft.type(), draft.name(), draft.phone(), draft.email(), draft.idNumber(),
                 draft.taxNumber(), draft.countryCode(), draft.city(), draft.street(), draft.postalCode(), 1, now, now);
-        outbox.append(AGGREGATE, id, 1, "created", saved.toCanonical());
+        outbox.append(AGGREGATE, id, 1, "created", sealed(saved));
         return CustomerView.of(saved, java.util.List.of());
     }
 
@@ -64,7 +68,7 @@ public class CustomerService {
         if (!repository.update(next, current.version())) {
             throw new ConflictException("version", "customer " + id + " was changed concurrently; retry", id);
         }
-        outbox.append(AGGREGATE, id, next.version(), "updated", next.toCanonical());
+        outbox.append(AGGREGATE, id, next.version(), "updated", sealed(next));
         return view(next);
     }
 
@@ -72,10 +76,15 @@ public class CustomerService {
     @Transactional
     public void republish(long id) {
         Customer current = repository.findById(id).orElseThrow(() -> new NotFoundException("customer", id));
-        outbox.append(AGGREGATE, id, current.version(), "resync", current.toCanonical());
+        outbox.append(AGGREGATE, id, current.version(), "resync", sealed(current));
     }
 
-    /** The customer as its events carry it (what the flows send), if it exists. */
+    /** The event payload: personal values sealed, so the outbox, the broker journal and parked copies never hold them in clear. */
+    private io.crmhub.crm.canonical.CanonicalCustomer sealed(Customer c) {
+        return c.toCanonical().withPersonalData(cipher::seal);
+    }
+
+    /** The customer as the flows send it (personal values in clear, in memory only), if it exists. */
     @Transactional(readOnly = true)
     public java.util.Optional<io.crmhub.crm.canonical.CanonicalCustomer> canonical(long id) {
         return repository.findById(id).map(Customer::toCanonical);
@@ -89,6 +98,25 @@ public class CustomerService {
     @Transactional(readOnly = true)
     public boolean exists(long id) {
         return repository.findById(id).isPresent();
+    }
+
+    /** The customer with this phone (any spelling the normaliser accepts) or e-mail, found by its blind index. */
+    @Transactional(readOnly = true)
+    public PageView<CustomerView> findByContact(String phone, String email, PageRequest page) {
+        Optional<Long> id;
+        if (phone != null) {
+            String e164 = phones.toE164(phone).orElseThrow(() -> new InvalidFieldException("phone", "is not a valid phone number"));
+            id = repository.findIdByPhone(e164);
+            if (email != null) {
+                String normalised = EmailNormalizer.normalize(email);
+                id = id.filter(found -> repository.findIdByEmail(normalised).filter(found::equals).isPresent());
+            }
+        } else {
+            id = repository.findIdByEmail(EmailNormalizer.normalize(email));
+        }
+        java.util.List<CustomerView> items = id.flatMap(repository::findById).map(this::view).stream().toList();
+        return new PageView<>(page.pageOrDefault() == 0 ? items : java.util.List.of(), page.pageOrDefault(), page.sizeOrDefault(),
+                items.size());
     }
 
     @Transactional(readOnly = true)

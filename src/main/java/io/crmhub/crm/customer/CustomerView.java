@@ -7,7 +7,7 @@ import io.crmhub.logging.PiiMasking;
 import java.time.Instant;
 import java.util.List;
 
-/** A customer as the API shows it: phone and identity number masked, with its references in external systems. */
+/** A customer as the API shows it: phone, e-mail and identity number masked, with its references in external systems. */
 public record CustomerView(long id, String reference, CustomerType type, String name, String phone, String email,
                            String idNumber, String taxNumber, Address address, long version, Instant createdAt,
                            Instant updatedAt, List<ExternalReference> externalReferences) {
@@ -17,7 +17,7 @@ public record CustomerView(long id, String reference, CustomerType type, String 
 
     static CustomerView of(Customer c, List<ExternalReference> refs) {
         return new CustomerView(c.id(), CanonicalCustomer.referenceOf(c.id()), c.type(), c.name(),
-                PiiMasking.maskValue(c.phone()), c.email(), PiiMasking.maskValue(c.idNumber()), c.taxNumber(),
+                PiiMasking.maskValue(c.phone()), PiiMasking.maskEmail(c.email()), PiiMasking.maskValue(c.idNumber()), c.taxNumber(),
                 new Address(c.countryCode(), c.city(), c.street(), c.postalCode()), c.version(), c.createdAt(),
                 c.updatedAt(), refs);
     }

@@ -54,7 +54,7 @@ public class ExternalLinks {
         int updated = jdbc.sql("""
                 UPDATE external_link SET external_id = ?, synced_version = ?, last_status = ?, last_message = ?, last_synced_at = ?
                 WHERE entity_type = ? AND entity_id = ? AND system = ? AND synced_version <= ?""")
-                .params(outcome.externalId(), outcome.version(), SYNCED, outcome.message(), now,
+                .params(outcome.externalId(), outcome.version(), SYNCED, truncate(outcome.message()), now,
                         outcome.entityType(), outcome.entityId(), outcome.system(), outcome.version())
                 .update();
         if (updated == 0 && find(outcome.entityType(), outcome.entityId(), outcome.system()).isEmpty()) {
@@ -63,7 +63,7 @@ public class ExternalLinks {
                                                last_message, last_synced_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(outcome.entityType(), outcome.entityId(), outcome.system(), outcome.externalId(),
-                            outcome.version(), SYNCED, outcome.message(), now)
+                            outcome.version(), SYNCED, truncate(outcome.message()), now)
                     .update();
         }
         journal(outcome, SYNCED, now);
@@ -96,7 +96,9 @@ public class ExternalLinks {
                 .update();
     }
 
+    /** Messages often quote a provider's answer, which may echo a phone or e-mail: stored masked, like logs. */
     private static String truncate(String s) {
+        s = io.crmhub.logging.PiiMasking.mask(s);
         return s == null || s.length() <= 1000 ? s : s.substring(0, 1000);
     }
 }

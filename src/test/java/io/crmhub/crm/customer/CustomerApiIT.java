@@ -26,11 +26,17 @@ class CustomerApiIT extends HubIntegrationTest {
         JsonNode customer = json(created);
         long id = customer.path("id").asLong();
         assertThat(created.getHeaders().getLocation()).hasToString("/api/customers/" + id);
-        assertThat(customer.path("email").asText()).isEqualTo("li.lei@example.com");
+        assertThat(customer.path("email").asText()).as("masked like the phone").isEqualTo("l***@example.com");
         assertThat(customer.path("phone").asText()).isEqualTo("+86" + national.substring(0, 3) + "****" + national.substring(7));
         assertThat(customer.path("idNumber").asText()).isEqualTo("110****002X");
-        assertThat(jdbc.sql("SELECT phone_e164 FROM customer WHERE id = ?").param(id).query(String.class).single())
-                .isEqualTo("+86" + national);
+        String stored = jdbc.sql("SELECT phone_sealed FROM customer WHERE id = ?").param(id).query(String.class).single();
+        assertThat(stored).as("stored sealed, never in clear").startsWith("pd1:").doesNotContain(national.substring(3));
+        for (String lookup : List.of("/api/customers?phone=86" + national, "/api/customers?phone=" + national,
+                "/api/customers?email=LI.LEI@example.com")) {
+            JsonNode found = json(call("finance", HttpMethod.GET, lookup, null));
+            assertThat(found.path("items")).as(lookup).hasSize(1);
+            assertThat(found.path("items").get(0).path("id").asLong()).as(lookup).isEqualTo(id);
+        }
         assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE aggregate_type = 'customer' AND aggregate_id = ?")
                 .param(String.valueOf(id)).query(Long.class).single()).isEqualTo(1);
 
