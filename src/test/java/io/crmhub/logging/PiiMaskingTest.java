@@ -40,4 +40,14 @@ class PiiMaskingTest {
         assertThat(PiiMasking.maskValue(null)).isNull();
         assertThat(PiiMasking.maskValue("12345")).isEqualTo("****");
     }
+
+    @Test
+    void masksEmailAddressesKeepingTheFirstCharacterAndTheDomain() {
+        assertThat(PiiMasking.mask("sent to Li.Lei+crm@Example.COM, cc ops@harbour.example."))
+                .isEqualTo("sent to L***@Example.COM, cc o***@harbour.example.");
+        assertThat(PiiMasking.mask("{\"email\":\"zhang.wei@mail.example.cn\"}")).isEqualTo("{\"email\":\"z***@mail.example.cn\"}");
+        assertThat(PiiMasking.mask("z***@example.com")).as("already masked").isEqualTo("z***@example.com");
+        assertThat(PiiMasking.maskEmail("li.lei@example.com")).isEqualTo("l***@example.com");
+        assertThat(PiiMasking.mask("jms:queue:crm.customer.changed::crm-to-erp.customer-upsert")).doesNotContain("***");
+    }
 }
