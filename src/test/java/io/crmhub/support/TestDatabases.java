@@ -41,9 +41,11 @@ public final class TestDatabases {
         }
     }
 
-    /** Command-line arguments giving a child hub process its own database (H2 file under {@code dir}, or a schema). */
+    /** Command-line arguments giving a child hub process its own database (H2 file under {@code dir}, or a schema) and key. */
     public static List<String> arguments(java.nio.file.Path dir, String name) {
         List<String> args = new ArrayList<>();
+        // the hub's personal-data key lives with its store, outside the working tree
+        args.add("--crmhub.protection.key-file=" + dir.resolve("keys/personal-data.keys"));
         if (postgres()) {
             String schema = schemaName(name);
             args.add("--spring.datasource.url=" + System.getProperty("spring.datasource.url"));
