@@ -76,6 +76,19 @@ public final class HubProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code GET path} as {@code user} (password = user name). */
+    public HttpResponse<String> get(String user, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", basic(user)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code PUT path} as {@code user} with a JSON body. */
+    public HttpResponse<String> put(String user, String path, String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
+                .header("Authorization", basic(user)).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Whether every customer shows its SAP reference (the flow recorded the result in external links). */
     public boolean allLinked(List<Long> ids) throws Exception {
         for (Long id : ids) {
