@@ -1,6 +1,7 @@
 package io.crmhub.crm.customer;
 
 import io.crmhub.crm.canonical.CustomerType;
+import io.crmhub.crm.common.DataScope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -13,7 +14,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class CustomerRepository {
     private static final String COLUMNS = "id, customer_type, name, phone_e164, email, id_number, tax_number, country_code, "
-            + "city, street, postal_code, version, created_at, updated_at";
+            + "city, street, postal_code, version, created_at, updated_at, owner";
     private final JdbcClient jdbc;
 
     CustomerRepository(JdbcClient jdbc) {
@@ -24,11 +25,11 @@ class CustomerRepository {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO customer (customer_type, name, phone_e164, email, id_number, tax_number, country_code, city,
-                                      street, postal_code, version, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                      street, postal_code, version, created_at, updated_at, owner)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(c.type().name(), c.name(), c.phone(), c.email(), c.idNumber(), c.taxNumber(), c.countryCode(),
                         c.city(), c.street(), c.postalCode(), c.version(), Timestamp.from(c.createdAt()),
-                        Timestamp.from(c.updatedAt()))
+                        Timestamp.from(c.updatedAt()), c.owner())
                 .update(keys, "id");
         return keys.getKey().longValue();
     }
@@ -45,12 +46,20 @@ class CustomerRepository {
                 .update() == 1;
     }
 
-    Optional<Customer> findById(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = ?").param(id).query(CustomerRepository::map).optional();
+    /** The customer if it is in {@code scope} (another owner's customer is not found). */
+    Optional<Customer> findById(long id, DataScope scope) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = ?" + scope.filter("owner"))
+                .params(scope.params(List.of(id))).query(CustomerRepository::map).optional();
     }
 
-    Optional<Customer> findByIdForUpdate(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = ? FOR UPDATE").param(id).query(CustomerRepository::map).optional();
+    Optional<Customer> findByIdForUpdate(long id, DataScope scope) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = ?" + scope.filter("owner") + " FOR UPDATE")
+                .params(scope.params(List.of(id))).query(CustomerRepository::map).optional();
+    }
+
+    /** Gives the customer another owner; its version (the state the ERPs receive) stays. */
+    void updateOwner(long id, String owner) {
+        jdbc.sql("UPDATE customer SET owner = ? WHERE id = ?").params(owner, id).update();
     }
 
     Optional<Long> findIdByPhone(String phone) {
@@ -61,19 +70,21 @@ class CustomerRepository {
         return jdbc.sql("SELECT id FROM customer WHERE email = ?").param(email).query(Long.class).optional();
     }
 
-    List<Customer> page(long offset, int size) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM customer ORDER BY id LIMIT ? OFFSET ?")
-                .params(size, offset).query(CustomerRepository::map).list();
+    List<Customer> page(DataScope scope, long offset, int size) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE 1 = 1" + scope.filter("owner") + " ORDER BY id LIMIT ? OFFSET ?")
+                .params(scope.params(List.of(), size, offset)).query(CustomerRepository::map).list();
     }
 
-    long count() {
-        return jdbc.sql("SELECT COUNT(*) FROM customer").query(Long.class).single();
+    long count(DataScope scope) {
+        return jdbc.sql("SELECT COUNT(*) FROM customer WHERE 1 = 1" + scope.filter("owner")).params(scope.params())
+                .query(Long.class).single();
     }
 
     private static Customer map(ResultSet rs, int row) throws SQLException {
         return new Customer(rs.getLong("id"), CustomerType.valueOf(rs.getString("customer_type")), rs.getString("name"),
                 rs.getString("phone_e164"), rs.getString("email"), rs.getString("id_number"), rs.getString("tax_number"),
                 rs.getString("country_code"), rs.getString("city"), rs.getString("street"), rs.getString("postal_code"),
-                rs.getLong("version"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+                rs.getLong("version"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
+                rs.getString("owner"));
     }
 }
