@@ -191,4 +191,14 @@ class DataScopesIT extends HubIntegrationTest {
         assertThat(json(given).path("owner").asText()).isEqualTo("sales2");
         assertThat(status("sales2", HttpMethod.GET, "/api/customers/" + json(given).path("id").asLong(), null)).isEqualTo(200);
     }
+
+    @Test
+    void theScopeIsNoParameterOfTheApiDescription() {
+        ResponseEntity<String> answer = call(null, HttpMethod.GET, "/v3/api-docs", null);
+        JsonNode docs = json(answer);
+        assertThat(docs.path("paths").path("/api/customers").path("get").path("parameters").findValuesAsText("name"))
+                .isNotEmpty().doesNotContain("scope");
+        assertThat(answer.getBody()).doesNotContain("DataScope");
+        assertThat(docs.path("paths").path("/api/customers/{id}/owner").path("put").isMissingNode()).isFalse();
+    }
 }
