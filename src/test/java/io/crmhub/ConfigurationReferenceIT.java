@@ -267,6 +267,7 @@ class ConfigurationReferenceIT {
         s.add(of(users + "0_PASSWORD", ENGINEER_HASH, SecurityProperties.class, p -> p.users().get(0).password()));
         s.add(of(users + "0_ROLES", "ENGINEER,FINANCE", SecurityProperties.class, p -> p.users().get(0).roles(),
                 List.of(SecurityProperties.Role.ENGINEER, SecurityProperties.Role.FINANCE)));
+        s.add(of(users + "0_TEAMS", "east,north", SecurityProperties.class, p -> p.users().get(0).teams(), List.of("east", "north")));
         s.add(of(users + "1_USERNAME", "cashier", SecurityProperties.class, p -> p.users().get(1).username()));
         s.add(of(users + "1_PASSWORD", FINANCE_HASH, SecurityProperties.class, p -> p.users().get(1).password()));
         s.add(of(users + "1_ROLES", "FINANCE", SecurityProperties.class, p -> p.users().get(1).roles(),

@@ -1,13 +1,23 @@
 package io.crmhub.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhub.crm.common.DataScope;
 import jakarta.validation.Validator;
 import java.util.List;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.MethodParameter;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** The API's request bodies are read by {@link JsonBodyConverter}, ahead of Spring's own JSON converter. */
+/**
+ * The API's request bodies are read by {@link JsonBodyConverter}, ahead of Spring's own JSON converter; a
+ * {@link DataScope} parameter is the caller's data scope.
+ */
 @Configuration(proxyBeanMethods = false)
 class ApiWebConfiguration implements WebMvcConfigurer {
     private final ObjectMapper json;
@@ -16,6 +26,23 @@ class ApiWebConfiguration implements WebMvcConfigurer {
     ApiWebConfiguration(ObjectMapper json, Validator validator) {
         this.json = json;
         this.validator = validator;
+    }
+
+    /** A controller takes a {@link DataScope} parameter to have the caller's scope, derived from their authentication. */
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new HandlerMethodArgumentResolver() {
+            @Override
+            public boolean supportsParameter(MethodParameter parameter) {
+                return parameter.getParameterType() == DataScope.class;
+            }
+
+            @Override
+            public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
+                                          WebDataBinderFactory binders) {
+                return DataScope.of(SecurityContextHolder.getContext().getAuthentication());
+            }
+        });
     }
 
     @Override

@@ -32,6 +32,11 @@ class OpenApiConfiguration {
                         .type(SecurityScheme.Type.HTTP).scheme("basic").description("An API user (ENGINEER, FINANCE or SALES)")));
     }
 
+    static {
+        // the caller's data scope comes from their authentication, not from the request
+        org.springdoc.core.utils.SpringDocUtils.getConfig().addRequestWrapperToIgnore(io.crmhub.crm.common.DataScope.class);
+    }
+
     @Bean
     OpenApiCustomizer securityAndExamples() {
         return api -> {

@@ -1,6 +1,8 @@
 package io.crmhub.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhub.crm.common.DataScope;
+import io.crmhub.crm.common.KnownOwners;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -77,6 +79,7 @@ class SecurityConfiguration {
                         .requestMatchers("/api/finance/**").hasAnyRole(FINANCE, ENGINEER)
                         .requestMatchers(HttpMethod.GET, "/api/**").hasAnyRole(ENGINEER, FINANCE, SALES)
                         .requestMatchers("/api/payments/**", "/api/invoices/**").hasAnyRole(FINANCE, ENGINEER)
+                        .requestMatchers("/api/customers/*/owner", "/api/orders/*/owner").hasRole(ENGINEER) // reassignment (D4x)
                         .requestMatchers("/api/customers/**", "/api/orders/**").hasAnyRole(SALES, ENGINEER)
                         .requestMatchers("/api/**").hasRole(ENGINEER)
                         .anyRequest().denyAll());
@@ -92,9 +95,24 @@ class SecurityConfiguration {
     UserDetailsService users(SecurityProperties properties) {
         InMemoryUserDetailsManager manager = new InMemoryUserDetailsManager();
         for (SecurityProperties.User u : properties.users()) {
+            // roles, and teams as TEAM_ authorities: DataScope reads both from the authentication
             manager.createUser(User.withUsername(u.username()).password(u.password())
-                    .roles(u.roles().stream().map(Enum::name).toArray(String[]::new)).build());
+                    .authorities(java.util.stream.Stream.concat(u.roles().stream().map(r -> "ROLE_" + r.name()),
+                            u.teams().stream().map(t -> DataScope.TEAM_AUTHORITY + t)).toArray(String[]::new)).build());
         }
         return manager;
+    }
+
+    /** The owners a customer or order may be given: SALES users by name, and every team a user belongs to. */
+    @Bean
+    KnownOwners knownOwners(SecurityProperties properties) {
+        java.util.Set<String> owners = new java.util.HashSet<>();
+        for (SecurityProperties.User u : properties.users()) {
+            if (u.roles().contains(SecurityProperties.Role.SALES)) {
+                owners.add(u.username());
+            }
+            u.teams().forEach(t -> owners.add(DataScope.TEAM_OWNER + t));
+        }
+        return owners::contains;
     }
 }

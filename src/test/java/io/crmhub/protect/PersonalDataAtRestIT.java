@@ -97,7 +97,7 @@ class PersonalDataAtRestIT extends HubIntegrationTest {
 
     private Person create(String country, String mobilePrefix) {
         long n = ThreadLocalRandom.current().nextLong(10_000_000L, 99_999_999L);
-        String national = "FR".equals(country) ? "6" + n : mobilePrefix + n;
+        String national = "FR".equals(country) ? "61" + String.format("%07d", n % 10_000_000) : mobilePrefix + n; // 61…: a French mobile range
         String name = "Pii Probe " + System.nanoTime();
         String email = "probe." + n + "@pii.example";
         String idNumber = "11010519" + n + "1X".substring(0, 1) + "X";

@@ -1,5 +1,6 @@
 package io.crmhub.crm.customer;
 
+import io.crmhub.crm.common.DataScope;
 import io.crmhub.crm.common.PageRequest;
 import io.crmhub.crm.common.PageView;
 import io.swagger.v3.oas.annotations.Operation;
@@ -29,31 +30,32 @@ class CustomerController {
 
     @Operation(summary = "Create a customer (SALES, ENGINEER); the phone is stored as E.164, duplicates by phone or e-mail are 409")
     @PostMapping
-    ResponseEntity<CustomerView> create(@Valid @RequestBody CustomerRequest request) {
-        CustomerView created = service.create(request);
+    ResponseEntity<CustomerView> create(@Valid @RequestBody CustomerRequest request, DataScope scope) {
+        CustomerView created = service.create(request, scope);
         return ResponseEntity.created(URI.create("/api/customers/" + created.id())).body(created);
     }
 
     @Operation(summary = "Replace a customer (full update); an identical body makes no new version")
     @PutMapping("/{id}")
-    CustomerView update(@PathVariable long id, @Valid @RequestBody CustomerRequest request) {
-        return service.update(id, request);
+    CustomerView update(@PathVariable long id, @Valid @RequestBody CustomerRequest request, DataScope scope) {
+        return service.update(id, request, scope);
     }
 
     @Operation(summary = "One customer with its links to external systems (phone and ID number masked)")
     @GetMapping("/{id}")
-    CustomerView get(@PathVariable long id) {
-        return service.get(id);
+    CustomerView get(@PathVariable long id, DataScope scope) {
+        return service.get(id, scope);
     }
 
-    @Operation(summary = "Customers, one page at a time; ?phone= or ?email= finds the customer with that contact "
-            + "(by its keyed hash: the clear value is never stored)")
+    @Operation(summary = "Customers, one page at a time (a SALES user: their own and their teams'); ?phone= or ?email= "
+            + "finds the customer with that contact (by its keyed hash: the clear value is never stored)")
     @GetMapping
-    PageView<CustomerView> list(@Valid PageRequest page,
+    PageView<CustomerView> list(@Valid PageRequest page, DataScope scope,
                                 @org.springframework.web.bind.annotation.RequestParam(required = false) @jakarta.validation.constraints.Size(max = 32) String phone,
                                 @org.springframework.web.bind.annotation.RequestParam(required = false) @jakarta.validation.constraints.Size(max = 254) String email) {
         boolean byPhone = phone != null && !phone.isBlank();
         boolean byEmail = email != null && !email.isBlank();
-        return byPhone || byEmail ? service.findByContact(byPhone ? phone : null, byEmail ? email : null, page) : service.list(page);
+        return byPhone || byEmail ? service.findByContact(byPhone ? phone : null, byEmail ? email : null, page, scope)
+                : service.list(page, scope);
     }
 }

@@ -4,6 +4,7 @@ import io.crmhub.crm.canonical.CustomerType;
 import io.crmhub.protect.BlindIndex;
 import io.crmhub.protect.PersonalDataCipher;
 import io.crmhub.protect.ResealableStore;
+import io.crmhub.crm.common.DataScope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class CustomerRepository implements ResealableStore {
     private static final String COLUMNS = "id, customer_type, name, phone_sealed, email_sealed, id_number_sealed, tax_number, "
-            + "country_code, city, street, postal_code, version, created_at, updated_at";
+            + "country_code, city, street, postal_code, version, created_at, updated_at, owner";
     private final JdbcClient jdbc;
     private final PersonalDataCipher cipher;
     private final BlindIndex index;
@@ -36,12 +37,12 @@ class CustomerRepository implements ResealableStore {
         jdbc.sql("""
                 INSERT INTO customer (customer_type, name, phone_sealed, phone_hash, email_sealed, email_hash,
                                       id_number_sealed, id_number_hash, pii_key, tax_number, country_code, city,
-                                      street, postal_code, version, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                      street, postal_code, version, created_at, updated_at, owner)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(c.type().name(), c.name(), cipher.seal(c.phone()), index.phone(c.phone()), cipher.seal(c.email()),
                         index.email(c.email()), cipher.seal(c.idNumber()), index.idNumber(c.idNumber()), cipher.activeKeyId(),
                         c.taxNumber(), c.countryCode(), c.city(), c.street(), c.postalCode(), c.version(),
-                        Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()))
+                        Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()), c.owner())
                 .update(keys, "id");
         return keys.getKey().longValue();
     }
@@ -60,12 +61,20 @@ class CustomerRepository implements ResealableStore {
                 .update() == 1;
     }
 
-    Optional<Customer> findById(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = ?").param(id).query(this::map).optional();
+    /** The customer if it is in {@code scope} (another owner's customer is not found). */
+    Optional<Customer> findById(long id, DataScope scope) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = ?" + scope.filter("owner"))
+                .params(scope.params(List.of(id))).query(this::map).optional();
     }
 
-    Optional<Customer> findByIdForUpdate(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = ? FOR UPDATE").param(id).query(this::map).optional();
+    Optional<Customer> findByIdForUpdate(long id, DataScope scope) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE id = ?" + scope.filter("owner") + " FOR UPDATE")
+                .params(scope.params(List.of(id))).query(this::map).optional();
+    }
+
+    /** Gives the customer another owner; its version (the state the ERPs receive) stays. */
+    void updateOwner(long id, String owner) {
+        jdbc.sql("UPDATE customer SET owner = ? WHERE id = ?").params(owner, id).update();
     }
 
     Optional<Long> findIdByPhone(String phone) {
@@ -76,13 +85,14 @@ class CustomerRepository implements ResealableStore {
         return jdbc.sql("SELECT id FROM customer WHERE email_hash = ?").param(index.email(email)).query(Long.class).optional();
     }
 
-    List<Customer> page(long offset, int size) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM customer ORDER BY id LIMIT ? OFFSET ?")
-                .params(size, offset).query(this::map).list();
+    List<Customer> page(DataScope scope, long offset, int size) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM customer WHERE 1 = 1" + scope.filter("owner") + " ORDER BY id LIMIT ? OFFSET ?")
+                .params(scope.params(List.of(), size, offset)).query(this::map).list();
     }
 
-    long count() {
-        return jdbc.sql("SELECT COUNT(*) FROM customer").query(Long.class).single();
+    long count(DataScope scope) {
+        return jdbc.sql("SELECT COUNT(*) FROM customer WHERE 1 = 1" + scope.filter("owner")).params(scope.params())
+                .query(Long.class).single();
     }
 
     @Override
@@ -124,6 +134,7 @@ class CustomerRepository implements ResealableStore {
                 cipher.open(rs.getString("phone_sealed")), cipher.open(rs.getString("email_sealed")),
                 cipher.open(rs.getString("id_number_sealed")), rs.getString("tax_number"),
                 rs.getString("country_code"), rs.getString("city"), rs.getString("street"), rs.getString("postal_code"),
-                rs.getLong("version"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+                rs.getLong("version"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
+                rs.getString("owner"));
     }
 }

@@ -18,7 +18,11 @@ public record CustomerRequest(
         @Email @Size(max = 254) String email,
         @Size(max = 32) @Pattern(regexp = "[0-9A-Za-z-]{5,32}", message = "must be 5-32 letters, digits or dashes") String idNumber,
         @Size(max = 32) @Pattern(regexp = "[0-9A-Za-z-]{5,32}", message = "must be 5-32 letters, digits or dashes") String taxNumber,
-        @NotNull @Valid AddressRequest address) {
+        @NotNull @Valid AddressRequest address,
+        @io.swagger.v3.oas.annotations.media.Schema(description = "Who the new customer belongs to: a SALES user or team:<name>. "
+                + "Default: the SALES user creating it (who may name only themself or a team of theirs); an engineer may name "
+                + "any owner. PUT keeps it (an engineer reassigns with PUT /api/customers/{id}/owner).")
+        @Size(max = 100) String owner) {
 
     public record AddressRequest(
             @NotBlank @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO 3166-1 alpha-2 code such as CN") String countryCode,

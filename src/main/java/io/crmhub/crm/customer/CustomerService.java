@@ -1,7 +1,9 @@
 package io.crmhub.crm.customer;
 
 import io.crmhub.crm.common.ConflictException;
+import io.crmhub.crm.common.DataScope;
 import io.crmhub.crm.common.InvalidFieldException;
+import io.crmhub.crm.common.KnownOwners;
 import io.crmhub.crm.common.NotFoundException;
 import io.crmhub.crm.common.PageRequest;
 import io.crmhub.crm.common.PageView;
@@ -31,40 +33,46 @@ public class CustomerService {
     private final ExternalLinks links;
     private final Clock clock;
     private final PersonalDataCipher cipher;
+    private final KnownOwners owners;
 
     CustomerService(CustomerRepository repository, PhoneNormalizer phones, OutboxWriter outbox, ExternalLinks links, Clock clock,
-                    PersonalDataCipher cipher) {
+                    KnownOwners owners, PersonalDataCipher cipher) {
         this.repository = repository;
         this.cipher = cipher;
         this.phones = phones;
         this.outbox = outbox;
         this.links = links;
         this.clock = clock;
+        this.owners = owners;
     }
 
     @Transactional
-    public CustomerView create(CustomerRequest request) {
+    public CustomerView create(CustomerRequest request, DataScope scope) {
         Normalized n = normalize(request);
+        String owner = owner(request.owner(), scope);
         refuseDuplicates(n, null);
         Instant now = clock.instant();
-        Customer draft = toCustomer(0, request, n, 1, now, now);
+        Customer draft = toCustomer(0, request, n, 1, now, now, owner);
         long id = repository.insert(draft);
         Customer saved = new Customer(id, draft.type(), draft.name(), draft.phone(), draft.email(), draft.idNumber(),
-                draft.taxNumber(), draft.countryCode(), draft.city(), draft.street(), draft.postalCode(), 1, now, now);
+                draft.taxNumber(), draft.countryCode(), draft.city(), draft.street(), draft.postalCode(), 1, now, now, owner);
         outbox.append(AGGREGATE, id, 1, "created", sealed(saved));
         return CustomerView.of(saved, java.util.List.of());
     }
 
     @Transactional
-    public CustomerView update(long id, CustomerRequest request) {
-        Customer current = repository.findByIdForUpdate(id).orElseThrow(() -> new NotFoundException("customer", id));
+    public CustomerView update(long id, CustomerRequest request, DataScope scope) {
+        Customer current = repository.findByIdForUpdate(id, scope).orElseThrow(() -> new NotFoundException("customer", id));
+        if (request.owner() != null && !request.owner().strip().equals(current.owner())) {
+            throw new InvalidFieldException("owner", "is changed by an engineer with PUT /api/customers/" + id + "/owner");
+        }
         Normalized n = normalize(request);
         refuseDuplicates(n, id);
-        Customer candidate = toCustomer(id, request, n, current.version(), current.createdAt(), current.updatedAt());
+        Customer candidate = toCustomer(id, request, n, current.version(), current.createdAt(), current.updatedAt(), current.owner());
         if (candidate.equals(current)) {
             return view(current); // nothing changed: no new version, no event
         }
-        Customer next = toCustomer(id, request, n, current.version() + 1, current.createdAt(), clock.instant());
+        Customer next = toCustomer(id, request, n, current.version() + 1, current.createdAt(), clock.instant(), current.owner());
         if (!repository.update(next, current.version())) {
             throw new ConflictException("version", "customer " + id + " was changed concurrently; retry", id);
         }
@@ -75,7 +83,7 @@ public class CustomerService {
     /** Publishes the customer's current state again (a resync): flows send it to systems whose copy drifted. */
     @Transactional
     public void republish(long id) {
-        Customer current = repository.findById(id).orElseThrow(() -> new NotFoundException("customer", id));
+        Customer current = repository.findById(id, DataScope.all()).orElseThrow(() -> new NotFoundException("customer", id));
         outbox.append(AGGREGATE, id, current.version(), "resync", sealed(current));
     }
 
@@ -87,22 +95,29 @@ public class CustomerService {
     /** The customer as the flows send it (personal values in clear, in memory only), if it exists. */
     @Transactional(readOnly = true)
     public java.util.Optional<io.crmhub.crm.canonical.CanonicalCustomer> canonical(long id) {
-        return repository.findById(id).map(Customer::toCanonical);
+        return repository.findById(id, DataScope.all()).map(Customer::toCanonical);
     }
 
     @Transactional(readOnly = true)
-    public CustomerView get(long id) {
-        return view(repository.findById(id).orElseThrow(() -> new NotFoundException("customer", id)));
+    public CustomerView get(long id, DataScope scope) {
+        return find(id, scope).orElseThrow(() -> new NotFoundException("customer", id));
+    }
+
+    /** The customer if it exists and is in {@code scope}. */
+    @Transactional(readOnly = true)
+    public Optional<CustomerView> find(long id, DataScope scope) {
+        return repository.findById(id, scope).map(this::view);
     }
 
     @Transactional(readOnly = true)
-    public boolean exists(long id) {
-        return repository.findById(id).isPresent();
+    public PageView<CustomerView> list(PageRequest page, DataScope scope) {
+        return new PageView<>(repository.page(scope, page.offset(), page.sizeOrDefault()).stream().map(this::view).toList(),
+                page.pageOrDefault(), page.sizeOrDefault(), repository.count(scope));
     }
 
     /** The customer with this phone (any spelling the normaliser accepts) or e-mail, found by its blind index. */
     @Transactional(readOnly = true)
-    public PageView<CustomerView> findByContact(String phone, String email, PageRequest page) {
+    public PageView<CustomerView> findByContact(String phone, String email, PageRequest page, DataScope scope) {
         Optional<Long> id;
         if (phone != null) {
             String e164 = phones.toE164(phone).orElseThrow(() -> new InvalidFieldException("phone", "is not a valid phone number"));
@@ -114,15 +129,40 @@ public class CustomerService {
         } else {
             id = repository.findIdByEmail(EmailNormalizer.normalize(email));
         }
-        java.util.List<CustomerView> items = id.flatMap(repository::findById).map(this::view).stream().toList();
+        java.util.List<CustomerView> items = id.flatMap(found -> repository.findById(found, scope)).map(this::view).stream().toList();
         return new PageView<>(page.pageOrDefault() == 0 ? items : java.util.List.of(), page.pageOrDefault(), page.sizeOrDefault(),
                 items.size());
     }
 
-    @Transactional(readOnly = true)
-    public PageView<CustomerView> list(PageRequest page) {
-        return new PageView<>(repository.page(page.offset(), page.sizeOrDefault()).stream().map(this::view).toList(),
-                page.pageOrDefault(), page.sizeOrDefault(), repository.count());
+    /** Gives the customer to {@code owner} (a known one, checked by the caller); answers the previous owner. */
+    @Transactional
+    public Optional<String> changeOwner(long id, String owner) {
+        Customer current = repository.findByIdForUpdate(id, DataScope.all()).orElseThrow(() -> new NotFoundException("customer", id));
+        repository.updateOwner(id, owner);
+        return Optional.ofNullable(current.owner());
+    }
+
+    /**
+     * The owner of a new record: the one asked for if the caller may give it (a SALES user: themself or a team of
+     * theirs; FINANCE and ENGINEER: any known owner), else the caller's default ({@link DataScope#defaultOwner()}).
+     */
+    public String owner(String requested, DataScope scope) {
+        if (requested == null || requested.isBlank()) {
+            return scope.defaultOwner();
+        }
+        String owner = requested.strip();
+        if (!scope.isAll() && !scope.permits(owner)) {
+            throw new InvalidFieldException("owner", "must be you or one of your teams (" + String.join(", ", scope.owners()) + ")");
+        }
+        return requireKnownOwner(owner);
+    }
+
+    /** {@code owner} if it is a configured SALES user or team. */
+    public String requireKnownOwner(String owner) {
+        if (!owners.exists(owner)) {
+            throw new InvalidFieldException("owner", "is not a SALES user or team:<name> of a configured user");
+        }
+        return owner;
     }
 
     private CustomerView view(Customer c) {
@@ -160,10 +200,11 @@ public class CustomerService {
         }
     }
 
-    private static Customer toCustomer(long id, CustomerRequest r, Normalized n, long version, Instant created, Instant updated) {
+    private static Customer toCustomer(long id, CustomerRequest r, Normalized n, long version, Instant created, Instant updated,
+                                       String owner) {
         return new Customer(id, r.type(), r.name().strip(), n.phone(), n.email(), blankToNull(r.idNumber()),
                 blankToNull(r.taxNumber()), r.address().countryCode(), blankToNull(r.address().city()),
-                blankToNull(r.address().street()), blankToNull(r.address().postalCode()), version, created, updated);
+                blankToNull(r.address().street()), blankToNull(r.address().postalCode()), version, created, updated, owner);
     }
 
     private static String blankToNull(String s) {

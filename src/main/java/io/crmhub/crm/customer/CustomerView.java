@@ -10,7 +10,9 @@ import java.util.List;
 /** A customer as the API shows it: phone, e-mail and identity number masked, with its references in external systems. */
 public record CustomerView(long id, String reference, CustomerType type, String name, String phone, String email,
                            String idNumber, String taxNumber, Address address, long version, Instant createdAt,
-                           Instant updatedAt, List<ExternalReference> externalReferences) {
+                           Instant updatedAt, List<ExternalReference> externalReferences,
+                           @io.swagger.v3.oas.annotations.media.Schema(description = "The SALES user (sales2) or team "
+                                   + "(team:east) the customer belongs to; absent: unowned (FINANCE and ENGINEER only)") String owner) {
 
     public record Address(String countryCode, String city, String street, String postalCode) {
     }
@@ -19,6 +21,6 @@ public record CustomerView(long id, String reference, CustomerType type, String 
         return new CustomerView(c.id(), CanonicalCustomer.referenceOf(c.id()), c.type(), c.name(),
                 PiiMasking.maskValue(c.phone()), PiiMasking.maskEmail(c.email()), PiiMasking.maskValue(c.idNumber()), c.taxNumber(),
                 new Address(c.countryCode(), c.city(), c.street(), c.postalCode()), c.version(), c.createdAt(),
-                c.updatedAt(), refs);
+                c.updatedAt(), refs, c.owner());
     }
 }

@@ -1,5 +1,6 @@
 package io.crmhub.crm.engagement;
 
+import io.crmhub.crm.common.DataScope;
 import io.crmhub.crm.common.NotFoundException;
 import io.crmhub.crm.common.PageRequest;
 import io.crmhub.crm.common.PageView;
@@ -10,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.validation.annotation.Validated;
@@ -18,7 +20,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Read endpoints for e-signature contracts and social interactions (writes arrive with their flows). */
+/**
+ * Read endpoints for e-signature contracts and social interactions (writes arrive with their flows), in the caller's
+ * data scope by their customer: an interaction not matched to a customer is for FINANCE and ENGINEER only.
+ */
 @Tag(name = "Engagement")
 @Validated
 @RestController
@@ -54,31 +59,37 @@ class EngagementController {
 
     @Operation(summary = "E-signature contracts, one page at a time")
     @GetMapping("/contracts")
-    PageView<ContractView> contracts(@Valid PageRequest page) {
-        return new PageView<>(jdbc.sql("SELECT " + ContractView.COLUMNS + " FROM contract ORDER BY id LIMIT ? OFFSET ?")
-                .params(page.sizeOrDefault(), page.offset()).query(ContractView.ROW).list(),
-                page.pageOrDefault(), page.sizeOrDefault(), jdbc.sql("SELECT COUNT(*) FROM contract").query(Long.class).single());
+    PageView<ContractView> contracts(@Valid PageRequest page, DataScope scope) {
+        String where = " WHERE 1 = 1" + scope.filterVia("customer_id", "customer");
+        return new PageView<>(jdbc.sql("SELECT " + ContractView.COLUMNS + " FROM contract" + where + " ORDER BY id LIMIT ? OFFSET ?")
+                .params(scope.params(List.of(), page.sizeOrDefault(), page.offset())).query(ContractView.ROW).list(),
+                page.pageOrDefault(), page.sizeOrDefault(),
+                jdbc.sql("SELECT COUNT(*) FROM contract" + where).params(scope.params()).query(Long.class).single());
     }
 
     @Operation(summary = "One e-signature contract")
     @GetMapping("/contracts/{id}")
-    ContractView contract(@PathVariable long id) {
-        return jdbc.sql("SELECT " + ContractView.COLUMNS + " FROM contract WHERE id = ?").param(id).query(ContractView.ROW)
+    ContractView contract(@PathVariable long id, DataScope scope) {
+        return jdbc.sql("SELECT " + ContractView.COLUMNS + " FROM contract WHERE id = ?" + scope.filterVia("customer_id", "customer"))
+                .params(scope.params(List.of(id))).query(ContractView.ROW)
                 .optional().orElseThrow(() -> new NotFoundException("contract", id));
     }
 
     @Operation(summary = "Social interactions, one page at a time")
     @GetMapping("/interactions")
-    PageView<InteractionView> interactions(@Valid PageRequest page) {
-        return new PageView<>(jdbc.sql("SELECT " + InteractionView.COLUMNS + " FROM interaction ORDER BY id LIMIT ? OFFSET ?")
-                .params(page.sizeOrDefault(), page.offset()).query(InteractionView.ROW).list(),
-                page.pageOrDefault(), page.sizeOrDefault(), jdbc.sql("SELECT COUNT(*) FROM interaction").query(Long.class).single());
+    PageView<InteractionView> interactions(@Valid PageRequest page, DataScope scope) {
+        String where = " WHERE 1 = 1" + scope.filterVia("customer_id", "customer");
+        return new PageView<>(jdbc.sql("SELECT " + InteractionView.COLUMNS + " FROM interaction" + where + " ORDER BY id LIMIT ? OFFSET ?")
+                .params(scope.params(List.of(), page.sizeOrDefault(), page.offset())).query(InteractionView.ROW).list(),
+                page.pageOrDefault(), page.sizeOrDefault(),
+                jdbc.sql("SELECT COUNT(*) FROM interaction" + where).params(scope.params()).query(Long.class).single());
     }
 
     @Operation(summary = "One social interaction")
     @GetMapping("/interactions/{id}")
-    InteractionView interaction(@PathVariable long id) {
-        return jdbc.sql("SELECT " + InteractionView.COLUMNS + " FROM interaction WHERE id = ?").param(id).query(InteractionView.ROW)
+    InteractionView interaction(@PathVariable long id, DataScope scope) {
+        return jdbc.sql("SELECT " + InteractionView.COLUMNS + " FROM interaction WHERE id = ?" + scope.filterVia("customer_id", "customer"))
+                .params(scope.params(List.of(id))).query(InteractionView.ROW)
                 .optional().orElseThrow(() -> new NotFoundException("interaction", id));
     }
 }

@@ -1,5 +1,6 @@
 package io.crmhub.crm.finance;
 
+import io.crmhub.crm.common.DataScope;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -50,7 +51,7 @@ class PaymentController {
     @Operation(summary = "Create a payment for the open amount of a CONFIRMED order; returns what the customer needs to pay",
             description = "WeChat Pay and Alipay answer a `qrCodeUrl` to show the customer; Stripe answers the PaymentIntent's "
                     + "`clientSecret` for Stripe.js. Asking again while it is open returns the same payment.")
-    PaymentService.CreatedPayment create(@PathVariable long id, @RequestBody @Valid CreatePaymentRequest request) {
-        return payments.create(id, request.provider(), request.description());
+    PaymentService.CreatedPayment create(@PathVariable long id, @RequestBody @Valid CreatePaymentRequest request, DataScope scope) {
+        return payments.create(id, request.provider(), request.description(), scope);
     }
 }

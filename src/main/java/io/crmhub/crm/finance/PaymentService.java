@@ -2,6 +2,7 @@ package io.crmhub.crm.finance;
 
 import io.crmhub.crm.canonical.PaymentGateway;
 import io.crmhub.crm.common.ConflictException;
+import io.crmhub.crm.common.DataScope;
 import io.crmhub.crm.common.NotFoundException;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
@@ -45,9 +46,10 @@ public class PaymentService {
     private record Open(long paymentId, String reference, BigDecimal amount, String currency, String orderNumber) {
     }
 
-    public CreatedPayment create(long orderId, String provider, String description) {
+    /** A payment for the order, if the order is in {@code scope} (another owner's order is not found). */
+    public CreatedPayment create(long orderId, String provider, String description, DataScope scope) {
         PaymentGateway gateway = gateways.require(provider, "provider");
-        Open open = tx.execute(status -> openPayment(orderId, provider));
+        Open open = tx.execute(status -> openPayment(orderId, provider, scope));
         PaymentGateway.PaymentInstructions instructions;
         try {
             instructions = gateway.create(new PaymentGateway.PaymentRequest(open.reference(), open.amount(), open.currency(),
@@ -66,11 +68,12 @@ public class PaymentService {
                 instructions.qrCodeUrl(), instructions.clientSecret());
     }
 
-    private Open openPayment(long orderId, String provider) {
+    private Open openPayment(long orderId, String provider, DataScope scope) {
         record OrderRow(String number, String status, String currency, BigDecimal total, BigDecimal paid) {
         }
-        OrderRow order = jdbc.sql("SELECT order_number, status, currency, total_amount, paid_amount FROM sales_order WHERE id = ? FOR UPDATE")
-                .param(orderId)
+        OrderRow order = jdbc.sql("SELECT order_number, status, currency, total_amount, paid_amount FROM sales_order WHERE id = ?"
+                        + scope.filter("owner") + " FOR UPDATE")
+                .params(scope.params(java.util.List.of(orderId)))
                 .query((rs, n) -> new OrderRow(rs.getString(1), rs.getString(2), rs.getString(3).trim(), rs.getBigDecimal(4), rs.getBigDecimal(5)))
                 .optional().orElseThrow(() -> new NotFoundException("order", orderId));
         if (!"CONFIRMED".equals(order.status())) {

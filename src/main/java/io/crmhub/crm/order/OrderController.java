@@ -1,5 +1,6 @@
 package io.crmhub.crm.order;
 
+import io.crmhub.crm.common.DataScope;
 import io.crmhub.crm.common.PageRequest;
 import io.crmhub.crm.common.PageView;
 import io.swagger.v3.oas.annotations.Operation;
@@ -31,35 +32,35 @@ class OrderController {
         this.timeline = timeline;
     }
 
-    /** Every external event of the order in time order: ERP order, payments, refunds. Readable by every role. */
+    /** Every external event of the order in time order: ERP order, payments, refunds. Readable by every role, in its data scope. */
     @Operation(summary = "What happened to an order outside the CRM, in time order: ERP order, payments, refunds, invoices, ERP status")
     @GetMapping("/{id}/timeline")
-    java.util.Map<String, Object> timeline(@PathVariable long id) {
-        return java.util.Map.of("orderId", id, "events", timeline.of(id));
+    java.util.Map<String, Object> timeline(@PathVariable long id, DataScope scope) {
+        return java.util.Map.of("orderId", id, "events", timeline.of(id, scope));
     }
 
     @Operation(summary = "Create an order with its lines; totals are computed to the currency's minor unit")
     @PostMapping
-    ResponseEntity<OrderView> create(@Valid @RequestBody OrderRequest request) {
-        OrderView created = service.create(request);
+    ResponseEntity<OrderView> create(@Valid @RequestBody OrderRequest request, DataScope scope) {
+        OrderView created = service.create(request, scope);
         return ResponseEntity.created(URI.create("/api/orders/" + created.id())).body(created);
     }
 
     @Operation(summary = "Replace an order (DRAFT → CONFIRMED → CANCELLED only); a confirmed order goes to the ERP")
     @PutMapping("/{id}")
-    OrderView update(@PathVariable long id, @Valid @RequestBody OrderRequest request) {
-        return service.update(id, request);
+    OrderView update(@PathVariable long id, @Valid @RequestBody OrderRequest request, DataScope scope) {
+        return service.update(id, request, scope);
     }
 
     @Operation(summary = "One order with its lines and links to external systems")
     @GetMapping("/{id}")
-    OrderView get(@PathVariable long id) {
-        return service.get(id);
+    OrderView get(@PathVariable long id, DataScope scope) {
+        return service.get(id, scope);
     }
 
-    @Operation(summary = "Orders, one page at a time, optionally of one customer")
+    @Operation(summary = "Orders, one page at a time, optionally of one customer (a SALES user: their own and their teams')")
     @GetMapping
-    PageView<OrderView> list(@RequestParam(required = false) @Positive Long customerId, @Valid PageRequest page) {
-        return service.list(customerId, page);
+    PageView<OrderView> list(@RequestParam(required = false) @Positive Long customerId, @Valid PageRequest page, DataScope scope) {
+        return service.list(customerId, page, scope);
     }
 }

@@ -1,6 +1,7 @@
 package io.crmhub.crm.order;
 
 import io.crmhub.crm.canonical.CanonicalOrder;
+import io.crmhub.crm.common.DataScope;
 import io.crmhub.crm.common.Money;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +17,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class OrderRepository {
     private static final String COLUMNS = "id, order_number, customer_id, status, currency, total_amount, paid_amount, "
-            + "note, version, created_at, updated_at";
+            + "note, version, created_at, updated_at, owner";
     private final JdbcClient jdbc;
 
     OrderRepository(JdbcClient jdbc) {
@@ -28,17 +29,17 @@ class OrderRepository {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO sales_order (order_number, customer_id, status, currency, total_amount, paid_amount, note,
-                                         version, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                         version, created_at, updated_at, owner)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params("tmp-" + UUID.randomUUID(), o.customerId(), o.status().name(), o.currency(), o.totalAmount(),
-                        o.paidAmount(), o.note(), o.version(), Timestamp.from(o.createdAt()), Timestamp.from(o.updatedAt()))
+                        o.paidAmount(), o.note(), o.version(), Timestamp.from(o.createdAt()), Timestamp.from(o.updatedAt()), o.owner())
                 .update(keys, "id");
         long id = keys.getKey().longValue();
         String number = "SO-%010d".formatted(id);
         jdbc.sql("UPDATE sales_order SET order_number = ? WHERE id = ?").params(number, id).update();
         insertLines(id, o.lines());
         return new Order(id, number, o.customerId(), o.status(), o.currency(), o.totalAmount(), o.paidAmount(), o.note(),
-                o.version(), o.createdAt(), o.updatedAt(), o.lines());
+                o.version(), o.createdAt(), o.updatedAt(), o.lines(), o.owner());
     }
 
     boolean update(Order o, long expectedVersion) {
@@ -65,24 +66,43 @@ class OrderRepository {
         }
     }
 
-    Optional<Order> findById(long id, boolean forUpdate) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM sales_order WHERE id = ?" + (forUpdate ? " FOR UPDATE" : ""))
-                .param(id).query(this::map).optional();
+    /** The order if it is in {@code scope} (another owner's order is not found). */
+    Optional<Order> findById(long id, boolean forUpdate, DataScope scope) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM sales_order WHERE id = ?" + scope.filter("owner") + (forUpdate ? " FOR UPDATE" : ""))
+                .params(scope.params(List.of(id))).query(this::map).optional();
     }
 
-    List<Order> page(Long customerId, long offset, int size) {
+    List<Order> page(Long customerId, DataScope scope, long offset, int size) {
         if (customerId != null) {
-            return jdbc.sql("SELECT " + COLUMNS + " FROM sales_order WHERE customer_id = ? ORDER BY id LIMIT ? OFFSET ?")
-                    .params(customerId, size, offset).query(this::map).list();
+            return jdbc.sql("SELECT " + COLUMNS + " FROM sales_order WHERE customer_id = ?" + scope.filter("owner") + " ORDER BY id LIMIT ? OFFSET ?")
+                    .params(scope.params(List.of(customerId), size, offset)).query(this::map).list();
         }
-        return jdbc.sql("SELECT " + COLUMNS + " FROM sales_order ORDER BY id LIMIT ? OFFSET ?")
-                .params(size, offset).query(this::map).list();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM sales_order WHERE 1 = 1" + scope.filter("owner") + " ORDER BY id LIMIT ? OFFSET ?")
+                .params(scope.params(List.of(), size, offset)).query(this::map).list();
     }
 
-    long count(Long customerId) {
+    long count(Long customerId, DataScope scope) {
         return customerId == null
-                ? jdbc.sql("SELECT COUNT(*) FROM sales_order").query(Long.class).single()
-                : jdbc.sql("SELECT COUNT(*) FROM sales_order WHERE customer_id = ?").param(customerId).query(Long.class).single();
+                ? jdbc.sql("SELECT COUNT(*) FROM sales_order WHERE 1 = 1" + scope.filter("owner")).params(scope.params())
+                        .query(Long.class).single()
+                : jdbc.sql("SELECT COUNT(*) FROM sales_order WHERE customer_id = ?" + scope.filter("owner"))
+                        .params(scope.params(List.of(customerId))).query(Long.class).single();
+    }
+
+    /** Gives the order another owner; its version (the state the ERPs receive) stays. */
+    void updateOwner(long id, String owner) {
+        jdbc.sql("UPDATE sales_order SET owner = ? WHERE id = ?").params(owner, id).update();
+    }
+
+    /** Moves the customer's orders of {@code from} (null: unowned) to {@code to}; answers their ids. */
+    List<Long> moveOrdersOfCustomer(long customerId, String from, String to) {
+        List<Long> ids = from == null
+                ? jdbc.sql("SELECT id FROM sales_order WHERE customer_id = ? AND owner IS NULL ORDER BY id FOR UPDATE")
+                        .param(customerId).query(Long.class).list()
+                : jdbc.sql("SELECT id FROM sales_order WHERE customer_id = ? AND owner = ? ORDER BY id FOR UPDATE")
+                        .params(customerId, from).query(Long.class).list();
+        ids.forEach(id -> updateOwner(id, to));
+        return ids;
     }
 
     private List<CanonicalOrder.Line> lines(long orderId, String currency) {
@@ -102,6 +122,6 @@ class OrderRepository {
         return new Order(id, rs.getString("order_number"), rs.getLong("customer_id"), OrderStatus.valueOf(rs.getString("status")),
                 currency, Money.scaled(rs.getBigDecimal("total_amount"), currency), Money.scaled(rs.getBigDecimal("paid_amount"), currency),
                 rs.getString("note"), rs.getLong("version"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant(), new ArrayList<>(lines(id, currency)));
+                rs.getTimestamp("updated_at").toInstant(), new ArrayList<>(lines(id, currency)), rs.getString("owner"));
     }
 }

@@ -2,6 +2,7 @@ package io.crmhub.crm.order;
 
 import io.crmhub.crm.canonical.CanonicalOrder;
 import io.crmhub.crm.common.ConflictException;
+import io.crmhub.crm.common.DataScope;
 import io.crmhub.crm.common.InvalidFieldException;
 import io.crmhub.crm.common.Money;
 import io.crmhub.crm.common.NotFoundException;
@@ -41,23 +42,23 @@ public class OrderService {
     }
 
     @Transactional
-    public OrderView create(OrderRequest request) {
+    public OrderView create(OrderRequest request, DataScope scope) {
         OrderStatus status = request.status() == null ? OrderStatus.DRAFT : request.status();
         if (status == OrderStatus.CANCELLED) {
             throw new InvalidFieldException("status", "a new order is DRAFT or CONFIRMED");
         }
-        requireCustomer(request.customerId());
+        String owner = requireCustomer(request.customerId(), scope).owner(); // an order belongs to its customer's owner
         List<CanonicalOrder.Line> lines = lines(request);
         Instant now = clock.instant();
         Order saved = repository.insert(new Order(0, null, request.customerId(), status, request.currency(),
-                total(lines, request.currency()), Money.round(BigDecimal.ZERO, request.currency()), request.note(), 1, now, now, lines));
+                total(lines, request.currency()), Money.round(BigDecimal.ZERO, request.currency()), request.note(), 1, now, now, lines, owner));
         outbox.append(AGGREGATE, saved.id(), 1, "created", saved.toCanonical());
         return OrderView.of(saved, List.of());
     }
 
     @Transactional
-    public OrderView update(long id, OrderRequest request) {
-        Order current = repository.findById(id, true).orElseThrow(() -> new NotFoundException("order", id));
+    public OrderView update(long id, OrderRequest request, DataScope scope) {
+        Order current = repository.findById(id, true, scope).orElseThrow(() -> new NotFoundException("order", id));
         OrderStatus next = request.status() == null ? current.status() : request.status();
         if (!current.status().canBecome(next)) {
             throw new InvalidFieldException("status", "cannot go from " + current.status() + " to " + next);
@@ -74,13 +75,13 @@ public class OrderService {
         List<CanonicalOrder.Line> lines = lines(request);
         Order candidate = new Order(id, current.orderNumber(), current.customerId(), next, request.currency(),
                 total(lines, request.currency()), current.paidAmount(), request.note(), current.version(),
-                current.createdAt(), current.updatedAt(), lines);
+                current.createdAt(), current.updatedAt(), lines, current.owner());
         if (candidate.equals(current)) {
             return view(current);
         }
         Order updated = new Order(id, current.orderNumber(), current.customerId(), next, request.currency(),
                 candidate.totalAmount(), current.paidAmount(), request.note(), current.version() + 1,
-                current.createdAt(), clock.instant(), lines);
+                current.createdAt(), clock.instant(), lines, current.owner());
         if (!repository.update(updated, current.version())) {
             throw new ConflictException("version", "order " + id + " was changed concurrently; retry", id);
         }
@@ -92,35 +93,35 @@ public class OrderService {
     /** Publishes the order's current state again (a resync): flows send it to systems whose copy drifted. */
     @Transactional
     public void republish(long id) {
-        Order current = repository.findById(id, false).orElseThrow(() -> new NotFoundException("order", id));
+        Order current = repository.findById(id, false, DataScope.all()).orElseThrow(() -> new NotFoundException("order", id));
         outbox.append(AGGREGATE, id, current.version(), "resync", current.toCanonical());
     }
 
     /** The order as its events carry it (what the flows send), if it exists. */
     @Transactional(readOnly = true)
     public java.util.Optional<io.crmhub.crm.canonical.CanonicalOrder> canonical(long id) {
-        return repository.findById(id, false).map(Order::toCanonical);
+        return repository.findById(id, false, DataScope.all()).map(Order::toCanonical);
     }
 
     @Transactional(readOnly = true)
-    public OrderView get(long id) {
-        return view(repository.findById(id, false).orElseThrow(() -> new NotFoundException("order", id)));
+    public OrderView get(long id, DataScope scope) {
+        return view(repository.findById(id, false, scope).orElseThrow(() -> new NotFoundException("order", id)));
     }
 
     @Transactional(readOnly = true)
-    public PageView<OrderView> list(Long customerId, PageRequest page) {
-        return new PageView<>(repository.page(customerId, page.offset(), page.sizeOrDefault()).stream().map(this::view).toList(),
-                page.pageOrDefault(), page.sizeOrDefault(), repository.count(customerId));
+    public PageView<OrderView> list(Long customerId, PageRequest page, DataScope scope) {
+        return new PageView<>(repository.page(customerId, scope, page.offset(), page.sizeOrDefault()).stream().map(this::view).toList(),
+                page.pageOrDefault(), page.sizeOrDefault(), repository.count(customerId, scope));
     }
 
     private OrderView view(Order o) {
         return OrderView.of(o, links.forEntity(ENTITY_TYPE, o.id()));
     }
 
-    private void requireCustomer(long customerId) {
-        if (!customers.exists(customerId)) {
-            throw new InvalidFieldException("customerId", "customer " + customerId + " does not exist");
-        }
+    /** The customer, if the caller may see it (another owner's customer "does not exist" for them either). */
+    private io.crmhub.crm.customer.CustomerView requireCustomer(long customerId, DataScope scope) {
+        return customers.find(customerId, scope)
+                .orElseThrow(() -> new InvalidFieldException("customerId", "customer " + customerId + " does not exist"));
     }
 
     private static List<CanonicalOrder.Line> lines(OrderRequest request) {

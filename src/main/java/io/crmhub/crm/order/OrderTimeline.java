@@ -32,10 +32,12 @@ public class OrderTimeline {
     public record Entry(Instant at, String kind, String system, String externalId, String description) {
     }
 
-    public List<Entry> of(long orderId) {
+    /** The order's timeline, if the order is in {@code scope}. */
+    public List<Entry> of(long orderId, io.crmhub.crm.common.DataScope scope) {
         record OrderRow(String number, String currency) {
         }
-        OrderRow order = jdbc.sql("SELECT order_number, currency FROM sales_order WHERE id = ?").param(orderId)
+        OrderRow order = jdbc.sql("SELECT order_number, currency FROM sales_order WHERE id = ?" + scope.filter("owner"))
+                .params(scope.params(List.of(orderId)))
                 .query((rs, n) -> new OrderRow(rs.getString(1), rs.getString(2).trim())).optional()
                 .orElseThrow(() -> new NotFoundException("order", orderId));
         List<Entry> entries = new ArrayList<>();

@@ -9,7 +9,9 @@ import java.util.List;
 
 public record OrderView(long id, String orderNumber, long customerId, OrderStatus status, String currency,
                         BigDecimal totalAmount, BigDecimal paidAmount, String note, long version, Instant createdAt,
-                        Instant updatedAt, List<CanonicalOrder.Line> lines, List<ExternalReference> externalReferences) {
+                        Instant updatedAt, List<CanonicalOrder.Line> lines, List<ExternalReference> externalReferences,
+                        @io.swagger.v3.oas.annotations.media.Schema(description = "The SALES user or team:<name> the order "
+                                + "belongs to (by default its customer's owner); absent: unowned") String owner) {
 
     /** Amounts at the currency's scale; a unit price keeps the further decimals it was given (the store keeps 4). */
     static OrderView of(Order o, List<ExternalReference> refs) {
@@ -18,6 +20,6 @@ public record OrderView(long id, String orderNumber, long customerId, OrderStatu
                 .toList();
         return new OrderView(o.id(), o.orderNumber(), o.customerId(), o.status(), o.currency(),
                 Money.presented(o.totalAmount(), o.currency()), Money.presented(o.paidAmount(), o.currency()), o.note(), o.version(),
-                o.createdAt(), o.updatedAt(), lines, refs);
+                o.createdAt(), o.updatedAt(), lines, refs, o.owner());
     }
 }

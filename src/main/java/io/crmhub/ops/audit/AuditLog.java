@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * why. Details are stored masked, like everything people read.
  */
 @Component
-public class AuditLog {
+public class AuditLog implements io.crmhub.crm.common.AuditTrail {
     public static final String SYSTEM = "system";
 
     private final JdbcClient jdbc;
@@ -38,6 +38,7 @@ public class AuditLog {
     }
 
     /** Records an action by the current user (or {@value #SYSTEM} outside a request). */
+    @Override
     public void record(String action, String targetType, String targetId, String reason, Map<String, ?> detail) {
         jdbc.sql("""
                 INSERT INTO audit_log (occurred_at, actor, action, target_type, target_id, reason, detail)

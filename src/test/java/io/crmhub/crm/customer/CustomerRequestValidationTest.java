@@ -15,7 +15,7 @@ class CustomerRequestValidationTest {
 
     private static CustomerRequest request(String name, String email, String idNumber, String country) {
         return new CustomerRequest(CustomerType.PERSON, name, "13800138000", email, idNumber, null,
-                new CustomerRequest.AddressRequest(country, "Shanghai", null, null));
+                new CustomerRequest.AddressRequest(country, "Shanghai", null, null), null);
     }
 
     private Set<String> invalidFields(CustomerRequest request) {
@@ -35,15 +35,15 @@ class CustomerRequestValidationTest {
         assertThat(invalidFields(request("Li", "not an email", null, "CN"))).containsExactly("email");
         assertThat(invalidFields(request("Li", null, "12 34", "CN"))).containsExactly("idNumber");
         assertThat(invalidFields(request("Li", null, null, "China"))).containsExactly("address.countryCode");
-        assertThat(invalidFields(new CustomerRequest(null, "Li", null, null, null, null, null)))
+        assertThat(invalidFields(new CustomerRequest(null, "Li", null, null, null, null, null, null)))
                 .as("no phone nor e-mail is reported on phone").containsExactlyInAnyOrder("type", "address", "phone");
     }
 
     @Test
     void aPhoneLibphonenumberRefusesIsAConstraintViolation() {
         CustomerRequest.AddressRequest cn = new CustomerRequest.AddressRequest("CN", null, null, null);
-        assertThat(invalidFields(new CustomerRequest(CustomerType.PERSON, "Li", "12345", null, null, null, cn))).containsExactly("phone");
-        assertThat(invalidFields(new CustomerRequest(CustomerType.PERSON, "Li", "+86 138 0013 8000", null, null, null, cn))).isEmpty();
-        assertThat(invalidFields(new CustomerRequest(CustomerType.PERSON, "Li", null, "li@example.com", null, null, cn))).isEmpty();
+        assertThat(invalidFields(new CustomerRequest(CustomerType.PERSON, "Li", "12345", null, null, null, cn, null))).containsExactly("phone");
+        assertThat(invalidFields(new CustomerRequest(CustomerType.PERSON, "Li", "+86 138 0013 8000", null, null, null, cn, null))).isEmpty();
+        assertThat(invalidFields(new CustomerRequest(CustomerType.PERSON, "Li", null, "li@example.com", null, null, cn, null))).isEmpty();
     }
 }

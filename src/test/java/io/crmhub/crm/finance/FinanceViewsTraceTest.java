@@ -2,6 +2,7 @@ package io.crmhub.crm.finance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crmhub.crm.common.DataScope;
 import io.crmhub.crm.common.PageRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,19 +65,22 @@ class FinanceViewsTraceTest {
 
         FinanceController finance = new FinanceController(jdbc);
         PageRequest page = new PageRequest(null, null);
-        assertThat(finance.payments(null, null, page).items()).singleElement().satisfies(p -> {
+        assertThat(finance.payments(null, null, page, DataScope.all()).items()).singleElement().satisfies(p -> {
             assertThat(p.orderId()).isEqualTo(1);
             assertThat(p.amount()).hasToString("198.88");
             assertThat(p.refundedAmount()).hasToString("10.00");
         });
-        assertThat(finance.payments("SUCCEEDED", 1L, page).totalItems()).isEqualTo(1);
-        assertThat(finance.payment(1).paymentReference()).isEqualTo("SO-0000000001-P1");
-        assertThat(finance.invoices(page).items()).singleElement().satisfies(i -> {
+        assertThat(finance.payments("SUCCEEDED", 1L, page, DataScope.all()).totalItems()).isEqualTo(1);
+        assertThat(finance.payment(1, DataScope.all()).paymentReference()).isEqualTo("SO-0000000001-P1");
+        assertThat(finance.invoices(page, DataScope.all()).items()).singleElement().satisfies(i -> {
             assertThat(i.orderId()).isEqualTo(1L);
             assertThat(i.totalAmount()).hasToString("198.88");
             assertThat(i.overdue()).isTrue();
         });
-        assertThat(finance.invoice(1).dueDate()).isEqualTo(LocalDate.parse("2026-01-31"));
+        assertThat(finance.invoice(1, DataScope.all()).dueDate()).isEqualTo(LocalDate.parse("2026-01-31"));
+        DataScope sales = DataScope.salesUser("sales", java.util.List.of("east")); // the rows are unowned
+        assertThat(finance.payments("SUCCEEDED", 1L, page, sales).totalItems()).isZero();
+        assertThat(finance.invoices(page, sales).totalItems()).isZero();
         OverdueInvoices overdue = new OverdueInvoices(jdbc, null, Clock.fixed(now.toInstant(), ZoneOffset.UTC),
                 new InvoiceProperties(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10), 500, ZoneId.of("Asia/Shanghai"), "0 15 6 * * *"));
         assertThat(overdue.page(page).items()).singleElement().satisfies(o -> assertThat(o.outstanding()).hasToString("198.88"));
