@@ -71,7 +71,7 @@ class ConfigurationReferenceIT {
     /** README variables of the settings this test covers (the rest is the hub's infrastructure, set below). */
     private static final List<String> COVERED = List.of("CRMHUB_CONNECTORS_", "CRMHUB_SECURITY_", "CRMHUB_BREAKER_",
             "CRMHUB_RETRY_", "CRMHUB_PAYMENTS_", "CRMHUB_INVOICES_", "CRMHUB_ORDERS_", "CRMHUB_ERP_POLL_SETTLE",
-            "CRMHUB_OUTBOX_", "CRMHUB_API_");
+            "CRMHUB_OUTBOX_", "CRMHUB_API_", "CRMHUB_PROTECTION_");
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]*");
 
@@ -95,6 +95,12 @@ class ConfigurationReferenceIT {
     private static int unusedPort;
 
     /** One documented variable: the value the test gives it and where the value must arrive. */
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
     record Setting(String variable, String value, Function<ConfigurableApplicationContext, Object> actual, Object expected) {
     }
 
@@ -310,6 +316,14 @@ class ConfigurationReferenceIT {
         s.add(of("CRMHUB_ERP_POLL_SETTLE", "15s", ErpProperties.class, ErpProperties::pollSettle, Duration.ofSeconds(15)));
         s.add(of("CRMHUB_OUTBOX_DEGRADED_AFTER", "2m", OutboxProperties.class, OutboxProperties::degradedAfter, Duration.ofMinutes(2)));
         s.add(of("CRMHUB_API_MAX_BODY_SIZE", "512KB", ApiProperties.class, ApiProperties::maxBodySize, DataSize.ofKilobytes(512)));
+        String indexKey = randomKey();
+        s.add(of("CRMHUB_PROTECTION_KEYS", "ka:" + randomKey() + ",kb:" + randomKey(), io.crmhub.protect.KeyRing.class,
+                io.crmhub.protect.KeyRing::keyIds, java.util.Set.of("ka", "kb")));
+        s.add(of("CRMHUB_PROTECTION_ACTIVE_KEY", "ka", io.crmhub.protect.KeyRing.class, io.crmhub.protect.KeyRing::activeId));
+        s.add(of("CRMHUB_PROTECTION_INDEX_KEY", indexKey, io.crmhub.protect.ProtectionProperties.class,
+                io.crmhub.protect.ProtectionProperties::indexKey));
+        s.add(of("CRMHUB_PROTECTION_REENCRYPT_BATCH", "250", io.crmhub.protect.ProtectionProperties.class,
+                io.crmhub.protect.ProtectionProperties::reencryptBatch, 250));
         return s;
     }
 
@@ -328,6 +342,9 @@ class ConfigurationReferenceIT {
         s.add(of(kd + "RECEIPT_BILL_TYPE", "SKDLX02_SYS", KingdeeProperties.class, KingdeeProperties::receiptBillType));
         s.add(of(kd + "REFUND_BILL_TYPE", "SKTKDLX02_SYS", KingdeeProperties.class, KingdeeProperties::refundBillType));
         s.add(of(kd + "RECEIPT_PURPOSE", "SFKYT02_SYS", KingdeeProperties.class, KingdeeProperties::receiptPurpose));
+        Path keyFile = dir.resolve("keys-" + UUID.randomUUID()).resolve("hub.keys");
+        s.add(of("CRMHUB_PROTECTION_KEY_FILE", keyFile.toString(), io.crmhub.protect.KeyRing.class,
+                ring -> ring.file().orElse(null), keyFile));
         return s;
     }
 

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Finds unmasked phone and identity numbers in captured log output. Independent of {@link PiiMasking}'s own patterns
+ * Finds unmasked phone and identity numbers and e-mail addresses in captured log output. Independent of {@link PiiMasking}'s own patterns
  * on purpose: it looks for what a leak looks like (11-digit mainland mobiles, E.164 numbers, 18-character ID numbers),
  * however it got into a line.
  */
@@ -20,7 +20,8 @@ final class LogScan {
     private static final Pattern LEAK = Pattern.compile(String.join("|",
             "(?<![0-9A-Za-z])(?:\\+?86[ -]?)?1[3-9]\\d[ -]?\\d{4}[ -]?\\d{4}(?![0-9A-Za-z])",
             "(?<![0-9A-Za-z])\\+\\d{10,15}(?!\\d)",
-            "(?<![0-9A-Za-z])\\d{17}[0-9Xx](?![0-9A-Za-z])"));
+            "(?<![0-9A-Za-z])\\d{17}[0-9Xx](?![0-9A-Za-z])",
+            "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}"));
 
     private static final Pattern MASKED = Pattern.compile("\\*{4,}");
 

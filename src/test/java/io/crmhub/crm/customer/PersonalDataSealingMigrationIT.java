@@ -30,7 +30,7 @@ class PersonalDataSealingMigrationIT {
         String schema = "pii_migration_" + System.nanoTime();
         String vendor = TestDatabases.postgres() ? "postgresql" : "h2";
         Flyway before = Flyway.configure().dataSource(db).schemas(schema).createSchemas(true)
-                .locations("classpath:db/migration", "classpath:db/vendor/" + vendor).target("9").load();
+                .locations("classpath:db/migration", "classpath:db/vendor/" + vendor).target("8").load(); // the last version both vendors have (V9 is H2 only)
         before.migrate();
         JdbcClient jdbc = JdbcClient.create(withSchema(db, schema));
         jdbc.sql("""
