@@ -209,6 +209,7 @@ class WebhookIngressIT extends HubIntegrationTest {
                     .method(method, HttpRequest.BodyPublishers.ofString("{}")));
             assertThat(answer.statusCode()).as(method).isEqualTo(405);
             assertThat(answer.headers().firstValue("Allow")).as(method).hasValue("GET, POST");
+            assertThat(answer.headers().firstValue("Content-Type")).as(method).hasValue("application/problem+json");
             assertThat(JSON.readTree(answer.body()).path("code").asText()).isEqualTo("FAIL");
             assertNoSniff(answer);
         }
