@@ -49,7 +49,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldError> errors = ex.getParameterValidationResults().stream()
                 .flatMap(r -> r.getResolvableErrors().stream().map(e -> new FieldError(
-                        r.getMethodParameter().getParameterName(), e.getDefaultMessage())))
+                        wireName(r.getMethodParameter()), e.getDefaultMessage())))
                 .toList();
         return problem(HttpStatus.BAD_REQUEST, "The request has invalid parameters", errors);
     }
@@ -116,6 +116,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.CONFLICT).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
+    @ExceptionHandler(io.crmhub.crm.common.IdempotencyKeys.KeyReusedException.class)
+    ResponseEntity<Object> idempotencyKeyReused(io.crmhub.crm.common.IdempotencyKeys.KeyReusedException ex) {
+        return problem(HttpStatus.UNPROCESSABLE_ENTITY, ex.getMessage(), List.of(new FieldError("Idempotency-Key", "was used before with a different request body")));
+    }
+
     @ExceptionHandler(DuplicateKeyException.class)
     ResponseEntity<Object> duplicate(DuplicateKeyException ex) {
         return problem(HttpStatus.CONFLICT, "The entity clashes with one written at the same moment; retry", List.of());
@@ -151,12 +156,23 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         HttpHeaders out = new HttpHeaders();
         out.addAll(headers);
         out.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
+        if (body instanceof ProblemDetail problem && java.net.URI.create("about:blank").equals(problem.getType())) {
+            problem.setType(java.net.URI.create("https://crmhub.io/problems/" + statusCode.value()));
+        }
         return new ResponseEntity<>(body, out, statusCode);
     }
 
     private static ResponseEntity<Object> problem(HttpStatus status, String detail, List<FieldError> errors) {
         return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
                 .body(ProblemResponses.problem(status, detail, errors));
+    }
+
+    /** The name the client sent ({@code Idempotency-Key}), not the Java parameter's ({@code idempotencyKey}). */
+    private static String wireName(org.springframework.core.MethodParameter parameter) {
+        var header = parameter.getParameterAnnotation(org.springframework.web.bind.annotation.RequestHeader.class);
+        var query = parameter.getParameterAnnotation(org.springframework.web.bind.annotation.RequestParam.class);
+        String name = header != null ? header.name() : query != null ? query.name() : "";
+        return name.isEmpty() ? parameter.getParameterName() : name;
     }
 
     private static String lastNode(String path) {

@@ -33,10 +33,16 @@ public final class ProblemResponses {
      */
     public static void write(HttpServletResponse response, ObjectMapper json, HttpStatus status, String detail,
                              Map<String, String> headers) throws IOException {
-        response.setStatus(status.value());
+        write(response, json, problem(status, detail, List.of()), headers);
+    }
+
+    /** As above, for a problem built by {@link #problem} (with its errors or extension members). */
+    public static void write(HttpServletResponse response, ObjectMapper json, ProblemDetail problem,
+                             Map<String, String> headers) throws IOException {
+        response.setStatus(problem.getStatus());
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         headers.forEach(response::setHeader);
-        json.writeValue(response.getOutputStream(), problem(status, detail, List.of()));
+        json.writeValue(response.getOutputStream(), problem);
     }
 }

@@ -2,6 +2,7 @@ package io.crmhub.webhooks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhub.api.ProblemResponses;
 import io.crmhub.api.RequestSizeLimitFilter;
 import io.crmhub.events.Correlation;
 import io.crmhub.events.Inbox;
@@ -20,12 +21,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
@@ -34,8 +37,8 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
  * inbox with the event that routes it to the verifier's address, and answered with the provider's exact
  * acknowledgement; processing happens asynchronously in the provider's flow. A GET is the provider's handshake where
  * it declares one. Refusals are 401, audited ({@code webhook.refused}), and have no effect. Every other method is 405
- * with {@code Allow}; every answer carries {@code X-Content-Type-Options: nosniff}; errors are
- * {@code {"code":"FAIL","message":…}}, the shape WeChat Pay expects (the others only look at the status).
+ * with {@code Allow}; every answer carries {@code X-Content-Type-Options: nosniff}; errors are problem+json with
+ * {@code "code":"FAIL","message":…} added, the members WeChat Pay expects (the others only look at the status).
  *
  * <p>A plain servlet beside Spring MVC's dispatcher, and outside Spring Security (no user, session or browser on this
  * path): this is the hub's hottest endpoint, and the dispatcher's handler lookup, argument resolution and return
@@ -150,12 +153,12 @@ final class WebhookIngress extends HttpServlet {
         }
     }
 
+    /** problem+json like every hub error, with the {@code code} and {@code message} members WeChat Pay reads. */
     private void fail(HttpServletResponse response, int status, String message) throws IOException {
-        byte[] bytes = json.writeValueAsBytes(Map.of("code", "FAIL", "message", message));
-        response.setStatus(status);
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        ProblemDetail problem = ProblemResponses.problem(HttpStatus.valueOf(status), message, List.of());
+        problem.setProperty("code", "FAIL");
+        problem.setProperty("message", message);
+        ProblemResponses.write(response, json, problem, Map.of());
     }
 
     private String toJson(Object content) {

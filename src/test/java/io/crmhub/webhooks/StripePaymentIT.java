@@ -267,6 +267,16 @@ class StripePaymentIT extends PaymentHubTest {
 
     // ---- helpers ----
 
+    @Test
+    void aPatchToTheStripeWebhookIs405WithAllowAsProblemJson() throws Exception {
+        HttpResponse<String> patch = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/payments/stripe"))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(patch.statusCode()).isEqualTo(405);
+        assertThat(patch.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(patch.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(patch.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    }
+
     private HttpResponse<String> stripeCreate(String idempotencyKey, String form) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(STRIPE.baseUrl() + INTENTS))
                 .header("Authorization", "Bearer " + STRIPE.stripe().secretKey()).header("Idempotency-Key", idempotencyKey)

@@ -168,7 +168,10 @@ class WebhookIngressIT extends HubIntegrationTest {
                 .header("X-Test-Signature", sign("something else".getBytes(StandardCharsets.UTF_8)))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"type\":\"ping\"}")));
         assertThat(refused.statusCode()).isEqualTo(401);
-        assertThat(JSON.readTree(refused.body())).isEqualTo(JSON.readTree("{\"code\":\"FAIL\",\"message\":\"notification refused\"}"));
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(JSON.readTree(refused.body())).isEqualTo(JSON.readTree("""
+                {"type":"https://crmhub.io/problems/401","title":"Unauthorized","status":401,"detail":"notification refused",
+                 "code":"FAIL","message":"notification refused"}"""));
         assertNoSniff(refused);
         assertThat(refusals("test/signed-test") - before).isEqualTo(1);
         assertThat(jdbc.sql("SELECT reason FROM audit_log WHERE action = 'webhook.refused' AND target_id = 'test/signed-test' ORDER BY id DESC")
@@ -206,6 +209,7 @@ class WebhookIngressIT extends HubIntegrationTest {
                     .method(method, HttpRequest.BodyPublishers.ofString("{}")));
             assertThat(answer.statusCode()).as(method).isEqualTo(405);
             assertThat(answer.headers().firstValue("Allow")).as(method).hasValue("GET, POST");
+            assertThat(answer.headers().firstValue("Content-Type")).as(method).hasValue("application/problem+json");
             assertThat(JSON.readTree(answer.body()).path("code").asText()).isEqualTo("FAIL");
             assertNoSniff(answer);
         }

@@ -171,6 +171,45 @@ class WechatPayPaymentIT extends PaymentHubTest {
         assertThat(WECHAT.wechatPay().orders().get(reference)).isNotNull();
     }
 
+    @Test
+    void aReusedIdempotencyKeyWithAnotherBodyIs422WhileTheSameBodyReturnsTheFirstResult() throws Exception {
+        long order = confirmedOrder("Key Co").id();
+        ResponseEntity<String> first = pay(order, "{\"provider\":\"wechatpay\"}", "pay-key-" + order);
+        assertThat(first.getStatusCode().value()).as(first.getBody()).isEqualTo(201);
+        long paymentId = json(first).path("paymentId").asLong();
+        assertThat(json(pay(order, "{ \"provider\" : \"wechatpay\" }", "pay-key-" + order)).path("paymentId").asLong()).isEqualTo(paymentId);
+        ResponseEntity<String> other = pay(order, "{\"provider\":\"wechatpay\",\"description\":\"something else\"}", "pay-key-" + order);
+        assertThat(other.getStatusCode().value()).as(other.getBody()).isEqualTo(422);
+        assertThat(other.getHeaders().getContentType()).hasToString("application/problem+json");
+        assertThat(json(other).path("errors").get(0).path("field").asText()).isEqualTo("Idempotency-Key");
+
+        String reference = json(first).path("reference").asText();
+        client.send(HttpRequest.newBuilder(URI.create(WECHAT.baseUrl() + "/sandbox/pay/" + reference + "?notifyUrl=http://127.0.0.1:"
+                + port + "/webhooks/payments/wechatpay")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(jdbc.sql(
+                "SELECT status FROM payment WHERE id = ?").param(paymentId).query(String.class).single()));
+        // the key's payment is paid now: a repeat still answers it (not "fully paid")
+        ResponseEntity<String> afterwards = pay(order, "{\"provider\":\"wechatpay\"}", "pay-key-" + order);
+        assertThat(afterwards.getStatusCode().value()).as(afterwards.getBody()).isEqualTo(201);
+        assertThat(json(afterwards).path("status").asText()).isEqualTo("SUCCEEDED");
+
+        long refundId = json(refund("finance", paymentId, "10.00", "refund-once")).path("id").asLong();
+        assertThat(json(refund("finance", paymentId, "10.0", "refund-once")).path("id").asLong()).isEqualTo(refundId);
+        ResponseEntity<String> more = refund("finance", paymentId, "11.00", "refund-once");
+        assertThat(more.getStatusCode().value()).as(more.getBody()).isEqualTo(422);
+        assertThat(json(more).path("errors").get(0).path("field").asText()).isEqualTo("Idempotency-Key");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM refund WHERE payment_id = ?").param(paymentId).query(Long.class).single()).isEqualTo(1);
+    }
+
+    private ResponseEntity<String> pay(long order, String body, String key) {
+        org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+        headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+        headers.setBasicAuth("sales", "sales");
+        headers.set("Idempotency-Key", key);
+        return http.exchange("http://127.0.0.1:" + port + "/api/orders/" + order + "/payments", HttpMethod.POST,
+                new org.springframework.http.HttpEntity<>(body, headers), String.class);
+    }
+
     private ResponseEntity<String> refund(String user, long paymentId, String amount, String key) {
         org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
         headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);

@@ -36,7 +36,7 @@ class PaymentController {
 
     @PostMapping("/api/payments/{id}/refunds")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Refund part or all of a payment (FINANCE). Send Idempotency-Key to make a retried request safe.")
+    @Operation(summary = "Refund part or all of a payment (FINANCE). Send Idempotency-Key to make a retried request safe; the key with another body is 422.")
     RefundService.RefundView refund(@PathVariable long id, @RequestBody @Valid RefundRequest request,
                                     @RequestHeader(name = "Idempotency-Key", required = false) @Size(max = 100) String idempotencyKey) {
         return refunds.request(id, request.amount(), request.reason(), idempotencyKey);
@@ -50,8 +50,11 @@ class PaymentController {
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a payment for the open amount of a CONFIRMED order; returns what the customer needs to pay",
             description = "WeChat Pay and Alipay answer a `qrCodeUrl` to show the customer; Stripe answers the PaymentIntent's "
-                    + "`clientSecret` for Stripe.js. Asking again while it is open returns the same payment.")
-    PaymentService.CreatedPayment create(@PathVariable long id, @RequestBody @Valid CreatePaymentRequest request, DataScope scope) {
-        return payments.create(id, request.provider(), request.description(), scope);
+                    + "`clientSecret` for Stripe.js. Asking again while it is open returns the same payment. With an "
+                    + "`Idempotency-Key`, a repeat returns the payment the key created; the key with another body is 422.")
+    PaymentService.CreatedPayment create(@PathVariable long id, @RequestBody @Valid CreatePaymentRequest request,
+                                         @RequestHeader(name = "Idempotency-Key", required = false) @Size(max = 100) String idempotencyKey,
+                                         DataScope scope) {
+        return payments.create(id, request.provider(), request.description(), idempotencyKey, scope);
     }
 }

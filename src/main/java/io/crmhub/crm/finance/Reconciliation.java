@@ -300,7 +300,7 @@ public class Reconciliation {
                 continue; // moved just outside the window: the next or previous day's report compares it
             }
             out.add(new Mismatch(receipt ? "PAYMENT" : "REFUND", "MISSING_IN_CRM", null, r.reference(), r.externalId(), "absent",
-                    r.amount().toPlainString() + " " + r.currency(), null));
+                    Money.presented(r.amount(), r.currency()).toPlainString() + " " + r.currency(), null));
         }
         return crm.size();
     }

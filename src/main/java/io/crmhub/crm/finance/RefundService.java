@@ -69,6 +69,7 @@ public class RefundService {
     }
 
     public RefundView request(long paymentId, BigDecimal amount, String reason, String idempotencyKey) {
+        String fingerprint = io.crmhub.crm.common.IdempotencyKeys.fingerprint(amount, reason);
         record Prepared(RefundView refund, PaymentRow payment, boolean existing) {
         }
         Prepared prepared = tx.execute(status -> {
@@ -83,6 +84,9 @@ public class RefundService {
                 var earlier = jdbc.sql("SELECT " + RefundView.COLUMNS + " FROM refund WHERE payment_id = ? AND idempotency_key = ?").params(paymentId, idempotencyKey)
                         .query(RefundView.ROW).optional();
                 if (earlier.isPresent()) {
+                    io.crmhub.crm.common.IdempotencyKeys.requireSameRequest(jdbc.sql(
+                            "SELECT request_hash FROM refund WHERE payment_id = ? AND idempotency_key = ?")
+                            .params(paymentId, idempotencyKey).query(String.class).optional().orElse(null), fingerprint);
                     return new Prepared(earlier.get(), payment, true);
                 }
             }
@@ -107,10 +111,11 @@ public class RefundService {
             String reference = payment.reference() + "-R" + (n + 1);
             Timestamp now = Timestamp.from(clock.instant());
             jdbc.sql("""
-                    INSERT INTO refund (payment_id, refund_reference, idempotency_key, status, currency, amount, reason, requested_by,
-                                        created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .params(paymentId, reference, idempotencyKey, REQUESTED, payment.currency(), scaled, reason, actor(), now, now)
+                    INSERT INTO refund (payment_id, refund_reference, idempotency_key, request_hash, status, currency, amount, reason,
+                                        requested_by, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(paymentId, reference, idempotencyKey, idempotencyKey == null ? null : fingerprint, REQUESTED,
+                            payment.currency(), scaled, reason, actor(), now, now)
                     .update();
             return new Prepared(view(reference), payment, false);
         });

@@ -72,6 +72,21 @@ class OrderRepository {
                 .params(scope.params(List.of(id))).query(this::map).optional();
     }
 
+    /**
+     * What money is already recorded against the order — "payments" (succeeded, refunded or in review) or "invoices"
+     * — if any; such an order keeps its lines, currency and amounts (D4x).
+     */
+    Optional<String> moneyRecorded(long orderId) {
+        if (jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ? AND status IN ('SUCCEEDED', 'REFUNDED', 'NEEDS_REVIEW')")
+                .param(orderId).query(Long.class).single() > 0) {
+            return Optional.of("payments");
+        }
+        if (jdbc.sql("SELECT COUNT(*) FROM invoice WHERE order_id = ?").param(orderId).query(Long.class).single() > 0) {
+            return Optional.of("invoices");
+        }
+        return Optional.empty();
+    }
+
     List<Order> page(Long customerId, DataScope scope, long offset, int size) {
         if (customerId != null) {
             return jdbc.sql("SELECT " + COLUMNS + " FROM sales_order WHERE customer_id = ?" + scope.filter("owner") + " ORDER BY id LIMIT ? OFFSET ?")

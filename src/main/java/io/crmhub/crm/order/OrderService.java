@@ -69,10 +69,8 @@ public class OrderService {
         if (current.customerId() != request.customerId()) {
             throw new InvalidFieldException("customerId", "an order cannot move to another customer");
         }
-        if (current.paidAmount().signum() > 0 && !current.currency().equals(request.currency())) {
-            throw new InvalidFieldException("currency", "cannot change the currency of an order with payments");
-        }
         List<CanonicalOrder.Line> lines = lines(request);
+        refuseMoneyChangesOnceRecorded(current, request.currency(), lines);
         Order candidate = new Order(id, current.orderNumber(), current.customerId(), next, request.currency(),
                 total(lines, request.currency()), current.paidAmount(), request.note(), current.version(),
                 current.createdAt(), current.updatedAt(), lines, current.owner());
@@ -116,6 +114,19 @@ public class OrderService {
 
     private OrderView view(Order o) {
         return OrderView.of(o, links.forEntity(ENTITY_TYPE, o.id()));
+    }
+
+    /** Payments or invoices fix what was sold: the way out is a cancellation or a follow-up order (credit notes later). */
+    private void refuseMoneyChangesOnceRecorded(Order current, String currency, List<CanonicalOrder.Line> lines) {
+        String field = !current.currency().equals(currency) ? "currency" : !current.lines().equals(lines) ? "lines" : null;
+        if (field == null) {
+            return;
+        }
+        String recorded = current.paidAmount().signum() > 0 ? "payments" : repository.moneyRecorded(current.id()).orElse(null);
+        if (recorded != null) {
+            throw new ConflictException(field, "order " + current.orderNumber() + " has " + recorded + "; its " + field
+                    + " cannot change: cancel it or place a follow-up order", null);
+        }
     }
 
     /** The customer, if the caller may see it (another owner's customer "does not exist" for them either). */

@@ -68,4 +68,55 @@ class OrderApiIT extends HubIntegrationTest {
         }
         assertThat(jdbc.sql("SELECT COUNT(*) FROM sales_order").query(Long.class).single()).isEqualTo(before);
     }
+
+    @Test
+    void aPaidOrderKeepsItsLinesAndCurrencyButItsNoteChangesAndItCanBeCancelled() {
+        SyncedOrder order = confirmedOrderInErp("Paid Order Co"); // 2 x 88.00
+        long customer = jdbc.sql("SELECT customer_id FROM sales_order WHERE id = ?").param(order.id()).query(Long.class).single();
+        awaitPayment(paymentNotified(order.id(), "176.00"));
+        long versionBefore = json(call("sales", HttpMethod.GET, "/api/orders/" + order.id(), null)).path("version").asLong();
+        String body = """
+                {"customerId":%d,"currency":"%s","status":"%s","note":"%s",
+                 "lines":[{"sku":"TEA-01","description":"Tea set","quantity":%s,"unit":"EA","unitPrice":"88.00"}]}""";
+
+        ResponseEntity<String> fiveTimes = call("sales", HttpMethod.PUT, "/api/orders/" + order.id(),
+                body.formatted(customer, "CNY", "CONFIRMED", "more", "5"));
+        assertThat(fiveTimes.getStatusCode().value()).as(fiveTimes.getBody()).isEqualTo(409);
+        assertThat(fiveTimes.getHeaders().getContentType()).hasToString("application/problem+json");
+        assertThat(json(fiveTimes).path("errors").get(0).path("field").asText()).isEqualTo("lines");
+        assertThat(json(fiveTimes).path("detail").asText()).contains("has payments", "cancel it or place a follow-up order");
+        ResponseEntity<String> inDollars = call("sales", HttpMethod.PUT, "/api/orders/" + order.id(),
+                body.formatted(customer, "USD", "CONFIRMED", "more", "2"));
+        assertThat(inDollars.getStatusCode().value()).as(inDollars.getBody()).isEqualTo(409);
+        assertThat(json(inDollars).path("errors").get(0).path("field").asText()).isEqualTo("currency");
+        JsonNode unchanged = json(call("sales", HttpMethod.GET, "/api/orders/" + order.id(), null));
+        assertThat(unchanged.path("totalAmount").asText()).isEqualTo("176.00");
+        assertThat(unchanged.path("version").asLong()).isEqualTo(versionBefore);
+
+        // the same lines spelled differently (2.0 x 88) are no change; the note is not money
+        ResponseEntity<String> noted = call("sales", HttpMethod.PUT, "/api/orders/" + order.id(),
+                body.formatted(customer, "CNY", "CONFIRMED", "gift wrap", "2.0").replace("\"88.00\"", "88"));
+        assertThat(noted.getStatusCode().value()).as(noted.getBody()).isEqualTo(200);
+        assertThat(json(noted).path("note").asText()).isEqualTo("gift wrap");
+        ResponseEntity<String> cancelled = call("sales", HttpMethod.PUT, "/api/orders/" + order.id(),
+                body.formatted(customer, "CNY", "CANCELLED", "gift wrap", "2"));
+        assertThat(cancelled.getStatusCode().value()).as(cancelled.getBody()).isEqualTo(200);
+        assertThat(json(cancelled).path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(json(cancelled).path("totalAmount").asText()).isEqualTo("176.00");
+    }
+
+    @Test
+    void anInvoicedOrderKeepsItsLinesToo() {
+        long customer = createCustomer("Invoiced Co", uniquePhone(), "CN");
+        long id = json(call("sales", HttpMethod.POST, "/api/orders", order(customer, "CONFIRMED", "0.10"))).path("id").asLong();
+        jdbc.sql("""
+                INSERT INTO invoice (invoice_number, order_id, customer_id, status, currency, total_amount, paid_amount, issue_date,
+                                     due_date, overdue, version, created_at, updated_at)
+                VALUES (?, ?, ?, 'ISSUED', 'CNY', 50.20, 0, CURRENT_DATE, CURRENT_DATE, FALSE, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)""")
+                .params("INV-T-" + id, id, customer).update();
+        ResponseEntity<String> cheaper = call("sales", HttpMethod.PUT, "/api/orders/" + id, order(customer, "CONFIRMED", "0.05"));
+        assertThat(cheaper.getStatusCode().value()).as(cheaper.getBody()).isEqualTo(409);
+        assertThat(json(cheaper).path("detail").asText()).contains("has invoices");
+        assertThat(json(call("sales", HttpMethod.GET, "/api/orders/" + id, null)).path("totalAmount").asText()).isEqualTo("50.20");
+    }
 }
