@@ -45,6 +45,38 @@ class ApiWebConfiguration implements WebMvcConfigurer {
         });
     }
 
+    /** Query parameters with a NUL character are refused by name, as body fields are ({@link JsonBodyConverter}). */
+    @Override
+    public void addInterceptors(org.springframework.web.servlet.config.annotation.InterceptorRegistry registry) {
+        registry.addInterceptor(new org.springframework.web.servlet.HandlerInterceptor() {
+            @Override
+            public boolean preHandle(jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
+                                     Object handler) {
+                // the query string only: reading parameters would consume a form body a webhook verifies raw
+                String query = request.getQueryString();
+                if (query != null && query.toLowerCase(java.util.Locale.ROOT).contains("%00")) {
+                    for (String pair : query.split("&")) {
+                        int eq = pair.indexOf('=');
+                        String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+                        String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                        if (name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+                            throw new io.crmhub.crm.common.InvalidFieldException(name.replace('\0', '?'), JsonBodyConverter.NUL_REASON);
+                        }
+                    }
+                }
+                return true;
+            }
+        });
+    }
+
+    private static String decode(String text) {
+        try {
+            return java.net.URLDecoder.decode(text, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text; // a malformed escape is Tomcat's to refuse
+        }
+    }
+
     @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
         converters.add(0, new JsonBodyConverter(json, validator));

@@ -103,6 +103,7 @@ class JsonBodyConverter extends MappingJackson2HttpMessageConverter {
             throw new InvalidRequestBodyException(List.of(new FieldError("body", "is required")), input);
         }
         List<FieldError> errors = new ArrayList<>();
+        dropNulCharacters(tree, "", errors);
         dropContainersGivenForScalars(tree, type, "", errors);
         Object value = null;
         try {
@@ -127,6 +128,44 @@ class JsonBodyConverter extends MappingJackson2HttpMessageConverter {
      * An object or array where a scalar (string, number, enum, ...) belongs is noted and replaced by null here, because
      * Jackson's scalar deserializers cannot step over it (their problem-handler hook admits no placeholder value).
      */
+    /**
+     * Text with a NUL character (U+0000) is refused by name: PostgreSQL cannot store it in any text column, so it
+     * would otherwise surface as a server error after part of the work.
+     */
+    private static void dropNulCharacters(JsonNode node, String path, List<FieldError> errors) {
+        if (node instanceof ObjectNode object) {
+            List<String> names = new ArrayList<>();
+            object.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                String at = path.isEmpty() ? name : path + "." + name;
+                if (name.indexOf('\0') >= 0) {
+                    errors.add(new FieldError(at.replace('\0', '?'), NUL_REASON));
+                    object.remove(name);
+                } else if (hasNul(object.get(name))) {
+                    errors.add(new FieldError(at, NUL_REASON));
+                    object.set(name, NullNode.getInstance());
+                } else {
+                    dropNulCharacters(object.get(name), at, errors);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                if (hasNul(array.get(i))) {
+                    errors.add(new FieldError(path + "[" + i + "]", NUL_REASON));
+                    array.set(i, NullNode.getInstance());
+                } else {
+                    dropNulCharacters(array.get(i), path + "[" + i + "]", errors);
+                }
+            }
+        }
+    }
+
+    static final String NUL_REASON = "must not contain the NUL character (U+0000)";
+
+    private static boolean hasNul(JsonNode node) {
+        return node.isTextual() && node.textValue().indexOf('\0') >= 0;
+    }
+
     private void dropContainersGivenForScalars(JsonNode node, JavaType type, String path, List<FieldError> errors) {
         if (type.isContainerType() && !type.isMapLikeType()) {
             if (node instanceof ArrayNode array) {

@@ -114,7 +114,35 @@ public final class KeyRing {
         return keys.get(activeId);
     }
 
+    /**
+     * The key of {@code id}; a file-backed ring that does not know it reads its file again first, so that hubs sharing
+     * a key file open what another one sealed after rotating (and take its active key, lest re-encryption undo it).
+     */
     SecretKey key(String id) {
+        SecretKey key = keys.get(id);
+        if (key == null && file != null && KEY_ID.matcher(id).matches()) {
+            key = reloadFor(id);
+        }
+        return key;
+    }
+
+    private synchronized SecretKey reloadFor(String id) {
+        if (keys.containsKey(id) || !Files.isRegularFile(file)) {
+            return keys.get(id);
+        }
+        KeyRing current = readFile(file, source);
+        if (!java.security.MessageDigest.isEqual(current.indexKey, indexKey)) {
+            log.error("The personal-data key file {} now holds another blind-index key: not reloaded; restart the hub", file);
+            return null;
+        }
+        if (current.keys.containsKey(id)) {
+            current.keys.forEach(keys::putIfAbsent);
+            if (!current.activeId.equals(activeId)) {
+                log.info("Personal-data key file {} was rotated by another hub: sealing with '{}' now (was '{}')", file,
+                        current.activeId, activeId);
+                activeId = current.activeId;
+            }
+        }
         return keys.get(id);
     }
 

@@ -52,7 +52,8 @@ class ProviderOutageIT extends HubIntegrationTest {
         outage.forEach(SapTestServer.wireMock()::removeStub);
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .until(() -> linked(ids) == CUSTOMERS && parkedFor(ids) == 0);
+                // a re-driven message is marked RESOLVED just after its flow linked the customer: wait for both
+                .until(() -> linked(ids) == CUSTOMERS && parkedFor(ids) == 0 && inFlightReplays(ids) == 0);
 
         ExactlyOnce result = ExactlyOnce.check(SapTestServer.get(), ids);
         Set<Long> resolved = ids.stream().filter(id -> jdbc.sql("""
@@ -72,6 +73,11 @@ class ProviderOutageIT extends HubIntegrationTest {
         return ids.stream().filter(id -> jdbc.sql("""
                 SELECT COUNT(*) FROM external_link WHERE entity_type = 'CUSTOMER' AND entity_id = ? AND last_status = 'SYNCED'""")
                 .param(id).query(Long.class).single() == 1).count();
+    }
+
+    private long inFlightReplays(List<Long> ids) {
+        return ids.stream().mapToLong(id -> jdbc.sql("SELECT COUNT(*) FROM parked_message WHERE entity_key = ? AND status = 'REPLAYED'")
+                .param("customer:" + id).query(Long.class).single()).sum();
     }
 
     private long parkedFor(List<Long> ids) {

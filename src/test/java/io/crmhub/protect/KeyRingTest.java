@@ -67,6 +67,20 @@ class KeyRingTest {
     }
 
     @Test
+    void hubsSharingAKeyFileOpenWhatAnotherSealedAfterRotatingAndSealWithItsKeyFromThen() {
+        KeyRing a = KeyRing.load(fileBacked(true), DEC_1);
+        KeyRing b = KeyRing.load(fileBacked(false), DEC_1);
+        String rotated = a.rotate(DEC_3);
+        String sealedByA = new PersonalDataCipher(a).seal("+8613800138000");
+        assertThat(b.keyIds()).as("b has not read the file since").doesNotContain(rotated);
+
+        assertThat(new PersonalDataCipher(b).open(sealedByA)).isEqualTo("+8613800138000");
+        assertThat(b.activeId()).as("b seals with the rotated key, so its re-encryption does not undo a's").isEqualTo(rotated);
+        assertThatThrownBy(() -> new PersonalDataCipher(b).open("pd1:kforeign:" + "A".repeat(40)))
+                .hasMessageContaining("kforeign").hasMessageContaining("not in the key ring");
+    }
+
+    @Test
     void withoutAKeyAndWithoutGenerationTheStartIsRefusedNamingTheSettings() {
         assertThatThrownBy(() -> KeyRing.load(fileBacked(false), DEC_1))
                 .hasMessageContaining("CRMHUB_PROTECTION_KEYS").hasMessageContaining("CRMHUB_PROTECTION_KEY_FILE");

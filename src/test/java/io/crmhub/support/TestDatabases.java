@@ -31,6 +31,9 @@ public final class TestDatabases {
             registry.add("spring.datasource.hikari.schema", () -> schema);
             registry.add("spring.flyway.schemas", () -> schema);
             registry.add("spring.flyway.create-schemas", () -> "true");
+            // the hubs sharing a schema must share its personal-data key too: one key file per schema and run
+            String keys = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "crmhub-it-keys-" + RUN).toString();
+            registry.add("crmhub.protection.key-file", () -> keys + "/" + schema + "/personal-data.keys");
         }
     }
 
