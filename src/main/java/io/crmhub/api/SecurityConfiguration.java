@@ -77,6 +77,8 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/**").hasRole(ENGINEER)
                         .requestMatchers("/api/ops/**").hasRole(ENGINEER)
                         .requestMatchers("/api/finance/**").hasAnyRole(FINANCE, ENGINEER)
+                        // personal data in clear, audited: those who contact or bill the customer, not operators
+                        .requestMatchers(HttpMethod.GET, "/api/customers/*/contact").hasAnyRole(SALES, FINANCE)
                         .requestMatchers(HttpMethod.GET, "/api/**").hasAnyRole(ENGINEER, FINANCE, SALES)
                         .requestMatchers("/api/payments/**", "/api/invoices/**").hasAnyRole(FINANCE, ENGINEER)
                         .requestMatchers("/api/customers/*/owner", "/api/orders/*/owner").hasRole(ENGINEER) // reassignment (D4x)

@@ -23,9 +23,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/customers")
 class CustomerController {
     private final CustomerService service;
+    private final CustomerContactReads contacts;
 
-    CustomerController(CustomerService service) {
+    CustomerController(CustomerService service, CustomerContactReads contacts) {
         this.service = service;
+        this.contacts = contacts;
     }
 
     @Operation(summary = "Create a customer (SALES, ENGINEER); the phone is stored as E.164, duplicates by phone or e-mail are 409")
@@ -45,6 +47,16 @@ class CustomerController {
     @GetMapping("/{id}")
     CustomerView get(@PathVariable long id, DataScope scope) {
         return service.get(id, scope);
+    }
+
+    @Operation(summary = "The customer's phone, e-mail and ID number in clear (SALES: own customers; FINANCE), with the "
+            + "reason you need them; each read is recorded in the audit log (who, which customer, which fields, why)")
+    @GetMapping("/{id}/contact")
+    ResponseEntity<CustomerContact> contact(@PathVariable long id, DataScope scope,
+                                            @org.springframework.web.bind.annotation.RequestParam
+                                            @jakarta.validation.constraints.NotBlank @jakarta.validation.constraints.Size(max = 200) String reason) {
+        return ResponseEntity.ok().cacheControl(org.springframework.http.CacheControl.noStore())
+                .body(contacts.read(id, reason.strip(), scope));
     }
 
     @Operation(summary = "Customers, one page at a time (a SALES user: their own and their teams'); ?phone= or ?email= "

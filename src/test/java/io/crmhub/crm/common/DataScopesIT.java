@@ -177,6 +177,34 @@ class DataScopesIT extends HubIntegrationTest {
     }
 
     @Test
+    void theClearContactIsReadOnlyByItsOwnerOrFinanceWithAReasonAndEveryReadIsAudited() {
+        String phone = uniquePhone();
+        ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/customers", customerJson("Contact Co " + System.nanoTime(), phone, "CN"));
+        long id = json(created).path("id").asLong();
+        assertThat(json(created).path("phone").asText()).as("answers mask it").doesNotContain(phone.substring(phone.length() - 8));
+        String path = "/api/customers/" + id + "/contact";
+
+        ResponseEntity<String> read = call("sales", HttpMethod.GET, path + "?reason=call+back+about+the+offer", null);
+        assertThat(read.getStatusCode().value()).as(read.getBody()).isEqualTo(200);
+        assertThat(json(read).path("phone").asText()).isEqualTo(phone);
+        assertThat(read.getHeaders().getCacheControl()).contains("no-store");
+        assertThat(status("finance", HttpMethod.GET, path + "?reason=invoice+address", null)).isEqualTo(200);
+
+        assertThat(status("sales2", HttpMethod.GET, path + "?reason=curious", null)).as("another owner's customer").isEqualTo(404);
+        assertThat(status("engineer", HttpMethod.GET, path + "?reason=debugging", null)).as("operators do not read it").isEqualTo(403);
+        ResponseEntity<String> noReason = call("sales", HttpMethod.GET, path, null);
+        assertThat(noReason.getStatusCode().value()).isEqualTo(400);
+        assertThat(json(noReason).path("errors").get(0).path("field").asText()).isEqualTo("reason");
+
+        JsonNode audit = json(call("engineer", HttpMethod.GET, "/api/ops/audit?action=customer.personal-data-read&targetType=customer&targetId="
+                + id, null)).path("items");
+        assertThat(audit.size()).as("two reads, two entries; refused ones none").isEqualTo(2);
+        assertThat(audit.findValuesAsText("actor")).containsExactlyInAnyOrder("sales", "finance");
+        assertThat(audit.findValuesAsText("reason")).contains("call back about the offer");
+        assertThat(audit.get(0).path("detail").asText()).contains("phone").doesNotContain(phone.substring(phone.length() - 8));
+    }
+
+    @Test
     void aCustomerCreatedByAnEngineerWithoutOwnerIsUnownedAndSeenByFinanceAndEngineersOnly() {
         ResponseEntity<String> created = call("engineer", HttpMethod.POST, "/api/customers", customerJson("Unowned Co", uniquePhone(), "CN"));
         assertThat(created.getStatusCode().value()).as(created.getBody()).isEqualTo(201);
