@@ -50,7 +50,7 @@ public class CustomerService {
     public CustomerView create(CustomerRequest request, DataScope scope) {
         Normalized n = normalize(request);
         String owner = owner(request.owner(), scope);
-        refuseDuplicates(n, null);
+        refuseDuplicates(n, null, scope);
         Instant now = clock.instant();
         Customer draft = toCustomer(0, request, n, 1, now, now, owner);
         long id = repository.insert(draft);
@@ -67,7 +67,7 @@ public class CustomerService {
             throw new InvalidFieldException("owner", "is changed by an engineer with PUT /api/customers/" + id + "/owner");
         }
         Normalized n = normalize(request);
-        refuseDuplicates(n, id);
+        refuseDuplicates(n, id, scope);
         Customer candidate = toCustomer(id, request, n, current.version(), current.createdAt(), current.updatedAt(), current.owner());
         if (candidate.equals(current)) {
             return view(current); // nothing changed: no new version, no event
@@ -185,19 +185,25 @@ public class CustomerService {
         return new Normalized(phone, email);
     }
 
-    private void refuseDuplicates(Normalized n, Long self) {
+    /**
+     * Phones and e-mails are unique across all owners, so a duplicate is refused whoever owns the other customer; its id
+     * is named only to a caller who may see it (another owner's customer stays "not found" to a SALES user).
+     */
+    private void refuseDuplicates(Normalized n, Long self, DataScope scope) {
         if (n.phone() != null) {
-            Optional<Long> other = repository.findIdByPhone(n.phone()).filter(existing -> !Objects.equals(existing, self));
-            other.ifPresent(existing -> {
-                throw new ConflictException("phone", "a customer with this phone already exists", existing);
+            repository.findIdByPhone(n.phone()).filter(existing -> !Objects.equals(existing, self)).ifPresent(existing -> {
+                throw new ConflictException("phone", "a customer with this phone already exists", visible(existing, scope));
             });
         }
         if (n.email() != null) {
-            Optional<Long> other = repository.findIdByEmail(n.email()).filter(existing -> !Objects.equals(existing, self));
-            other.ifPresent(existing -> {
-                throw new ConflictException("email", "a customer with this e-mail already exists", existing);
+            repository.findIdByEmail(n.email()).filter(existing -> !Objects.equals(existing, self)).ifPresent(existing -> {
+                throw new ConflictException("email", "a customer with this e-mail already exists", visible(existing, scope));
             });
         }
+    }
+
+    private Long visible(long id, DataScope scope) {
+        return scope.isAll() || repository.findById(id, scope).isPresent() ? id : null;
     }
 
     private static Customer toCustomer(long id, CustomerRequest r, Normalized n, long version, Instant created, Instant updated,

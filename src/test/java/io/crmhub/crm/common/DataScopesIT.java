@@ -177,6 +177,21 @@ class DataScopesIT extends HubIntegrationTest {
     }
 
     @Test
+    void aDuplicatePhoneIsRefusedAcrossOwnersButNamesTheOtherCustomerOnlyToWhoMaySeeIt() {
+        String phone = uniquePhone();
+        long mine = json(call("sales", HttpMethod.POST, "/api/customers", customerJson("First Co " + System.nanoTime(), phone, "CN")))
+                .path("id").asLong();
+        ResponseEntity<String> bySales2 = call("sales2", HttpMethod.POST, "/api/customers", customerJson("Second Co", phone, "CN"));
+        assertThat(bySales2.getStatusCode().value()).isEqualTo(409);
+        assertThat(json(bySales2).path("errors").get(0).path("field").asText()).isEqualTo("phone");
+        assertThat(json(bySales2).has("existingId")).as("sales's customer stays unknown to sales2").isFalse();
+        ResponseEntity<String> bySales = call("sales", HttpMethod.POST, "/api/customers", customerJson("Again Co", phone, "CN"));
+        assertThat(json(bySales).path("existingId").asLong()).as("their own").isEqualTo(mine);
+        ResponseEntity<String> byEngineer = call("engineer", HttpMethod.POST, "/api/customers", customerJson("Third Co", phone, "CN"));
+        assertThat(json(byEngineer).path("existingId").asLong()).isEqualTo(mine);
+    }
+
+    @Test
     void theClearContactIsReadOnlyByItsOwnerOrFinanceWithAReasonAndEveryReadIsAudited() {
         String phone = uniquePhone();
         ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/customers", customerJson("Contact Co " + System.nanoTime(), phone, "CN"));
