@@ -42,6 +42,8 @@ class AuditChainIT extends HubIntegrationTest {
     PlatformTransactionManager transactions;
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
+    @Autowired
+    AuditChainCheck check;
 
     @Test
     void operatorActionsAreChainedAndEveryKindOfTamperingIsFoundAtItsEntry() {
@@ -192,6 +194,25 @@ class AuditChainIT extends HubIntegrationTest {
                 .as("no fork").isEqualTo(appended);
         ChainVerification v = verifier.verify();
         assertThat(v.valid()).as(String.valueOf(v)).isTrue();
+    }
+
+    @Test
+    void theDailyVerificationRunsOnTheInstanceHoldingTheLeaseOnly() {
+        jdbc.sql("UPDATE audit_chain SET verified_at = NULL, verified_valid = NULL WHERE id = 1").update();
+        jdbc.sql("DELETE FROM cluster_lease WHERE name = ?").param(AuditChainCheck.LEASE).update();
+        jdbc.sql("INSERT INTO cluster_lease (name, owner, expires_at) VALUES (?, 'another-hub', ?)")
+                .params(AuditChainCheck.LEASE, OffsetDateTime.now(ZoneOffset.UTC).plusHours(1)).update();
+        check.daily();
+        assertThat(gauge("crmhub.audit.chain.valid")).as("another instance verifies today").isNaN();
+
+        jdbc.sql("UPDATE cluster_lease SET expires_at = ? WHERE name = ?")
+                .params(OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1), AuditChainCheck.LEASE).update();
+        long entries = head();
+        check.daily();
+        assertThat(gauge("crmhub.audit.chain.valid")).isEqualTo(1.0);
+        assertThat(head()).as("a valid chain is not recorded").isEqualTo(entries);
+        assertThat(jdbc.sql("SELECT owner FROM cluster_lease WHERE name = ?").param(AuditChainCheck.LEASE).query(String.class).single())
+                .isNotEqualTo("another-hub");
     }
 
     // ---- helpers ----
