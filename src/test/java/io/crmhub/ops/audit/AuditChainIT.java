@@ -44,9 +44,13 @@ class AuditChainIT extends HubIntegrationTest {
     io.micrometer.core.instrument.MeterRegistry meters;
     @Autowired
     AuditChainCheck check;
+    @Autowired
+    org.flywaydb.core.Flyway flyway;
 
     @Test
     void operatorActionsAreChainedAndEveryKindOfTamperingIsFoundAtItsEntry() {
+        assertThat(java.util.Arrays.stream(flyway.info().applied()).map(m -> m.getVersion().getVersion()))
+                .as("the chaining Java migration is one Flyway runs").contains("14", "14.1");
         long customer = createCustomer("Chain Co " + System.nanoTime(), uniquePhone(), "CN");
         assertThat(call("engineer", HttpMethod.PUT, "/api/customers/" + customer + "/owner",
                 "{\"owner\":\"sales2\",\"reason\":\"territory change, call +8613912345678\"}").getStatusCode().value()).isEqualTo(200);
