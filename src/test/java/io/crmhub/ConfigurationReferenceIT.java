@@ -71,7 +71,7 @@ class ConfigurationReferenceIT {
     /** README variables of the settings this test covers (the rest is the hub's infrastructure, set below). */
     private static final List<String> COVERED = List.of("CRMHUB_CONNECTORS_", "CRMHUB_SECURITY_", "CRMHUB_BREAKER_",
             "CRMHUB_RETRY_", "CRMHUB_PAYMENTS_", "CRMHUB_INVOICES_", "CRMHUB_ORDERS_", "CRMHUB_ERP_POLL_SETTLE",
-            "CRMHUB_OUTBOX_", "CRMHUB_API_", "CRMHUB_PROTECTION_");
+            "CRMHUB_OUTBOX_", "CRMHUB_API_", "CRMHUB_PROTECTION_", "CRMHUB_AUDIT_");
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]*");
 
@@ -324,6 +324,12 @@ class ConfigurationReferenceIT {
                 io.crmhub.protect.ProtectionProperties::indexKey));
         s.add(of("CRMHUB_PROTECTION_REENCRYPT_BATCH", "250", io.crmhub.protect.ProtectionProperties.class,
                 io.crmhub.protect.ProtectionProperties::reencryptBatch, 250));
+        s.add(of("CRMHUB_AUDIT_RETENTION", "P200D", io.crmhub.ops.audit.AuditProperties.class,
+                io.crmhub.ops.audit.AuditProperties::retention, Duration.ofDays(200)));
+        s.add(of("CRMHUB_AUDIT_PURGE_CRON", "0 50 2 * * *", io.crmhub.ops.audit.AuditProperties.class,
+                io.crmhub.ops.audit.AuditProperties::purgeCron));
+        s.add(of("CRMHUB_AUDIT_VERIFY_CRON", "0 20 5 * * *", io.crmhub.ops.audit.AuditProperties.class,
+                io.crmhub.ops.audit.AuditProperties::verifyCron));
         return s;
     }
 

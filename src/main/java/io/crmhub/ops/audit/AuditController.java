@@ -13,16 +13,18 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Reading the audit log (ENGINEER role): newest first, filtered by target, action and time. */
+/** Reading the audit log (ENGINEER role): newest first, filtered by target, action and time; verifying its hash chain. */
 @Validated
 @RestController
 @RequestMapping("/api/ops/audit")
 @Tag(name = "Operations: audit log")
 class AuditController {
     private final AuditLog audit;
+    private final AuditChainCheck check;
 
-    AuditController(AuditLog audit) {
+    AuditController(AuditLog audit, AuditChainCheck check) {
         this.audit = audit;
+        this.check = check;
     }
 
     @GetMapping
@@ -33,5 +35,12 @@ class AuditController {
                               @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
                               @Valid PageRequest page) {
         return audit.page(targetType, targetId, action, from, to, page);
+    }
+
+    @GetMapping("/verify")
+    @Operation(summary = "Verify the audit log's hash chain from the purge anchor to the head: valid, or the first broken link "
+            + "(edited, deleted or inserted entry, last entries deleted); a broken chain is logged and recorded")
+    ChainVerification verify() {
+        return check.verify();
     }
 }

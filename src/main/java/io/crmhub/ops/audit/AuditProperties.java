@@ -8,12 +8,14 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code crmhub.audit.*}: how long operator actions and sync outcomes are kept. The promise to customers is at least
- * 180 days, so a shorter retention refuses to start rather than silently deleting history.
+ * 180 days, so a shorter retention refuses to start rather than silently deleting history. {@code purgeCron} is when
+ * old entries are purged (server zone), {@code verifyCron} when the audit hash chain is verified (UTC, one instance).
  */
 @Validated
 @ConfigurationProperties("crmhub.audit")
 public record AuditProperties(
         @NotNull @DurationMin(days = 180, message = "must be at least 180 days (P180D): audit history is a customer promise")
         Duration retention,
-        @NotNull String purgeCron) {
+        @NotNull String purgeCron,
+        @NotNull String verifyCron) {
 }
