@@ -1,4 +1,4 @@
--- Tamper-evident audit log (docs/operations.md §5, decisions D4x): every entry carries its predecessor's hash and its
+-- Tamper-evident audit log (docs/operations.md §5, decisions D45): every entry carries its predecessor's hash and its
 -- own, and audit_chain holds the head (last id and hash, locked by each append) and the purge anchor (the last purged
 -- entry), so edited, deleted, inserted and truncated entries are found by GET /api/ops/audit/verify.
 -- The existing rows are chained by V14.1 (AuditChainMigration, a Java migration: SHA-256 over a length-prefixed

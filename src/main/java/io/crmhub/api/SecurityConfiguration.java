@@ -81,7 +81,7 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/api/customers/*/contact").hasAnyRole(SALES, FINANCE)
                         .requestMatchers(HttpMethod.GET, "/api/**").hasAnyRole(ENGINEER, FINANCE, SALES)
                         .requestMatchers("/api/payments/**", "/api/invoices/**").hasAnyRole(FINANCE, ENGINEER)
-                        .requestMatchers("/api/customers/*/owner", "/api/orders/*/owner").hasRole(ENGINEER) // reassignment (D4x)
+                        .requestMatchers("/api/customers/*/owner", "/api/orders/*/owner").hasRole(ENGINEER) // reassignment (D43)
                         .requestMatchers("/api/customers/**", "/api/orders/**").hasAnyRole(SALES, ENGINEER)
                         .requestMatchers("/api/**").hasRole(ENGINEER)
                         .anyRequest().denyAll());

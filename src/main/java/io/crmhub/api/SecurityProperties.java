@@ -19,7 +19,7 @@ public record SecurityProperties(@Valid @DefaultValue List<User> users) {
 
     public enum Role { ENGINEER, FINANCE, SALES }
 
-    /** {@code teams}: a SALES user also sees the records owned by {@code team:<name>} of each (data scopes, D4x). */
+    /** {@code teams}: a SALES user also sees the records owned by {@code team:<name>} of each (data scopes, D43). */
     public record User(@NotBlank String username, @NotBlank String password, @NotEmpty List<Role> roles,
                        List<@Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,39}", message = "must be 1-40 lower-case letters, digits, _ or -") String> teams) {
         public User {

@@ -10,7 +10,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 
 /**
- * Which customers and orders a caller may see and change (D4x): FINANCE and ENGINEER see all; a SALES user sees the
+ * Which customers and orders a caller may see and change (D43): FINANCE and ENGINEER see all; a SALES user sees the
  * records owned by themself ({@code sales}) or by one of their teams ({@code team:east}). Derived once from the
  * request's authentication and passed to the services, whose SQL applies it ({@link #filter}, {@link #filterVia});
  * a record outside the scope is "not found" to the caller, so its existence does not leak. Work without a user

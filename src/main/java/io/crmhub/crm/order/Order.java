@@ -6,7 +6,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
-/** An order row; {@code owner} (data scopes, D4x) is the CRM's own, not sent to ERPs. */
+/** An order row; {@code owner} (data scopes, D43) is the CRM's own, not sent to ERPs. */
 public record Order(long id, String orderNumber, long customerId, OrderStatus status, String currency,
                     BigDecimal totalAmount, BigDecimal paidAmount, String note, long version, Instant createdAt,
                     Instant updatedAt, List<CanonicalOrder.Line> lines, String owner) {

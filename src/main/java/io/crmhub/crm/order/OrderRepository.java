@@ -74,7 +74,7 @@ class OrderRepository {
 
     /**
      * What money is already recorded against the order — "payments" (succeeded, refunded or in review) or "invoices"
-     * — if any; such an order keeps its lines, currency and amounts (D4x).
+     * — if any; such an order keeps its lines, currency and amounts (D44).
      */
     Optional<String> moneyRecorded(long orderId) {
         if (jdbc.sql("SELECT COUNT(*) FROM payment WHERE order_id = ? AND status IN ('SUCCEEDED', 'REFUNDED', 'NEEDS_REVIEW')")

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * An engineer gives a customer or an order another owner (data scopes, D4x), with a reason, audited with before and
+ * An engineer gives a customer or an order another owner (data scopes, D43), with a reason, audited with before and
  * after in the same transaction. A customer's orders that had its previous owner follow it (unless told not to);
  * orders given to someone else on purpose keep their owner. No event: the owner is the CRM's own, not the ERPs'.
  */
