@@ -49,7 +49,7 @@ class AuditChainIT extends HubIntegrationTest {
 
     @Test
     void operatorActionsAreChainedAndEveryKindOfTamperingIsFoundAtItsEntry() {
-        assertThat(java.util.Arrays.stream(flyway.info().applied()).map(m -> m.getVersion().getVersion()))
+        assertThat(java.util.Arrays.stream(flyway.info().applied()).filter(m -> m.getVersion() != null).map(m -> m.getVersion().getVersion()))
                 .as("the chaining Java migration is one Flyway runs").contains("14", "14.1");
         long customer = createCustomer("Chain Co " + System.nanoTime(), uniquePhone(), "CN");
         assertThat(call("engineer", HttpMethod.PUT, "/api/customers/" + customer + "/owner",
