@@ -71,7 +71,8 @@ class ConfigurationReferenceIT {
     /** README variables of the settings this test covers (the rest is the hub's infrastructure, set below). */
     private static final List<String> COVERED = List.of("CRMHUB_CONNECTORS_", "CRMHUB_SECURITY_", "CRMHUB_BREAKER_",
             "CRMHUB_RETRY_", "CRMHUB_PAYMENTS_", "CRMHUB_INVOICES_", "CRMHUB_ORDERS_", "CRMHUB_ERP_POLL_SETTLE",
-            "CRMHUB_OUTBOX_", "CRMHUB_API_", "CRMHUB_PROTECTION_", "CRMHUB_AUDIT_");
+            "CRMHUB_OUTBOX_", "CRMHUB_API_", "CRMHUB_PROTECTION_", "CRMHUB_AUDIT_", "CRMHUB_TAX_",
+            "CRMHUB_STATEMENTS_");
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]*");
 
@@ -215,6 +216,7 @@ class ConfigurationReferenceIT {
         s.add(of(sap + "PAYMENT_DOCUMENT_TYPE", "DA", SapProperties.class, SapProperties::paymentDocumentType));
         s.add(of(sap + "JOURNAL_ENTRY_PATH", "/sap/bc/srt/custom", SapProperties.class, SapProperties::journalEntryPath));
         s.add(of(sap + "ZONE", "Europe/Berlin", SapProperties.class, SapProperties::zone, ZoneId.of("Europe/Berlin")));
+        s.add(of(sap + "GROSS_PRICE_CONDITION", "ZPR1", SapProperties.class, SapProperties::grossPriceCondition));
         s.add(of(sap + "CONNECT_TIMEOUT", "3s", SapProperties.class, SapProperties::connectTimeout, Duration.ofSeconds(3)));
         s.add(of(sap + "READ_TIMEOUT", "40s", SapProperties.class, SapProperties::readTimeout, Duration.ofSeconds(40)));
         // the connector's breaker as its client registered it: what the override leaves out is the default's
@@ -242,6 +244,7 @@ class ConfigurationReferenceIT {
         s.add(of(wx + "PLATFORM_PUBLIC_KEYS_0_KEY", wechatPlatformKeyFile, WechatPayProperties.class,
                 p -> p.platformPublicKeys().get(0).key()));
         s.add(of(wx + "REPLAY_WINDOW", "120s", WechatPayProperties.class, WechatPayProperties::replayWindow, Duration.ofSeconds(120)));
+        s.add(of(wx + "FEE_RATE", "0.0038", WechatPayProperties.class, WechatPayProperties::feeRate, new java.math.BigDecimal("0.0038")));
 
         String ali = "CRMHUB_CONNECTORS_PAYMENT_ALIPAY_";
         s.add(of(ali + "APP_ID", "2021000000000042", AlipayProperties.class, AlipayProperties::appId));
@@ -313,6 +316,22 @@ class ConfigurationReferenceIT {
         s.add(of("CRMHUB_ORDERS_ERP_STATUS_INITIAL_DELAY", "20s", OrderProgressProperties.class,
                 OrderProgressProperties::erpStatusInitialDelay, Duration.ofSeconds(20)));
         s.add(of("CRMHUB_ORDERS_ERP_STATUS_PAGE_SIZE", "250", OrderProgressProperties.class, OrderProgressProperties::erpStatusPageSize, 250));
+        s.add(of("CRMHUB_STATEMENTS_CRON", "0 0 12 * * *", io.crmhub.crm.finance.StatementProperties.class,
+                io.crmhub.crm.finance.StatementProperties::cron));
+        s.add(of("CRMHUB_STATEMENTS_ZONE", "Asia/Hong_Kong", io.crmhub.crm.finance.StatementProperties.class,
+                io.crmhub.crm.finance.StatementProperties::zone, ZoneId.of("Asia/Hong_Kong")));
+        s.add(of("CRMHUB_TAX_PRICES_INCLUDE_TAX", "false", io.crmhub.crm.order.TaxProperties.class,
+                io.crmhub.crm.order.TaxProperties::pricesIncludeTax, false));
+        s.add(of("CRMHUB_TAX_DEFAULT_CODE", "VAT6", io.crmhub.crm.order.TaxProperties.class, io.crmhub.crm.order.TaxProperties::defaultCode));
+        // a rate given replaces the whole table; codes arrive lower-case from the environment and are upper-cased
+        s.add(of("CRMHUB_TAX_RATES_VAT13", "0.13", io.crmhub.crm.order.TaxProperties.class, p -> p.rates().get("VAT13"),
+                new java.math.BigDecimal("0.13")));
+        s.add(of("CRMHUB_TAX_RATES_VAT9", "0.09", io.crmhub.crm.order.TaxProperties.class, p -> p.rates().get("VAT9"),
+                new java.math.BigDecimal("0.09")));
+        s.add(of("CRMHUB_TAX_RATES_VAT6", "0.06", io.crmhub.crm.order.TaxProperties.class, p -> p.rates().get("VAT6"),
+                new java.math.BigDecimal("0.06")));
+        s.add(of("CRMHUB_TAX_RATES_VAT0", "0", io.crmhub.crm.order.TaxProperties.class, p -> p.rates().keySet(),
+                Set.of("VAT13", "VAT9", "VAT6", "VAT0")));
         s.add(of("CRMHUB_ERP_POLL_SETTLE", "15s", ErpProperties.class, ErpProperties::pollSettle, Duration.ofSeconds(15)));
         s.add(of("CRMHUB_OUTBOX_DEGRADED_AFTER", "2m", OutboxProperties.class, OutboxProperties::degradedAfter, Duration.ofMinutes(2)));
         s.add(of("CRMHUB_API_MAX_BODY_SIZE", "512KB", ApiProperties.class, ApiProperties::maxBodySize, DataSize.ofKilobytes(512)));

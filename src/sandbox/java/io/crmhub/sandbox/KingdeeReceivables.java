@@ -3,6 +3,7 @@ package io.crmhub.sandbox;
 import static io.crmhub.sandbox.KingdeeRecords.JSON;
 import static io.crmhub.sandbox.KingdeeRecords.RECEIVABLE;
 import static io.crmhub.sandbox.KingdeeRecords.TIME;
+import static io.crmhub.sandbox.KingdeeRecords.field;
 import static io.crmhub.sandbox.KingdeeRecords.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,9 +49,15 @@ final class KingdeeReceivables {
             bill.putObject("FCUSTOMERID").put("FNumber", order.path("FCustId").path("FNumber").asText());
             JsonNode currency = order.path("FSaleOrderFinance").path("FSettleCurrId");
             bill.putObject("FCURRENCYID").put("FNumber", currency.path("FNumber").asText()).put("FCode", currency.path("FCode").asText());
+            // one entry per order entry, with the tax as the order priced it (不含税金额, 税额, 价税合计)
             ArrayNode entries = bill.putArray("FEntityDetail");
-            entries.addObject().put("FEntryID", records.entryIds.incrementAndGet()).put("FORDERNUMBER", salesOrderBillNo)
-                    .put("FALLAMOUNTFOR", order.path("FBillAllAmount").decimalValue());
+            for (JsonNode line : field(order, "FSaleOrderEntry")) {
+                entries.addObject().put("FEntryID", records.entryIds.incrementAndGet()).put("FORDERNUMBER", salesOrderBillNo)
+                        .put("FEntryTaxRate", field(line, "FEntryTaxRate").isNumber() ? field(line, "FEntryTaxRate").decimalValue() : BigDecimal.ZERO)
+                        .put("FNoTaxAmountFor_D", field(line, "FAmount").decimalValue())
+                        .put("FTAXAMOUNTFOR_D", field(line, "FTaxAmount").decimalValue())
+                        .put("FALLAMOUNTFOR_D", field(line, "FAllAmount").decimalValue());
+            }
             records.stamp(bill, true);
             records.form(RECEIVABLE).put(id, bill);
             return number;

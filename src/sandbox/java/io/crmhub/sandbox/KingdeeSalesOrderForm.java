@@ -123,13 +123,29 @@ final class KingdeeSalesOrderForm implements KingdeeForm {
             return failure(11, "FSaleOrderEntry", "单据体“订单明细”至少需要一行");
         }
         merged.set("FSaleOrderEntry", entries);
+        // Kingdee prices each entry: 含税 (FIsIncludedTax, FTaxPrice) or not (FPrice), tax per entry to the cent
+        JsonNode included = field(field(merged, "FSaleOrderFinance"), "FIsIncludedTax");
+        boolean inclusive = included.isMissingNode() || included.isNull() || included.asBoolean(true);
         BigDecimal total = BigDecimal.ZERO;
-        for (JsonNode e : entries) {
-            total = total.add(field(e, "FQty").decimalValue().multiply(field(e, "FTaxPrice").decimalValue()));
+        BigDecimal net = BigDecimal.ZERO;
+        BigDecimal tax = BigDecimal.ZERO;
+        for (JsonNode entry : entries) {
+            ObjectNode e = (ObjectNode) entry;
+            BigDecimal rate = field(e, "FEntryTaxRate").isNumber() ? field(e, "FEntryTaxRate").decimalValue().movePointLeft(2) : BigDecimal.ZERO;
+            BigDecimal price = field(e, inclusive ? "FTaxPrice" : "FPrice").isNumber()
+                    ? field(e, inclusive ? "FTaxPrice" : "FPrice").decimalValue() : BigDecimal.ZERO;
+            BigDecimal extended = field(e, "FQty").decimalValue().multiply(price).setScale(2, RoundingMode.HALF_UP);
+            BigDecimal entryTax = inclusive
+                    ? extended.multiply(rate).divide(BigDecimal.ONE.add(rate), java.math.MathContext.DECIMAL128).setScale(2, RoundingMode.HALF_UP)
+                    : extended.multiply(rate).setScale(2, RoundingMode.HALF_UP);
+            BigDecimal entryNet = inclusive ? extended.subtract(entryTax) : extended;
+            e.put("FAmount", entryNet).put("FTaxAmount", entryTax).put("FAllAmount", entryNet.add(entryTax));
+            net = net.add(entryNet);
+            tax = tax.add(entryTax);
+            total = total.add(entryNet.add(entryTax));
         }
-        total = total.setScale(2, RoundingMode.HALF_UP);
-        merged.put("FBillAllAmount", total);
-        ((ObjectNode) field(merged, "FSaleOrderFinance")).put("FBillAllAmount", total);
+        merged.put("FBillAllAmount", total).put("FBillAmount", net).put("FBillTaxAmount", tax);
+        ((ObjectNode) field(merged, "FSaleOrderFinance")).put("FBillAllAmount", total).put("FBillAmount", net).put("FBillTaxAmount", tax);
         String billNo = text(merged, "FBillNo");
         if (existing == null) {
             if (billNo.isBlank()) {

@@ -150,8 +150,8 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
     }
 
     /**
-     * Bills a sales order: net = the order's net amount, 13 % output tax (CN VAT), terms NT30, dated today, its
-     * change time now. Returns the billing document number.
+     * Bills a sales order: each open item with its net and tax as pricing found them (see {@code total}), gross = net +
+     * tax, terms NT30, dated today, its change time now. Returns the billing document number.
      */
     public String issueInvoice(String salesOrder) {
         return store.change(() -> bill(salesOrder));
@@ -162,9 +162,23 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         if (order == null) {
             throw new IllegalArgumentException("no sales order " + salesOrder);
         }
-        java.math.BigDecimal net = new java.math.BigDecimal(order.path("TotalNetAmount").asText("0"));
-        java.math.BigDecimal tax = net.multiply(new java.math.BigDecimal("0.13")).setScale(2, java.math.RoundingMode.HALF_UP);
         String number = String.valueOf(billingNumbers.incrementAndGet());
+        ArrayNode items = json.createArrayNode();
+        java.math.BigDecimal net = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal tax = java.math.BigDecimal.ZERO;
+        for (JsonNode line : order.path("to_Item").path("results")) {
+            if (!line.path("SalesDocumentRjcnReason").asText("").isEmpty()) {
+                continue;
+            }
+            java.math.BigDecimal itemNet = new java.math.BigDecimal(line.path("NetAmount").asText("0"));
+            java.math.BigDecimal itemTax = new java.math.BigDecimal(line.path("TaxAmount").asText("0"));
+            items.addObject().put("BillingDocument", number).put("BillingDocumentItem", line.path("SalesOrderItem").asText())
+                    .put("ReferenceSDDocument", salesOrder).put("ReferenceSDDocumentItem", line.path("SalesOrderItem").asText())
+                    .put("NetAmount", itemNet.toPlainString()).put("TaxAmount", itemTax.toPlainString())
+                    .put("GrossAmount", itemNet.add(itemTax).toPlainString());
+            net = net.add(itemNet);
+            tax = tax.add(itemTax);
+        }
         long today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
         ObjectNode doc = json.createObjectNode().put("BillingDocument", number).put("BillingDocumentType", "F2")
                 .put("SoldToParty", order.path("SoldToParty").asText()).put("PayerParty", order.path("SoldToParty").asText())
@@ -173,9 +187,6 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
                 .put("TotalGrossAmount", net.add(tax).toPlainString()).put("CustomerPaymentTerms", "NT30")
                 .put("BillingDocumentDate", "/Date(" + today + ")/").put("BillingDocumentIsCancelled", false)
                 .put("LastChangeDateTime", "/Date(" + changeMillis() + "+0000)/");
-        ArrayNode items = json.createArrayNode();
-        items.addObject().put("BillingDocument", number).put("BillingDocumentItem", "10").put("ReferenceSDDocument", salesOrder)
-                .put("NetAmount", net.toPlainString());
         doc.putObject("to_Item").set("results", items);
         doc.putObject("__metadata").put("id", "A_BillingDocument('" + number + "')").put("type", "API_BILLING_DOCUMENT_SRV.A_BillingDocumentType");
         billingDocuments.put(number, doc);
@@ -818,7 +829,17 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         return null;
     }
 
-    /** Net amount = quantity × PR00 rate over the items not rejected, to the cent, as SAP's pricing would have it. */
+    /** The gross price condition of the sandbox's pricing procedure (a customer condition, as in a real installation). */
+    public static final String GROSS_PRICE_CONDITION = "ZPRG";
+    /** Output tax by the item's tax classification, as the tax determination of a mainland China company code would find it. */
+    private static final Map<String, java.math.BigDecimal> TAX_BY_CLASSIFICATION = Map.of("1", new java.math.BigDecimal("0.13"),
+            "2", new java.math.BigDecimal("0.09"), "3", new java.math.BigDecimal("0.06"), "0", java.math.BigDecimal.ZERO);
+
+    /**
+     * Each open item priced as SAP's pricing would: PR00 is a net price (tax = net × rate), {@link #GROSS_PRICE_CONDITION}
+     * a price including tax (tax = gross × rate / (1 + rate)); amounts and tax per item to the cent, the rate from the
+     * item's tax classification (none given: the material's, 13 %). The order's net amount is the items' sum.
+     */
     private static void total(ObjectNode order) {
         java.math.BigDecimal total = java.math.BigDecimal.ZERO;
         for (JsonNode line : order.path("to_Item").path("results")) {
@@ -826,12 +847,30 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
                 continue;
             }
             java.math.BigDecimal rate = java.math.BigDecimal.ZERO;
+            boolean gross = false;
             for (JsonNode price : line.path("to_PricingElement")) {
-                if ("PR00".equals(price.path("ConditionType").asText())) {
+                String type = price.path("ConditionType").asText();
+                if ("PR00".equals(type) || GROSS_PRICE_CONDITION.equals(type)) {
                     rate = new java.math.BigDecimal(price.path("ConditionRateValue").asText("0"));
+                    gross = GROSS_PRICE_CONDITION.equals(type);
                 }
             }
-            total = total.add(rate.multiply(new java.math.BigDecimal(line.path("RequestedQuantity").asText("0"))));
+            java.math.BigDecimal taxRate = TAX_BY_CLASSIFICATION.getOrDefault(line.path("ProductTaxClassification1").asText("1"),
+                    new java.math.BigDecimal("0.13"));
+            java.math.BigDecimal extended = rate.multiply(new java.math.BigDecimal(line.path("RequestedQuantity").asText("0")))
+                    .setScale(2, java.math.RoundingMode.HALF_UP);
+            java.math.BigDecimal net;
+            java.math.BigDecimal tax;
+            if (gross) {
+                tax = extended.multiply(taxRate).divide(java.math.BigDecimal.ONE.add(taxRate), java.math.MathContext.DECIMAL128)
+                        .setScale(2, java.math.RoundingMode.HALF_UP);
+                net = extended.subtract(tax);
+            } else {
+                net = extended;
+                tax = net.multiply(taxRate).setScale(2, java.math.RoundingMode.HALF_UP);
+            }
+            ((ObjectNode) line).put("NetAmount", net.toPlainString()).put("TaxAmount", tax.toPlainString());
+            total = total.add(net);
         }
         order.put("TotalNetAmount", total.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString());
         boolean allRejected = order.path("to_Item").path("results").size() > 0;

@@ -41,6 +41,8 @@ public final class SapSandboxRegistration implements ProviderSandbox {
         properties.put("crmhub.connectors.erp-sap.base-url", sap.baseUrl());
         properties.put("crmhub.connectors.erp-sap.username", ProviderSandboxes.LOCAL_USER);
         properties.put("crmhub.connectors.erp-sap.password", ProviderSandboxes.LOCAL_PASSWORD);
+        // the sandbox's pricing procedure takes tax-inclusive prices through its customer condition, as an installation's would
+        properties.put("crmhub.connectors.erp-sap.gross-price-condition", SapBusinessPartnerSandbox.GROSS_PRICE_CONDITION);
         return new Started(sap.baseUrl(), properties, "", sap);
     }
 }

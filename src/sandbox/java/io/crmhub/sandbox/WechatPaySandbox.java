@@ -52,6 +52,7 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
     public static final String MERCHANT_SERIAL = "3775B6A45ACD588826D15E583A95F5DD********".replace('*', '0');
     public static final String PLATFORM_SERIAL = "PUB_KEY_ID_0119000000012024112500000000000001";
     private static final Pattern AUTH = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    private static final Pattern BILL_EDIT = Pattern.compile("/sandbox/bill/([A-Za-z0-9_\\-*|]{1,64})");
     private static final Pattern PAY = Pattern.compile("/sandbox/pay/([A-Za-z0-9_\\-*|]{6,32})");
     private static final Pattern REFUNDED = Pattern.compile("/sandbox/refund/([A-Za-z0-9_\\-*|/@]{1,64})");
     private static final Pattern BY_OUT_TRADE_NO = Pattern.compile("/v3/pay/transactions/out-trade-no/([A-Za-z0-9_\\-*|]{6,32})(/close)?");
@@ -118,6 +119,11 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
         return orders;
     }
 
+    /** Refunds by our refund number ({@code out_refund_no}). */
+    public Map<String, ObjectNode> refunds() {
+        return refunds;
+    }
+
     @Override
     public ResponseDefinition transform(ServeEvent event) {
         Request request = event.getRequest();
@@ -126,6 +132,15 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
         if (refunded.matches()) {
             return completeRefund(refunded.group(1), request.queryParameter("notifyUrl").isPresent()
                     ? request.queryParameter("notifyUrl").firstValue() : null);
+        }
+        Matcher bill = BILL_EDIT.matcher(path);
+        if (bill.matches() && request.getMethod().getName().equals("POST")) { // the tour plants a difference in the bill
+            try {
+                editBill(bill.group(1), (ObjectNode) json.readTree(request.getBodyAsString()));
+            } catch (Exception e) {
+                return new ResponseDefinitionBuilder().withStatus(400).withBody("the body is a JSON object such as {\"fee\":\"0.54\"}").build();
+            }
+            return new ResponseDefinitionBuilder().withStatus(204).build();
         }
         Matcher pay = PAY.matcher(path);
         if (pay.matches()) {
@@ -150,6 +165,12 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
         }
         if (path.equals("/v3/refund/domestic/refunds") && method.equals("POST")) {
             return refund(body);
+        }
+        if (path.equals("/v3/bill/tradebill") && method.equals("GET")) {
+            return tradeBill(request);
+        }
+        if (path.equals("/v3/billdownload/file") && method.equals("GET")) {
+            return billFile(request);
         }
         Matcher byNumber = BY_OUT_TRADE_NO.matcher(path);
         if (byNumber.matches()) {
@@ -279,6 +300,7 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
             known = json.createObjectNode().put("refund_id", "50000" + System.currentTimeMillis() + (100 + new SecureRandom().nextInt(900)))
                     .put("out_refund_no", outRefundNo).put("out_trade_no", outTradeNo)
                     .put("transaction_id", order.path("transaction_id").asText()).put("status", "PROCESSING")
+                    .put("create_time", OffsetDateTime.now(ZoneOffset.ofHours(8)).withNano(0).toString())
                     .put("notify_url", request.path("notify_url").asText(order.path("notify_url").asText()));
             known.set("amount", json.createObjectNode().put("refund", refund).put("total", order.path("amount").path("total").asLong())
                     .put("payer_refund", refund).put("payer_total", order.path("amount").path("total").asLong())
@@ -288,6 +310,158 @@ public class WechatPaySandbox implements ResponseDefinitionTransformerV2 {
         ObjectNode answer = known.deepCopy();
         answer.remove("notify_url");
         return signed(200, answer.toString());
+    }
+
+    // ---- the trade bill (docs/connectors/wechatpay.md, "Daily statement") ----
+
+    /** The merchant's fee rate in the sandbox: 0.6 %, rounded half-up to the fen per payment (and per refund, returned). */
+    public static final java.math.BigDecimal FEE_RATE = new java.math.BigDecimal("0.006");
+    private static final java.time.ZoneId BEIJING = java.time.ZoneId.of("Asia/Shanghai");
+    private final Map<String, byte[]> bills = new ConcurrentHashMap<>();
+    /** What the tour or a test told the bill to show differently, by reference: drop the row, or another fee or amount. */
+    private final Map<String, ObjectNode> billEdits = new ConcurrentHashMap<>();
+
+    /**
+     * The bill of {@code reference} (a payment's out_trade_no or a refund's out_refund_no) is shown differently:
+     * {@code {"drop":true}}, {@code {"fee":"0.54"}} or {@code {"amount":"17.60"}} (yuan). A reference no order has, with
+     * {@code {"amount":…,"day":"yyyy-MM-dd"}}, adds a payment only WeChat Pay knows.
+     */
+    public void editBill(String reference, ObjectNode edit) {
+        billEdits.put(reference, edit);
+    }
+
+    /** {@code GET /v3/bill/tradebill}: the day's ALL bill, made from the orders paid and the refunds accepted that day. */
+    private ResponseDefinition tradeBill(Request request) {
+        java.time.LocalDate day;
+        try {
+            day = java.time.LocalDate.parse(request.queryParameter("bill_date").firstValue());
+        } catch (RuntimeException e) {
+            return signed(400, error("PARAM_ERROR", "bill_date 格式错误: yyyy-MM-dd is required"));
+        }
+        // WeChat Pay states a day once it is over; the sandbox also serves today so far, so the local tour can reconcile
+        if (day.isAfter(java.time.LocalDate.now(BEIJING))) {
+            return signed(400, error("PARAM_ERROR", "账单日期不能晚于今天: bill_date must not be in the future (Beijing time)"));
+        }
+        byte[] bill = billOf(day);
+        if (bill == null) {
+            return signed(400, error("NO_STATEMENT_EXIST", "请求的账单文件不存在"));
+        }
+        String token = UUID.randomUUID().toString().replace("-", "");
+        bills.put(token, bill);
+        String base = URI.create(request.getAbsoluteUrl()).resolve("/").toString().replaceAll("/$", "");
+        String sha1;
+        try {
+            sha1 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(bill));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return signed(200, json.createObjectNode().put("hash_type", "SHA1").put("hash_value", sha1)
+                .put("download_url", base + "/v3/billdownload/file?token=" + token).toString());
+    }
+
+    /** The file itself: not JSON, and not signed (as WeChat Pay's is not). */
+    private ResponseDefinition billFile(Request request) {
+        byte[] bill = request.queryParameter("token").isPresent() ? bills.get(request.queryParameter("token").firstValue()) : null;
+        if (bill == null) {
+            return new ResponseDefinitionBuilder().withStatus(404).withBody("no such bill").build();
+        }
+        return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "application/octet-stream").withBody(bill).build();
+    }
+
+    private synchronized byte[] billOf(java.time.LocalDate day) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        java.math.BigDecimal settled = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal refunded = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal fees = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal ordered = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal asked = java.math.BigDecimal.ZERO;
+        for (ObjectNode o : new java.util.TreeMap<>(orders).values()) {
+            String reference = o.path("out_trade_no").asText(o.path("request").path("out_trade_no").asText());
+            if (!"SUCCESS".equals(o.path("trade_state").asText()) || !onDay(o.path("success_time").asText(), day)) {
+                continue;
+            }
+            ObjectNode edit = billEdits.get(reference);
+            if (edit != null && edit.path("drop").asBoolean(false)) {
+                continue;
+            }
+            java.math.BigDecimal amount = edit != null && edit.has("amount") ? new java.math.BigDecimal(edit.path("amount").asText())
+                    : yuan(o.path("amount").path("total").asLong());
+            java.math.BigDecimal fee = edit != null && edit.has("fee") ? new java.math.BigDecimal(edit.path("fee").asText()) : fee(amount);
+            lines.add(row(o.path("success_time").asText(), o.path("transaction_id").asText(), reference, "SUCCESS", amount, "0", "0",
+                    java.math.BigDecimal.ZERO, "", "", o.path("description").asText(""), fee, amount, java.math.BigDecimal.ZERO));
+            settled = settled.add(amount);
+            ordered = ordered.add(amount);
+            fees = fees.add(fee);
+        }
+        for (Map.Entry<String, ObjectNode> e : billEdits.entrySet()) { // payments only WeChat Pay knows
+            if (!orders.containsKey(e.getKey()) && !refunds.containsKey(e.getKey()) && day.toString().equals(e.getValue().path("day").asText())) {
+                java.math.BigDecimal amount = new java.math.BigDecimal(e.getValue().path("amount").asText("0"));
+                java.math.BigDecimal fee = fee(amount);
+                lines.add(row(day + "T12:00:00+08:00", "42000" + Math.abs(e.getKey().hashCode()), e.getKey(), "SUCCESS", amount, "0", "0",
+                        java.math.BigDecimal.ZERO, "", "", "", fee, amount, java.math.BigDecimal.ZERO));
+                settled = settled.add(amount);
+                ordered = ordered.add(amount);
+                fees = fees.add(fee);
+            }
+        }
+        for (ObjectNode r : new java.util.TreeMap<>(refunds).values()) {
+            String reference = r.path("out_refund_no").asText();
+            if (!onDay(r.path("create_time").asText(), day)) {
+                continue;
+            }
+            ObjectNode edit = billEdits.get(reference);
+            if (edit != null && edit.path("drop").asBoolean(false)) {
+                continue;
+            }
+            java.math.BigDecimal amount = edit != null && edit.has("amount") ? new java.math.BigDecimal(edit.path("amount").asText())
+                    : yuan(r.path("amount").path("refund").asLong());
+            java.math.BigDecimal fee = fee(amount).negate();
+            lines.add(row(r.path("create_time").asText(), r.path("transaction_id").asText(), r.path("out_trade_no").asText(), "REFUND",
+                    java.math.BigDecimal.ZERO, r.path("refund_id").asText(), reference, amount, "ORIGINAL", r.path("status").asText(), "",
+                    fee, java.math.BigDecimal.ZERO, amount));
+            refunded = refunded.add(amount);
+            asked = asked.add(amount);
+            fees = fees.add(fee);
+        }
+        if (lines.isEmpty()) {
+            return null;
+        }
+        StringBuilder bill = new StringBuilder("交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,"
+                + "货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,"
+                + "申请退款金额,费率备注\n");
+        lines.forEach(l -> bill.append(l).append('\n'));
+        bill.append("总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\n");
+        bill.append('`').append(lines.size()).append(",`").append(settled.toPlainString()).append(",`").append(refunded.toPlainString())
+                .append(",`0.00,`").append(fees.setScale(5).toPlainString()).append(",`").append(ordered.toPlainString()).append(",`")
+                .append(asked.toPlainString()).append('\n');
+        return bill.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String row(String time, String transaction, String outTradeNo, String state, java.math.BigDecimal settled,
+                              String refundId, String outRefundNo, java.math.BigDecimal refund, String refundType, String refundState,
+                              String description, java.math.BigDecimal fee, java.math.BigDecimal total, java.math.BigDecimal asked) {
+        String at = OffsetDateTime.parse(time).atZoneSameInstant(BEIJING).toLocalDateTime().format(java.time.format.DateTimeFormatter
+                .ofPattern("yyyy-MM-dd HH:mm:ss"));
+        return String.join(",", java.util.stream.Stream.of(at, APP_ID, MERCHANT_ID, "0", "", transaction, outTradeNo, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+                "NATIVE", state, "OTHERS", "CNY", settled.toPlainString(), "0.00", refundId, outRefundNo, refund.toPlainString(), "0.00",
+                refundType, refundState, description.replace(",", " "), "", fee.setScale(5).toPlainString(), "0.60%", total.toPlainString(),
+                asked.toPlainString(), "").map(f -> "`" + f).toList());
+    }
+
+    private static boolean onDay(String time, java.time.LocalDate day) {
+        try {
+            return OffsetDateTime.parse(time).atZoneSameInstant(BEIJING).toLocalDate().equals(day);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static java.math.BigDecimal yuan(long fen) {
+        return java.math.BigDecimal.valueOf(fen, 2);
+    }
+
+    private static java.math.BigDecimal fee(java.math.BigDecimal amount) {
+        return amount.multiply(FEE_RATE).setScale(2, java.math.RoundingMode.HALF_UP);
     }
 
     /** The refund completes at "the bank": the hub gets a signed REFUND.SUCCESS notification. */

@@ -41,6 +41,7 @@ public record WechatPaySandboxServer(WireMockServer server, WechatPaySandbox wec
         p.put(prefix + "platform-public-keys[0].serial", WechatPaySandbox.PLATFORM_SERIAL);
         p.put(prefix + "platform-public-keys[0].key", RsaKeys.pem("PUBLIC KEY", wechatPay.platformPublicKey().getEncoded()));
         p.put(prefix + "notify-url", notifyUrl);
+        p.put(prefix + "fee-rate", WechatPaySandbox.FEE_RATE.toPlainString()); // the sandbox's bills charge 0.6 %
         return p;
     }
 

@@ -91,7 +91,7 @@ class ApiAnswersIT extends HubIntegrationTest {
         ResponseEntity<String> yen = call("sales", HttpMethod.POST, "/api/orders", """
                 {"customerId":%d,"currency":"JPY","lines":[{"sku":"T","quantity":2,"unit":"EA","unitPrice":"880"}]}""".formatted(customer));
         assertThat(yen.getStatusCode().value()).as(yen.getBody()).isEqualTo(201);
-        assertThat(yen.getBody()).contains("\"totalAmount\":1760,", "\"paidAmount\":0,", "\"unitPrice\":880,", "\"lineAmount\":1760}");
+        assertThat(yen.getBody()).contains("\"totalAmount\":1760,", "\"paidAmount\":0,", "\"unitPrice\":880,", "\"lineAmount\":1760,", "\"taxAmount\":202,", "\"grossAmount\":1760}");
         ResponseEntity<String> yuan = call("sales", HttpMethod.POST, "/api/orders", """
                 {"customerId":%d,"currency":"CNY","lines":[{"sku":"T","quantity":1,"unit":"EA","unitPrice":"99.4"},
                  {"sku":"U","quantity":1,"unit":"EA","unitPrice":"0.1234"}]}""".formatted(customer));

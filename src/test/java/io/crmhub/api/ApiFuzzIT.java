@@ -280,7 +280,10 @@ class ApiFuzzIT extends HubIntegrationTest {
     private Map<String, Long> counts() {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String table : COUNTED) {
-            counts.put(table, jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single());
+            // the hub's ERP pollers read the SAP stand-in every test class shares, and park what other classes' invoices
+            // name (customers this database does not have): that is not written by a request
+            String notPolled = table.equals("parked_message") ? " WHERE source_endpoint IS NULL OR source_endpoint NOT LIKE 'poll:%'" : "";
+            counts.put(table, jdbc.sql("SELECT COUNT(*) FROM " + table + notPolled).query(Long.class).single());
         }
         return counts;
     }

@@ -63,6 +63,7 @@ class BrokerRestartIT {
                 "--crmhub.connectors.erp-sap.base-url=" + sap.baseUrl(),
                 "--crmhub.connectors.erp-sap.username=restart-user",
                 "--crmhub.connectors.erp-sap.password=restart-password",
+                "--crmhub.connectors.erp-sap.gross-price-condition=" + io.crmhub.sandbox.SapBusinessPartnerSandbox.GROSS_PRICE_CONDITION,
                 "--crmhub.retry.initial-delay-ms=100"));
         args.addAll(TestDatabases.arguments(dir, "brokerrestart"));
         hub = HubProcess.start("broker-restart-hub", HubProcess.freePort(), args).awaitUp();

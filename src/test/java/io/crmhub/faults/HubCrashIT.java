@@ -89,6 +89,7 @@ class HubCrashIT {
                 "--crmhub.connectors.erp-sap.base-url=" + sap.baseUrl(),
                 "--crmhub.connectors.erp-sap.username=crash-user",
                 "--crmhub.connectors.erp-sap.password=crash-password",
+                "--crmhub.connectors.erp-sap.gross-price-condition=" + io.crmhub.sandbox.SapBusinessPartnerSandbox.GROSS_PRICE_CONDITION,
                 "--crmhub.retry.initial-delay-ms=100",
                 "--crmhub.outbox.lease-duration=3s"));
         args.addAll(TestDatabases.arguments(dir, "hubcrash"));

@@ -69,8 +69,15 @@ class OrderToErpFlowIT extends OrderToErpScenarios {
     }
 
     @Override
+    /** What SAP will bill: net + tax of the open items, as its pricing found them (D46). */
     BigDecimal totalInErp(String salesOrder) {
-        return new BigDecimal(SapTestServer.sap().salesOrders().get(salesOrder).path("TotalNetAmount").asText());
+        BigDecimal gross = BigDecimal.ZERO;
+        for (JsonNode item : SapTestServer.sap().salesOrders().get(salesOrder).path("to_Item").path("results")) {
+            if (item.path("SalesDocumentRjcnReason").asText("").isEmpty()) {
+                gross = gross.add(new BigDecimal(item.path("NetAmount").asText("0"))).add(new BigDecimal(item.path("TaxAmount").asText("0")));
+            }
+        }
+        return gross;
     }
 
     @Override
@@ -78,13 +85,17 @@ class OrderToErpFlowIT extends OrderToErpScenarios {
         ObjectNode sap = SapTestServer.sap().salesOrders().get(salesOrder);
         assertThat(sap.path("SoldToParty").asText()).isEqualTo(partner);
         assertThat(sap.path("TransactionCurrency").asText()).isEqualTo("CNY");
-        assertThat(sap.path("TotalNetAmount").asText()).isEqualTo("226.00"); // SAP's text, rounded to the cent
+        // tax-inclusive prices (the default): 176.00 = 155.75 + 20.25 and 50.00 = 44.25 + 5.75, so the net is 200.00
+        assertThat(sap.path("TotalNetAmount").asText()).isEqualTo("200.00"); // SAP's text, rounded to the cent
         assertThat(sap.path("to_Item").path("results").get(1).path("RequestedQuantityUnit").asText()).isEqualTo("KG");
         SapTestServer.wireMock().verify(1, postRequestedFor(urlPathEqualTo(SO_PATH))
                 .withHeader("x-csrf-token", com.github.tomakehurst.wiremock.client.WireMock.matching(".+"))
                 .withRequestBody(matchingJsonPath("$.SalesOrganization", equalTo("1710")))
                 .withRequestBody(matchingJsonPath("$.to_Item[0].SalesOrderItem", equalTo("10")))
                 .withRequestBody(matchingJsonPath("$.to_Item[0].to_PricingElement[0].ConditionRateValue", equalTo("88")))
+                .withRequestBody(matchingJsonPath("$.to_Item[0].to_PricingElement[0].ConditionType",
+                        equalTo(io.crmhub.sandbox.SapBusinessPartnerSandbox.GROSS_PRICE_CONDITION)))
+                .withRequestBody(matchingJsonPath("$.to_Item[0].ProductTaxClassification1", equalTo("1")))
                 .withRequestBody(containing(order.number())));
     }
 

@@ -129,6 +129,7 @@ class KeyRotationIT {
                 "--crmhub.connectors.erp-sap.base-url=" + sap.baseUrl(),
                 "--crmhub.connectors.erp-sap.username=rotation-user",
                 "--crmhub.connectors.erp-sap.password=rotation-password",
+                "--crmhub.connectors.erp-sap.gross-price-condition=" + io.crmhub.sandbox.SapBusinessPartnerSandbox.GROSS_PRICE_CONDITION,
                 "--crmhub.retry.initial-delay-ms=100"));
         args.addAll(TestDatabases.arguments(dir, "keyrotation"));
         return args;

@@ -56,6 +56,7 @@ public abstract class HubIntegrationTest {
         registry.add("crmhub.connectors.erp-sap.base-url", () -> "${crmhub.test.sap-url:" + SapTestServer.get().baseUrl() + "}");
         registry.add("crmhub.connectors.erp-sap.username", () -> SapTestServer.USER);
         registry.add("crmhub.connectors.erp-sap.password", () -> SapTestServer.PASSWORD);
+        registry.add("crmhub.connectors.erp-sap.gross-price-condition", () -> io.crmhub.sandbox.SapBusinessPartnerSandbox.GROSS_PRICE_CONDITION);
     }
 
     @BeforeEach
@@ -144,7 +145,10 @@ public abstract class HubIntegrationTest {
     protected record SyncedOrder(long id, String externalId) {
     }
 
-    /** A confirmed order of 2 × 88.00 CNY (net 176.00) for a new customer, waited for until it is in the ERP. */
+    /**
+     * A confirmed order of 2 × 88.00 CNY for a new customer (tax-inclusive prices, VAT13: total 176.00 = 155.75 net +
+     * 20.25 tax), waited for until it is in the ERP.
+     */
     protected SyncedOrder confirmedOrderInErp(String buyer) {
         long customer = createCustomer(buyer + " " + System.nanoTime(), uniquePhone(), "CN");
         ResponseEntity<String> created = call("sales", HttpMethod.POST, "/api/orders", """

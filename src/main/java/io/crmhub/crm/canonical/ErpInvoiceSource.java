@@ -23,18 +23,29 @@ public interface ErpInvoiceSource {
     List<ErpInvoice> changedBetween(Instant since, Instant until, int max);
 
     /**
-     * One ERP invoice in the hub's terms.
+     * One ERP invoice in the hub's terms, its amounts as the ERP states them.
      *
      * @param salesOrder   the ERP's number of the sales order it bills (our order's external id), null if none
      * @param soldTo       the ERP's number of the customer (our customer's external id)
      * @param totalAmount  gross amount, exact, in {@code currency}
-     * @param paidAmount   what the ERP has cleared against it
-     * @param status       OPEN, PAID or CANCELLED
+     * @param netAmount    net amount, null if the ERP does not state it
+     * @param taxAmount    tax amount, null if the ERP does not state it
+     * @param clearedAmount what the ERP has cleared against it (its own clearing or write-off), null if it does not say;
+     *                     where stated it is the invoice's paid amount, else the hub allocates its payments (D47)
+     * @param status       OPEN or CANCELLED (paid is the hub's to work out)
+     * @param lines        its lines with their tax, as the ERP states them (empty if it does not)
      * @param unmapped     why the invoice cannot be taken over (a code no value map knows, naming table and code), else
      *                     null; such an invoice is parked, not stored, and the fields that depend on the code are not set
      */
     record ErpInvoice(String number, String salesOrder, String soldTo, String currency, BigDecimal totalAmount,
-                      BigDecimal paidAmount, LocalDate issueDate, LocalDate dueDate, String status, Instant changedAt,
-                      String unmapped) {
+                      BigDecimal netAmount, BigDecimal taxAmount, BigDecimal clearedAmount, LocalDate issueDate,
+                      LocalDate dueDate, String status, Instant changedAt, List<Line> lines, String unmapped) {
+    }
+
+    /**
+     * @param item     the ERP's item or entry number, null if none
+     * @param taxRate  the rate as the ERP states it (0.13), null if it states only amounts (SAP's billing items)
+     */
+    record Line(String item, BigDecimal taxRate, BigDecimal netAmount, BigDecimal taxAmount, BigDecimal grossAmount) {
     }
 }

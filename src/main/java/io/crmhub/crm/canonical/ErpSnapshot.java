@@ -16,8 +16,16 @@ public interface ErpSnapshot {
     /** Customers created in [from, to] that carry one of our references ({@code CRM-C-…}). */
     List<Record> customers(LocalDate from, LocalDate to);
 
-    /** Sales orders created in [from, to]; {@code reference} is our order number, {@code amount} the net amount. */
+    /**
+     * Sales orders created in [from, to]; {@code reference} is our order number, {@code amount} the net amount, or the
+     * gross where {@link #ordersAtNet()} says so.
+     */
     List<Record> orders(LocalDate from, LocalDate to);
+
+    /** Whether {@link #orders} states net amounts (SAP's TotalNetAmount) rather than gross (Kingdee's 价税合计). */
+    default boolean ordersAtNet() {
+        return true;
+    }
 
     /** Invoices dated in [from, to]; {@code reference} is the invoice number, {@code amount} the gross amount. */
     List<Record> invoices(LocalDate from, LocalDate to);

@@ -55,14 +55,20 @@ class FinanceController {
                 .optional().orElseThrow(() -> new NotFoundException("payment", id));
     }
 
-    @Operation(summary = "ERP invoices read by the hub, one page at a time")
+    @Operation(summary = "ERP invoices read by the hub, with net, tax, paid and open amounts, one page at a time")
     @GetMapping("/invoices")
-    PageView<FinanceViews.InvoiceView> invoices(@Valid PageRequest page, DataScope scope) {
-        String where = " WHERE 1 = 1" + scope.filterVia("customer_id", "customer");
+    PageView<FinanceViews.InvoiceView> invoices(@RequestParam(required = false) @Pattern(regexp = "OPEN|PARTIALLY_PAID|PAID|CANCELLED",
+            message = "must be OPEN, PARTIALLY_PAID, PAID or CANCELLED") String status,
+                                                @RequestParam(required = false) Long orderId, @Valid PageRequest page,
+                                                DataScope scope) {
+        String where = " WHERE (CAST(? AS VARCHAR(16)) IS NULL OR status = ?) AND (CAST(? AS BIGINT) IS NULL OR order_id = ?)"
+                + scope.filterVia("customer_id", "customer");
+        List<Object> params = Arrays.asList(status, status, orderId, orderId);
         return new PageView<>(jdbc.sql("SELECT " + FinanceViews.InvoiceView.COLUMNS + " FROM invoice" + where + " ORDER BY id LIMIT ? OFFSET ?")
-                .params(scope.params(List.of(), page.sizeOrDefault(), page.offset())).query(FinanceViews.InvoiceView.ROW).list(),
+                .params(scope.params(params, page.sizeOrDefault(), page.offset())).query(FinanceViews.InvoiceView.ROW).list()
+                .stream().map(i -> i.withDetails(jdbc)).toList(),
                 page.pageOrDefault(), page.sizeOrDefault(),
-                jdbc.sql("SELECT COUNT(*) FROM invoice" + where).params(scope.params()).query(Long.class).single());
+                jdbc.sql("SELECT COUNT(*) FROM invoice" + where).params(scope.params(params)).query(Long.class).single());
     }
 
     @Operation(summary = "One ERP invoice")
@@ -70,6 +76,6 @@ class FinanceController {
     FinanceViews.InvoiceView invoice(@PathVariable long id, DataScope scope) {
         return jdbc.sql("SELECT " + FinanceViews.InvoiceView.COLUMNS + " FROM invoice WHERE id = ?" + scope.filterVia("customer_id", "customer"))
                 .params(scope.params(List.of(id))).query(FinanceViews.InvoiceView.ROW)
-                .optional().orElseThrow(() -> new NotFoundException("invoice", id));
+                .optional().orElseThrow(() -> new NotFoundException("invoice", id)).withDetails(jdbc);
     }
 }

@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
 /**
  * ERP invoices → CRM invoices, incrementally by the ERP's change timestamp through {@link WatermarkPoller} (one page
  * per transaction with the watermark row locked, so a crash re-reads at most a page and two instances never store the
- * same window twice): each invoice upserted by number (no event: nothing consumes one).
+ * same window twice): each invoice upserted by number with its net, tax and lines as the ERP states them, then its
+ * order settled ({@link InvoiceSettlement}: the order's payments allocated to its invoices) in the same transaction.
  * Scheduled every {@code crmhub.invoices.poll-interval} on the instance holding the {@code erp-invoice-poll} lease.
  */
 @Component
@@ -44,9 +45,12 @@ public class InvoiceIngest implements SchedulingConfigurer {
     private final Optional<ErpInvoiceSource> source;
     private final InvoiceProperties properties;
     private final Duration settle;
+    private final InvoiceSettlement settlement;
 
     InvoiceIngest(JdbcClient jdbc, WatermarkPoller poller, ClusterLease lease, Clock clock,
-                  ParkedMessages parked, Optional<ErpInvoiceSource> source, InvoiceProperties properties, ErpProperties erp) {
+                  ParkedMessages parked, Optional<ErpInvoiceSource> source, InvoiceProperties properties, ErpProperties erp,
+                  InvoiceSettlement settlement) {
+        this.settlement = settlement;
         this.jdbc = jdbc;
         this.poller = poller;
         this.lease = lease;
@@ -127,6 +131,8 @@ public class InvoiceIngest implements SchedulingConfigurer {
             return new Upsert(false, false, true);
         }
         Timestamp now = Timestamp.from(clock.instant());
+        // the order first, then its invoice: the lock order of every writer of an order's payments and invoices
+        orderId.ifPresent(id -> jdbc.sql("SELECT id FROM sales_order WHERE id = ? FOR UPDATE").param(id).query(Long.class).optional());
         record Existing(long id, long version, Timestamp changedAt) {
         }
         Optional<Existing> existing = jdbc.sql("SELECT id, version, erp_changed_at FROM invoice WHERE invoice_number = ? FOR UPDATE")
@@ -134,25 +140,42 @@ public class InvoiceIngest implements SchedulingConfigurer {
         if (existing.isPresent() && existing.get().changedAt() != null && !i.changedAt().isAfter(existing.get().changedAt().toInstant())) {
             return new Upsert(true, false, false); // this change is already stored (a re-read page)
         }
+        long id;
         if (existing.isEmpty()) {
+            org.springframework.jdbc.support.GeneratedKeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
             jdbc.sql("""
                     INSERT INTO invoice (invoice_number, order_id, customer_id, status, currency, total_amount, paid_amount, issue_date,
-                                         due_date, overdue, version, created_at, updated_at, erp_system, erp_changed_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, 1, ?, ?, ?, ?)""")
-                    .params(i.number(), orderId.orElse(null), customerId.get(), i.status(), i.currency(), i.totalAmount(), i.paidAmount(),
-                            Date.valueOf(i.issueDate()), Date.valueOf(i.dueDate()), now, now, system, Timestamp.from(i.changedAt()))
-                    .update();
+                                         due_date, overdue, version, created_at, updated_at, erp_system, erp_changed_at,
+                                         net_amount, tax_amount, erp_cleared_amount)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, FALSE, 1, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(i.number(), orderId.orElse(null), customerId.get(), i.status(), i.currency(), i.totalAmount(),
+                            Date.valueOf(i.issueDate()), Date.valueOf(i.dueDate()), now, now, system, Timestamp.from(i.changedAt()),
+                            i.netAmount(), i.taxAmount(), i.clearedAmount())
+                    .update(keys, "id");
+            id = keys.getKey().longValue();
         } else {
-            long id = existing.get().id();
+            id = existing.get().id();
             long version = existing.get().version() + 1;
+            // the status the ERP states (OPEN or CANCELLED); paid and partly paid are the settlement's, below
             jdbc.sql("""
-                    UPDATE invoice SET status = ?, currency = ?, total_amount = ?, paid_amount = ?, issue_date = ?, due_date = ?,
-                           overdue = CASE WHEN ? = 'OPEN' THEN overdue ELSE FALSE END, version = ?, updated_at = ?, erp_changed_at = ?
+                    UPDATE invoice SET status = CASE WHEN ? = 'CANCELLED' THEN 'CANCELLED' WHEN status = 'CANCELLED' THEN 'OPEN' ELSE status END,
+                           currency = ?, total_amount = ?, issue_date = ?, due_date = ?, net_amount = ?, tax_amount = ?,
+                           erp_cleared_amount = ?, overdue = CASE WHEN ? = 'CANCELLED' THEN FALSE ELSE overdue END, version = ?,
+                           updated_at = ?, erp_changed_at = ?
                     WHERE id = ?""")
-                    .params(i.status(), i.currency(), i.totalAmount(), i.paidAmount(), Date.valueOf(i.issueDate()),
-                            Date.valueOf(i.dueDate()), i.status(), version, now, Timestamp.from(i.changedAt()), id)
+                    .params(i.status(), i.currency(), i.totalAmount(), Date.valueOf(i.issueDate()), Date.valueOf(i.dueDate()),
+                            i.netAmount(), i.taxAmount(), i.clearedAmount(), i.status(), version, now, Timestamp.from(i.changedAt()), id)
                     .update();
+            jdbc.sql("DELETE FROM invoice_line WHERE invoice_id = ?").param(id).update();
         }
+        int no = 1;
+        for (ErpInvoiceSource.Line line : i.lines()) {
+            jdbc.sql("""
+                    INSERT INTO invoice_line (invoice_id, line_no, sales_order_item, tax_rate, net_amount, tax_amount, gross_amount)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""")
+                    .params(id, no++, line.item(), line.taxRate(), line.netAmount(), line.taxAmount(), line.grossAmount()).update();
+        }
+        orderId.ifPresent(settlement::settleOrder);
         return new Upsert(orderId.isPresent(), true, false);
     }
 }

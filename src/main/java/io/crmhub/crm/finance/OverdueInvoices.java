@@ -20,9 +20,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Flags open invoices past their due date that are not fully paid — neither cleared in the ERP nor covered by the
- * payments the CRM recorded for their order — and publishes {@code invoice.overdue} once per invoice, for
- * notifications. Runs daily ({@code crmhub.invoices.overdue-cron}, one instance by lease) and on demand. An invoice
+ * Flags invoices past their due date with an open amount (D47: due date passed and open amount > 0, nothing else;
+ * paid and open as {@link InvoiceSettlement} allocated the order's payments, or as the ERP cleared them) and
+ * publishes {@code invoice.overdue} once per invoice, for notifications. Runs daily ({@code crmhub.invoices.overdue-cron}, one instance by lease) and on demand. An invoice
  * that gets paid or cancelled loses the flag.
  */
 @Component
@@ -35,8 +35,11 @@ public class OverdueInvoices implements SchedulingConfigurer {
     private final ZoneId zone;
     private final String cron;
 
+    private final InvoiceSettlement settlement;
+
     OverdueInvoices(JdbcClient jdbc, ClusterLease lease, Clock clock,
-                    InvoiceProperties properties) {
+                    InvoiceProperties properties, InvoiceSettlement settlement) {
+        this.settlement = settlement;
         this.jdbc = jdbc;
         this.lease = lease;
         this.clock = clock;
@@ -63,24 +66,24 @@ public class OverdueInvoices implements SchedulingConfigurer {
         }
     }
 
-    /** What is paid against an invoice: the ERP's clearing, or the CRM's payments for its order, whichever is more. */
-    private static final String PAID = """
-            CASE WHEN o.paid_amount IS NOT NULL AND o.paid_amount > i.paid_amount THEN o.paid_amount ELSE i.paid_amount END""";
+    /** Still to pay: not cancelled, not fully paid. */
+    private static final String OPEN = "i.status IN ('OPEN', 'PARTIALLY_PAID') AND i.paid_amount < i.total_amount";
 
     @Transactional
     public Outcome check() {
         LocalDate today = LocalDate.now(clock.withZone(zone));
-        List<Long> due = jdbc.sql("""
-                SELECT i.id FROM invoice i LEFT JOIN sales_order o ON o.id = i.order_id
-                WHERE i.status = 'OPEN' AND i.overdue = FALSE AND i.due_date < ? AND %s < i.total_amount""".formatted(PAID))
+        // settle the candidates' orders first: a flag is never raised on an allocation that is not up to date
+        jdbc.sql("SELECT DISTINCT i.order_id FROM invoice i WHERE i.order_id IS NOT NULL AND i.overdue = FALSE AND i.due_date < ? AND " + OPEN)
+                .param(Date.valueOf(today)).query(Long.class).list().forEach(settlement::settleOrder);
+        List<Long> due = jdbc.sql("SELECT i.id FROM invoice i WHERE i.overdue = FALSE AND i.due_date < ? AND " + OPEN)
                 .param(Date.valueOf(today)).query(Long.class).list();
         Timestamp now = Timestamp.from(clock.instant());
         for (long id : due) {
             jdbc.sql("UPDATE invoice SET overdue = TRUE, version = version + 1, updated_at = ? WHERE id = ?").params(now, id).update();
         }
         int cleared = jdbc.sql("""
-                UPDATE invoice SET overdue = FALSE, updated_at = ? WHERE overdue = TRUE AND (status <> 'OPEN' OR id IN (
-                    SELECT i.id FROM invoice i LEFT JOIN sales_order o ON o.id = i.order_id WHERE %s >= i.total_amount))""".formatted(PAID))
+                UPDATE invoice SET overdue = FALSE, updated_at = ?
+                WHERE overdue = TRUE AND (status NOT IN ('OPEN', 'PARTIALLY_PAID') OR paid_amount >= total_amount)""")
                 .param(now).update();
         if (!due.isEmpty() || cleared > 0) {
             log.info("Overdue invoices as of {}: {} newly flagged, {} no longer overdue", today, due.size(), cleared);
@@ -100,8 +103,8 @@ public class OverdueInvoices implements SchedulingConfigurer {
 
     private OverdueInvoice find(long id, LocalDate today) {
         return jdbc.sql("""
-                SELECT i.id, i.invoice_number, i.order_id, i.customer_id, i.currency, i.total_amount, %s AS paid, i.due_date
-                FROM invoice i LEFT JOIN sales_order o ON o.id = i.order_id WHERE i.id = ?""".formatted(PAID))
+                SELECT i.id, i.invoice_number, i.order_id, i.customer_id, i.currency, i.total_amount, i.paid_amount, i.due_date
+                FROM invoice i WHERE i.id = ?""")
                 .param(id)
                 .query((rs, n) -> {
                     String currency = rs.getString(5).trim();

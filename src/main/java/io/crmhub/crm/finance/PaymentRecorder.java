@@ -33,7 +33,13 @@ public class PaymentRecorder {
     private final Clock clock;
     private final PaymentReviewProperties reviewRule;
 
-    public PaymentRecorder(JdbcClient jdbc, PaymentPostings postings, Inbox inbox, Clock clock, PaymentReviewProperties reviewRule) {
+    private final InvoiceSettlement settlement;
+    private final FinanceReviews reviews;
+
+    public PaymentRecorder(JdbcClient jdbc, PaymentPostings postings, Inbox inbox, Clock clock, PaymentReviewProperties reviewRule,
+                           InvoiceSettlement settlement, FinanceReviews reviews) {
+        this.settlement = settlement;
+        this.reviews = reviews;
         this.reviewRule = reviewRule;
         this.jdbc = jdbc;
         this.postings = postings;
@@ -70,9 +76,34 @@ public class PaymentRecorder {
             inbox.markProcessed(n.provider(), n.eventId());
             return;
         }
-        OrderRow order = orderFor(n.paymentReference()).orElseThrow(() -> new UnknownPaymentReferenceException(
-                "no payment or order with reference '" + n.paymentReference() + "' (" + n.provider() + " transaction "
-                        + n.providerTransactionId() + ", " + n.amount().toPlainString() + " " + n.currency() + ")"));
+        Optional<OrderRow> found = orderFor(n.paymentReference());
+        if (found.isEmpty()) {
+            String why = "no payment or order with reference '" + n.paymentReference() + "' (" + n.provider() + " transaction "
+                    + n.providerTransactionId() + ", " + n.amount().toPlainString() + " " + n.currency() + ")";
+            reviews.openForUnknownOrder(n, why); // finance decides which order it pays; the notification is parked meanwhile
+            throw new UnknownPaymentReferenceException(why);
+        }
+        recordFor(n, found.get());
+    }
+
+    /**
+     * Records a verified payment notification against an order finance chose (a payment for an unknown reference,
+     * allocated from the review queue), in the caller's transaction; answers the payment's id.
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public long recordAgainst(PaymentNotification n, long orderId) {
+        if (jdbc.sql("SELECT COUNT(*) FROM payment WHERE provider = ? AND provider_txn_id = ?")
+                .params(n.provider(), n.providerTransactionId()).query(Long.class).single() == 0) {
+            OrderRow order = jdbc.sql(ORDER_BY_ID).param(orderId)
+                    .query((rs, i) -> new OrderRow(rs.getLong(1), rs.getString(2).trim(), rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getLong(5)))
+                    .single();
+            recordFor(n, order);
+        }
+        return jdbc.sql("SELECT id FROM payment WHERE provider = ? AND provider_txn_id = ?")
+                .params(n.provider(), n.providerTransactionId()).query(Long.class).single();
+    }
+
+    private void recordFor(PaymentNotification n, OrderRow order) {
         String review = null;
         BigDecimal paid = order.paid();
         if (!order.currency().equals(n.currency())) {
@@ -105,8 +136,14 @@ public class PaymentRecorder {
         }
         jdbc.sql("UPDATE sales_order SET paid_amount = ?, version = version + 1, updated_at = ? WHERE id = ?")
                 .params(paid, now, order.id()).update();
+        settlement.settleOrder(order.id());
         long paymentId = jdbc.sql("SELECT id FROM payment WHERE provider = ? AND provider_txn_id = ?")
                 .params(n.provider(), n.providerTransactionId()).query(Long.class).single();
+        if (review != null) {
+            boolean currency = !order.currency().equals(n.currency());
+            reviews.openForPayment(currency ? FinanceReviews.Kind.CURRENCY_MISMATCH : FinanceReviews.Kind.OVER_PAYMENT, paymentId,
+                    order.id(), n.provider(), n.currency(), currency ? n.amount() : paid.subtract(order.total()), review);
+        }
         boolean held = review != null && reviewRule.holds();
         if (!held) {
             postings.publishReceipt(paymentId, "recorded");
@@ -149,14 +186,14 @@ public class PaymentRecorder {
             inbox.markProcessed(n.provider(), n.eventId());
             return;
         }
-        record PaymentRow(long id, long orderId, BigDecimal amount, BigDecimal refunded) {
+        record PaymentRow(long id, long orderId, BigDecimal amount, BigDecimal refunded, String currency) {
         }
         // a refund made in the provider's console may name only the provider's payment id (Stripe)
         PaymentRow payment = jdbc.sql("""
-                SELECT id, order_id, amount, refunded_amount FROM payment
+                SELECT id, order_id, amount, refunded_amount, currency FROM payment
                 WHERE payment_reference = ? OR (provider = ? AND provider_txn_id = ?) ORDER BY id FETCH FIRST 1 ROWS ONLY FOR UPDATE""")
                 .params(n.paymentReference(), n.provider(), n.paymentReference())
-                .query((rs, i) -> new PaymentRow(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3), rs.getBigDecimal(4)))
+                .query((rs, i) -> new PaymentRow(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getString(5).trim()))
                 .optional().orElseThrow(() -> new UnknownPaymentReferenceException("refund " + n.providerTransactionId()
                         + " for unknown payment reference '" + n.paymentReference() + "'"));
         if (!known) {
@@ -175,8 +212,14 @@ public class PaymentRecorder {
                 UPDATE payment SET refunded_amount = ?, status = ?, review_reason = COALESCE(?, review_reason),
                        version = version + 1, updated_at = ? WHERE id = ?""")
                 .params(refunded, review == null ? status : NEEDS_REVIEW, review, now, payment.id()).update();
-        jdbc.sql("UPDATE sales_order SET paid_amount = paid_amount - ?, version = version + 1, updated_at = ? WHERE id = ?")
-                .params(n.amount(), now, payment.orderId()).update();
+        // a payment in another currency than its order's never counted as paid, so its refund takes nothing back
+        jdbc.sql("UPDATE sales_order SET paid_amount = paid_amount - ?, version = version + 1, updated_at = ? WHERE id = ? AND currency = ?")
+                .params(n.amount(), now, payment.orderId(), payment.currency()).update();
+        settlement.settleOrder(payment.orderId());
+        if (review != null) {
+            reviews.openForPayment(FinanceReviews.Kind.PROVIDER_REFUND, payment.id(), payment.orderId(), n.provider(), n.currency(),
+                    n.amount(), review);
+        }
         long refundId = jdbc.sql("SELECT id FROM refund WHERE provider_refund_id = ? AND payment_id = ?")
                 .params(n.providerTransactionId(), payment.id()).query(Long.class).single();
         postings.publishRefund(refundId, "refunded");

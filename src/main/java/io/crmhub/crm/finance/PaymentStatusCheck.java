@@ -84,9 +84,30 @@ public class PaymentStatusCheck implements SchedulingConfigurer {
         int paid = 0;
         int closed = 0;
         for (Open p : open) {
+            String outcome = checkOne(p, now);
+            paid += "PAID".equals(outcome) ? 1 : 0;
+            closed += CLOSED.equals(outcome) ? 1 : 0;
+        }
+        return new Outcome(open.size(), paid, closed);
+    }
+
+    /**
+     * Asks the provider about one open payment now (a reconciliation resync: the provider's statement lists it, the
+     * CRM never heard): {@code PAID} when the provider says it is paid and the payment is recorded from its answer.
+     */
+    public String recheck(String reference) {
+        return jdbc.sql("SELECT id, payment_reference, provider, created_at, provider_payment_id FROM payment WHERE payment_reference = ? AND status = ?")
+                .params(reference, PaymentService.CREATED)
+                .query((rs, n) -> new Open(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5)))
+                .optional().map(p -> checkOne(p, Instant.EPOCH)).orElse("UNKNOWN");
+    }
+
+    /** PAID (recorded from the answer), CLOSED (closed as unpaid past {@code expireAfter}), or what it still is. */
+    private String checkOne(Open p, Instant now) {
+        {
             PaymentGateway gateway = gateways.find(p.provider()).orElse(null);
             if (gateway == null) {
-                continue;
+                return "UNKNOWN";
             }
             try {
                 PaymentGateway.PaymentStatus status = gateway.query(p.reference(), p.providerPaymentId());
@@ -94,24 +115,25 @@ public class PaymentStatusCheck implements SchedulingConfigurer {
                     var n = status.notification();
                     inbox.accept(new Inbox.Entry(n.provider(), n.eventId(), "TRANSACTION.SUCCESS", "payment", p.reference(),
                             toJson(n), NOTIFIED, null));
-                    paid++;
                     log.warn("Payment {} was paid at {} without a notification reaching us; recorded from the status query",
                             p.reference(), p.provider());
-                } else if ("CLOSED".equals(status.state()) || ("UNPAID".equals(status.state())
-                        && p.createdAt().isBefore(now.minus(expireAfter)))) {
+                    return "PAID";
+                } else if (!Instant.EPOCH.equals(now) && ("CLOSED".equals(status.state()) || ("UNPAID".equals(status.state())
+                        && p.createdAt().isBefore(now.minus(expireAfter))))) {
                     if (!"CLOSED".equals(status.state())) {
                         gateway.close(p.reference(), p.providerPaymentId());
                     }
                     jdbc.sql("UPDATE payment SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
                             .params(CLOSED, Timestamp.from(now), p.id(), PaymentService.CREATED).update();
-                    closed++;
                     log.info("Payment {} closed: unpaid after {}", p.reference(), expireAfter);
+                    return CLOSED;
                 }
+                return status.state();
             } catch (RuntimeException e) {
                 log.warn("Could not check payment {} at {}: {}", p.reference(), p.provider(), e.getMessage());
+                return "UNKNOWN";
             }
         }
-        return new Outcome(open.size(), paid, closed);
     }
 
     private String toJson(Object value) {

@@ -161,16 +161,18 @@ public class Reconciliation {
         });
     }
 
-    private record CrmOrder(long id, String number, String status, BigDecimal total, String currency) {
+    /** {@code total} is what the customer pays (gross), {@code net} without tax: ERPs state one or the other on an order. */
+    private record CrmOrder(long id, String number, String status, BigDecimal total, String currency, BigDecimal net) {
     }
 
     private int orders(ErpSnapshot snapshot, LocalDate from, LocalDate to, List<Mismatch> out) {
         Map<String, ErpSnapshot.Record> erpSide = byReference(snapshot.orders(from, to.plusDays(1)));
         List<CrmOrder> crm = jdbc.sql("""
-                SELECT id, order_number, status, total_amount, currency FROM sales_order
+                SELECT id, order_number, status, total_amount, currency, COALESCE(net_amount, total_amount) FROM sales_order
                 WHERE created_at >= ? AND created_at < ? AND status <> 'DRAFT' ORDER BY id""")
                 .params(start(from), start(to.plusDays(1)))
-                .query((rs, n) -> new CrmOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4), rs.getString(5).trim()))
+                .query((rs, n) -> new CrmOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4), rs.getString(5).trim(),
+                        rs.getBigDecimal(6)))
                 .list();
         for (CrmOrder o : crm) {
             ErpSnapshot.Record r = erpSide.remove(o.number());
@@ -179,9 +181,10 @@ public class Reconciliation {
         // ERP orders in the window whose CRM order was created earlier (a draft confirmed later) are compared, not "missing"
         for (var it = erpSide.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
-            Optional<CrmOrder> earlier = jdbc.sql("SELECT id, order_number, status, total_amount, currency FROM sales_order WHERE order_number = ?")
+            Optional<CrmOrder> earlier = jdbc.sql("SELECT id, order_number, status, total_amount, currency, COALESCE(net_amount, total_amount) FROM sales_order WHERE order_number = ?")
                     .param(e.getKey())
-                    .query((rs, n) -> new CrmOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4), rs.getString(5).trim()))
+                    .query((rs, n) -> new CrmOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4), rs.getString(5).trim(),
+                        rs.getBigDecimal(6)))
                     .optional();
             if (earlier.isPresent()) {
                 compareOrder(snapshot, earlier.get(), e.getValue(), out);
@@ -200,7 +203,7 @@ public class Reconciliation {
             }
             return;
         }
-        BigDecimal crmTotal = Money.round(o.total(), o.currency());
+        BigDecimal crmTotal = Money.round(snapshot.ordersAtNet() ? o.net() : o.total(), o.currency());
         BigDecimal erpTotal = Money.round(r.amount(), o.currency());
         if (!o.currency().equals(r.currency()) || crmTotal.compareTo(erpTotal) != 0) {
             out.add(new Mismatch("ORDER", "AMOUNT_MISMATCH", o.id(), o.number(), r.externalId(), crmTotal.toPlainString() + " " + o.currency(),

@@ -3,6 +3,7 @@ package io.crmhub.crm.order;
 import io.crmhub.crm.canonical.CanonicalOrder;
 import io.crmhub.crm.common.DataScope;
 import io.crmhub.crm.common.Money;
+import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -17,7 +18,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class OrderRepository {
     private static final String COLUMNS = "id, order_number, customer_id, status, currency, total_amount, paid_amount, "
-            + "note, version, created_at, updated_at, owner";
+            + "note, version, created_at, updated_at, owner, prices_include_tax, net_amount, tax_amount";
     private final JdbcClient jdbc;
 
     OrderRepository(JdbcClient jdbc) {
@@ -29,25 +30,27 @@ class OrderRepository {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO sales_order (order_number, customer_id, status, currency, total_amount, paid_amount, note,
-                                         version, created_at, updated_at, owner)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                         version, created_at, updated_at, owner, prices_include_tax, net_amount, tax_amount)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params("tmp-" + UUID.randomUUID(), o.customerId(), o.status().name(), o.currency(), o.totalAmount(),
-                        o.paidAmount(), o.note(), o.version(), Timestamp.from(o.createdAt()), Timestamp.from(o.updatedAt()), o.owner())
+                        o.paidAmount(), o.note(), o.version(), Timestamp.from(o.createdAt()), Timestamp.from(o.updatedAt()), o.owner(),
+                        o.pricesIncludeTax(), o.netAmount(), o.taxAmount())
                 .update(keys, "id");
         long id = keys.getKey().longValue();
         String number = "SO-%010d".formatted(id);
         jdbc.sql("UPDATE sales_order SET order_number = ? WHERE id = ?").params(number, id).update();
         insertLines(id, o.lines());
         return new Order(id, number, o.customerId(), o.status(), o.currency(), o.totalAmount(), o.paidAmount(), o.note(),
-                o.version(), o.createdAt(), o.updatedAt(), o.lines(), o.owner());
+                o.version(), o.createdAt(), o.updatedAt(), o.lines(), o.owner(), o.pricesIncludeTax(), o.netAmount(), o.taxAmount());
     }
 
     boolean update(Order o, long expectedVersion) {
         int rows = jdbc.sql("""
-                UPDATE sales_order SET status = ?, currency = ?, total_amount = ?, note = ?, version = ?, updated_at = ?
+                UPDATE sales_order SET status = ?, currency = ?, total_amount = ?, note = ?, version = ?, updated_at = ?,
+                       prices_include_tax = ?, net_amount = ?, tax_amount = ?
                 WHERE id = ? AND version = ?""")
                 .params(o.status().name(), o.currency(), o.totalAmount(), o.note(), o.version(),
-                        Timestamp.from(o.updatedAt()), o.id(), expectedVersion)
+                        Timestamp.from(o.updatedAt()), o.pricesIncludeTax(), o.netAmount(), o.taxAmount(), o.id(), expectedVersion)
                 .update();
         if (rows == 1) {
             jdbc.sql("DELETE FROM sales_order_line WHERE order_id = ?").param(o.id()).update();
@@ -59,9 +62,11 @@ class OrderRepository {
     private void insertLines(long orderId, List<CanonicalOrder.Line> lines) {
         for (CanonicalOrder.Line l : lines) {
             jdbc.sql("""
-                    INSERT INTO sales_order_line (order_id, line_no, sku, description, quantity, unit, unit_price, line_amount)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .params(orderId, l.lineNo(), l.sku(), l.description(), l.quantity(), l.unit(), l.unitPrice(), l.lineAmount())
+                    INSERT INTO sales_order_line (order_id, line_no, sku, description, quantity, unit, unit_price, line_amount,
+                                                  tax_code, tax_rate, net_amount, tax_amount)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(orderId, l.lineNo(), l.sku(), l.description(), l.quantity(), l.unit(), l.unitPrice(), l.lineAmount(),
+                            l.taxCode(), l.taxRate(), l.netAmount(), l.taxAmount())
                     .update();
         }
     }
@@ -122,12 +127,19 @@ class OrderRepository {
 
     private List<CanonicalOrder.Line> lines(long orderId, String currency) {
         return jdbc.sql("""
-                SELECT line_no, sku, description, quantity, unit, unit_price, line_amount
+                SELECT line_no, sku, description, quantity, unit, unit_price, line_amount, tax_code, tax_rate, net_amount, tax_amount
                 FROM sales_order_line WHERE order_id = ? ORDER BY line_no""")
                 .param(orderId)
-                .query((rs, n) -> new CanonicalOrder.Line(rs.getInt(1), rs.getString(2), rs.getString(3),
-                        rs.getBigDecimal(4).stripTrailingZeros(), rs.getString(5), rs.getBigDecimal(6).setScale(4),
-                        Money.scaled(rs.getBigDecimal(7), currency)))
+                .query((rs, n) -> {
+                    // a line written without tax (before D46, or by hand) is net with no tax stated
+                    BigDecimal net = Money.scaled(rs.getBigDecimal(10) == null ? rs.getBigDecimal(7) : rs.getBigDecimal(10), currency);
+                    BigDecimal tax = Money.scaled(rs.getBigDecimal(11) == null ? BigDecimal.ZERO : rs.getBigDecimal(11), currency);
+                    return new CanonicalOrder.Line(rs.getInt(1), rs.getString(2), rs.getString(3),
+                            rs.getBigDecimal(4).stripTrailingZeros(), rs.getString(5), rs.getBigDecimal(6).setScale(4),
+                            Money.scaled(rs.getBigDecimal(7), currency), rs.getString(8),
+                            rs.getBigDecimal(9) == null ? BigDecimal.ZERO : rs.getBigDecimal(9).stripTrailingZeros(),
+                            net, tax, net.add(tax));
+                })
                 .list();
     }
 
@@ -137,6 +149,9 @@ class OrderRepository {
         return new Order(id, rs.getString("order_number"), rs.getLong("customer_id"), OrderStatus.valueOf(rs.getString("status")),
                 currency, Money.scaled(rs.getBigDecimal("total_amount"), currency), Money.scaled(rs.getBigDecimal("paid_amount"), currency),
                 rs.getString("note"), rs.getLong("version"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant(), new ArrayList<>(lines(id, currency)), rs.getString("owner"));
+                rs.getTimestamp("updated_at").toInstant(), new ArrayList<>(lines(id, currency)), rs.getString("owner"),
+                rs.getBoolean("prices_include_tax"),
+                Money.scaled(rs.getBigDecimal("net_amount") == null ? rs.getBigDecimal("total_amount") : rs.getBigDecimal("net_amount"), currency),
+                Money.scaled(rs.getBigDecimal("tax_amount") == null ? BigDecimal.ZERO : rs.getBigDecimal("tax_amount"), currency));
     }
 }

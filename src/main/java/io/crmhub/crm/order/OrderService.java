@@ -32,8 +32,11 @@ public class OrderService {
     private final OutboxWriter outbox;
     private final ExternalLinks links;
     private final Clock clock;
+    private final TaxProperties tax;
 
-    OrderService(OrderRepository repository, CustomerService customers, OutboxWriter outbox, ExternalLinks links, Clock clock) {
+    OrderService(OrderRepository repository, CustomerService customers, OutboxWriter outbox, ExternalLinks links, Clock clock,
+                 TaxProperties tax) {
+        this.tax = tax;
         this.repository = repository;
         this.customers = customers;
         this.outbox = outbox;
@@ -48,10 +51,14 @@ public class OrderService {
             throw new InvalidFieldException("status", "a new order is DRAFT or CONFIRMED");
         }
         String owner = requireCustomer(request.customerId(), scope).owner(); // an order belongs to its customer's owner
-        List<CanonicalOrder.Line> lines = lines(request);
+        boolean inclusive = pricesIncludeTax(request);
+        List<CanonicalOrder.Line> lines = lines(request, inclusive);
         Instant now = clock.instant();
-        Order saved = repository.insert(new Order(0, null, request.customerId(), status, request.currency(),
-                total(lines, request.currency()), Money.round(BigDecimal.ZERO, request.currency()), request.note(), 1, now, now, lines, owner));
+        String currency = request.currency();
+        Order saved = repository.insert(new Order(0, null, request.customerId(), status, currency,
+                sum(lines, CanonicalOrder.Line::grossAmount, currency), Money.round(BigDecimal.ZERO, currency), request.note(), 1, now,
+                now, lines, owner, inclusive, sum(lines, CanonicalOrder.Line::netAmount, currency),
+                sum(lines, CanonicalOrder.Line::taxAmount, currency)));
         outbox.append(AGGREGATE, saved.id(), 1, "created", saved.toCanonical());
         return OrderView.of(saved, List.of());
     }
@@ -69,17 +76,21 @@ public class OrderService {
         if (current.customerId() != request.customerId()) {
             throw new InvalidFieldException("customerId", "an order cannot move to another customer");
         }
-        List<CanonicalOrder.Line> lines = lines(request);
-        refuseMoneyChangesOnceRecorded(current, request.currency(), lines);
-        Order candidate = new Order(id, current.orderNumber(), current.customerId(), next, request.currency(),
-                total(lines, request.currency()), current.paidAmount(), request.note(), current.version(),
-                current.createdAt(), current.updatedAt(), lines, current.owner());
+        // a PUT that leaves pricesIncludeTax out keeps the order's (a replace would silently re-price a paid order)
+        boolean inclusive = request.pricesIncludeTax() == null ? current.pricesIncludeTax() : request.pricesIncludeTax();
+        List<CanonicalOrder.Line> lines = lines(request, inclusive);
+        refuseMoneyChangesOnceRecorded(current, request.currency(), inclusive, lines);
+        String currency = request.currency();
+        Order candidate = new Order(id, current.orderNumber(), current.customerId(), next, currency,
+                sum(lines, CanonicalOrder.Line::grossAmount, currency), current.paidAmount(), request.note(), current.version(),
+                current.createdAt(), current.updatedAt(), lines, current.owner(), inclusive,
+                sum(lines, CanonicalOrder.Line::netAmount, currency), sum(lines, CanonicalOrder.Line::taxAmount, currency));
         if (candidate.equals(current)) {
             return view(current);
         }
-        Order updated = new Order(id, current.orderNumber(), current.customerId(), next, request.currency(),
+        Order updated = new Order(id, current.orderNumber(), current.customerId(), next, currency,
                 candidate.totalAmount(), current.paidAmount(), request.note(), current.version() + 1,
-                current.createdAt(), clock.instant(), lines, current.owner());
+                current.createdAt(), clock.instant(), lines, current.owner(), inclusive, candidate.netAmount(), candidate.taxAmount());
         if (!repository.update(updated, current.version())) {
             throw new ConflictException("version", "order " + id + " was changed concurrently; retry", id);
         }
@@ -117,8 +128,9 @@ public class OrderService {
     }
 
     /** Payments or invoices fix what was sold: the way out is a cancellation or a follow-up order (credit notes later). */
-    private void refuseMoneyChangesOnceRecorded(Order current, String currency, List<CanonicalOrder.Line> lines) {
-        String field = !current.currency().equals(currency) ? "currency" : !current.lines().equals(lines) ? "lines" : null;
+    private void refuseMoneyChangesOnceRecorded(Order current, String currency, boolean inclusive, List<CanonicalOrder.Line> lines) {
+        String field = !current.currency().equals(currency) ? "currency"
+                : current.pricesIncludeTax() != inclusive ? "pricesIncludeTax" : !current.lines().equals(lines) ? "lines" : null;
         if (field == null) {
             return;
         }
@@ -135,19 +147,32 @@ public class OrderService {
                 .orElseThrow(() -> new InvalidFieldException("customerId", "customer " + customerId + " does not exist"));
     }
 
-    private static List<CanonicalOrder.Line> lines(OrderRequest request) {
+    private boolean pricesIncludeTax(OrderRequest request) {
+        return request.pricesIncludeTax() == null ? tax.pricesIncludeTax() : request.pricesIncludeTax();
+    }
+
+    /** The lines with their tax: each line's code (or the default) must be one of {@code crmhub.tax.rates}. */
+    private List<CanonicalOrder.Line> lines(OrderRequest request, boolean inclusive) {
         Money.currency(request.currency(), "currency");
         List<CanonicalOrder.Line> lines = new ArrayList<>();
         int no = 1;
         for (OrderRequest.Line l : request.lines()) {
-            BigDecimal amount = Money.round(l.quantity().multiply(l.unitPrice()), request.currency());
+            String code = l.taxCode() == null || l.taxCode().isBlank() ? tax.defaultCode() : l.taxCode().strip().toUpperCase(java.util.Locale.ROOT);
+            BigDecimal rate = tax.rates().get(code);
+            if (rate == null) {
+                throw new InvalidFieldException("lines[" + (no - 1) + "].taxCode",
+                        "is not a known tax code (one of " + new java.util.TreeSet<>(tax.rates().keySet()) + ")");
+            }
+            TaxCalculation.LineAmounts amounts = TaxCalculation.line(l.quantity(), l.unitPrice(), rate, inclusive, request.currency());
+            BigDecimal extended = Money.round(l.quantity().multiply(l.unitPrice()), request.currency());
             lines.add(new CanonicalOrder.Line(no++, l.sku().strip(), l.description(), l.quantity().stripTrailingZeros(),
-                    l.unit().strip(), l.unitPrice().setScale(4), amount));
+                    l.unit().strip(), l.unitPrice().setScale(4), extended, code, rate, amounts.net(), amounts.tax(), amounts.gross()));
         }
         return lines;
     }
 
-    private static BigDecimal total(List<CanonicalOrder.Line> lines, String currency) {
-        return lines.stream().map(CanonicalOrder.Line::lineAmount).reduce(Money.round(BigDecimal.ZERO, currency), BigDecimal::add);
+    private static BigDecimal sum(List<CanonicalOrder.Line> lines, java.util.function.Function<CanonicalOrder.Line, BigDecimal> amount,
+                                  String currency) {
+        return lines.stream().map(amount).reduce(Money.round(BigDecimal.ZERO, currency), BigDecimal::add);
     }
 }

@@ -72,17 +72,21 @@ class FinanceViewsTraceTest {
         });
         assertThat(finance.payments("SUCCEEDED", 1L, page, DataScope.all()).totalItems()).isEqualTo(1);
         assertThat(finance.payment(1, DataScope.all()).paymentReference()).isEqualTo("SO-0000000001-P1");
-        assertThat(finance.invoices(page, DataScope.all()).items()).singleElement().satisfies(i -> {
+        assertThat(finance.invoices(null, null, page, DataScope.all()).items()).singleElement().satisfies(i -> {
             assertThat(i.orderId()).isEqualTo(1L);
             assertThat(i.totalAmount()).hasToString("198.88");
             assertThat(i.overdue()).isTrue();
+            assertThat(i.openAmount()).hasToString("198.88");
+            assertThat(i.lines()).isEmpty();
         });
+        assertThat(finance.invoices("PAID", null, page, DataScope.all()).totalItems()).isZero();
         assertThat(finance.invoice(1, DataScope.all()).dueDate()).isEqualTo(LocalDate.parse("2026-01-31"));
         DataScope sales = DataScope.salesUser("sales", java.util.List.of("east")); // the rows are unowned
         assertThat(finance.payments("SUCCEEDED", 1L, page, sales).totalItems()).isZero();
-        assertThat(finance.invoices(page, sales).totalItems()).isZero();
+        assertThat(finance.invoices(null, null, page, sales).totalItems()).isZero();
         OverdueInvoices overdue = new OverdueInvoices(jdbc, null, Clock.fixed(now.toInstant(), ZoneOffset.UTC),
-                new InvoiceProperties(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10), 500, ZoneId.of("Asia/Shanghai"), "0 15 6 * * *"));
+                new InvoiceProperties(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10), 500, ZoneId.of("Asia/Shanghai"), "0 15 6 * * *"),
+                new InvoiceSettlement(jdbc, Clock.fixed(now.toInstant(), ZoneOffset.UTC)));
         assertThat(overdue.page(page).items()).singleElement().satisfies(o -> assertThat(o.outstanding()).hasToString("198.88"));
         assertThat(jdbc.sql("SELECT " + RefundService.RefundView.COLUMNS + " FROM refund").query(RefundService.RefundView.ROW).list())
                 .singleElement().satisfies(r -> assertThat(r.paymentId()).isEqualTo(1));

@@ -45,7 +45,7 @@ class InvoiceIngestIT extends HubIntegrationTest {
                         rs.getDate(4).toLocalDate(), rs.getDate(5).toLocalDate())).single();
         assertThat(row.orderId()).isEqualTo(order.id());
         assertThat(row.status()).isEqualTo("OPEN");
-        assertThat(row.total()).isEqualByComparingTo("198.88"); // 176.00 net + 13 % VAT 22.88
+        assertThat(row.total()).isEqualByComparingTo("176.00"); // what the customer pays: 155.75 net + 20.25 VAT (tax-inclusive prices)
         assertThat(row.due()).isEqualTo(row.issued().plusDays(30)); // NT30 through mappings/sap/payment-terms.yaml
 
         assertThat(json(call("finance", HttpMethod.POST, "/api/finance/invoices/poll", null)).path("invoices").asInt())
@@ -144,14 +144,18 @@ class InvoiceIngestIT extends HubIntegrationTest {
             }
         }
         assertThat(listed).isNotNull();
-        assertThat(listed.path("outstanding").decimalValue()).isEqualByComparingTo("198.88");
+        assertThat(listed.path("outstanding").decimalValue()).isEqualByComparingTo("176.00");
         assertThat(listed.path("daysOverdue").asLong()).isBetween(4L, 6L);
         assertThat(jdbc.sql("SELECT version FROM invoice WHERE invoice_number = ?")
                 .param(billing).query(Long.class).single()).as("stored (v1), then flagged overdue once (v2)").isEqualTo(2);
 
-        jdbc.sql("UPDATE sales_order SET paid_amount = 198.88 WHERE id = ?").param(order.id()).update(); // paid through the CRM
-        assertThat(json(call("finance", HttpMethod.POST, "/api/finance/overdue/check", null)).path("cleared").asInt()).isGreaterThanOrEqualTo(1);
-        assertThat(jdbc.sql("SELECT overdue FROM invoice WHERE invoice_number = ?").param(billing).query(Boolean.class).single()).isFalse();
+        awaitPayment(paymentNotified(order.id(), "176.00")); // paid through the CRM: the settlement clears the flag at once
+        await().atMost(Duration.ofSeconds(10)).until(() -> !jdbc.sql("SELECT overdue FROM invoice WHERE invoice_number = ?")
+                .param(billing).query(Boolean.class).single());
+        assertThat(jdbc.sql("SELECT status FROM invoice WHERE invoice_number = ?").param(billing).query(String.class).single()).isEqualTo("PAID");
+        json(call("finance", HttpMethod.POST, "/api/finance/overdue/check", null));
+        assertThat(jdbc.sql("SELECT overdue FROM invoice WHERE invoice_number = ?").param(billing).query(Boolean.class).single())
+                .as("the daily check does not flag it again").isFalse();
     }
 
     // ---- helpers ----

@@ -404,6 +404,7 @@ class TwoHubInvoicePollingIT {
                 "--crmhub.connectors.erp-sap.base-url=" + sap.baseUrl(),
                 "--crmhub.connectors.erp-sap.username=" + SAP_USER,
                 "--crmhub.connectors.erp-sap.password=" + SAP_PASSWORD,
+                "--crmhub.connectors.erp-sap.gross-price-condition=" + io.crmhub.sandbox.SapBusinessPartnerSandbox.GROSS_PRICE_CONDITION,
                 "--crmhub.retry.initial-delay-ms=100",
                 "--crmhub.outbox.poll-interval=100ms",
                 "--crmhub.outbox.lease-duration=3s",

@@ -20,13 +20,16 @@ import java.util.Map;
  * The sales order a receivable bills is its entries' {@code FORDERNUMBER} (an entry field, so the query answers one row
  * per entry; rows are folded back into one invoice per bill). Due date is Kingdee's own ({@code FENDDATE_H}), so no
  * payment-terms map is needed. Kingdee date-times carry no zone: they are read in {@code crmhub.connectors.erp-kingdee.zone}.
- * Write-offs are not read: the paid amount is 0 here, payments are known from the CRM side (as for SAP).
+ * Each entry's net, tax and rate ({@code FNoTaxAmountFor_D}, {@code FTAXAMOUNTFOR_D}, {@code FALLAMOUNTFOR_D},
+ * {@code FEntryTaxRate} in percent) make the invoice's lines; their sums its net and tax. Write-offs are not read: no
+ * clearing is stated, the hub allocates the payments it recorded (as for SAP).
  */
 public class KingdeeInvoiceSource implements ErpInvoiceSource {
     static final String FORM = "AR_receivable";
     static final DateTimeFormatter FILTER_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     static final List<String> FIELDS = List.of("FBillNo", "FDate", "FENDDATE_H", "FCUSTOMERID.FNumber", "FCURRENCYID.FCode",
-            "FALLAMOUNTFOR", "FCancelStatus", "FModifyDate", "FORDERNUMBER");
+            "FALLAMOUNTFOR", "FCancelStatus", "FModifyDate", "FORDERNUMBER", "FEntryTaxRate", "FNoTaxAmountFor_D",
+            "FTAXAMOUNTFOR_D", "FALLAMOUNTFOR_D");
 
     private final KingdeeClient client;
     private final KingdeeProperties properties;
@@ -52,14 +55,43 @@ public class KingdeeInvoiceSource implements ErpInvoiceSource {
         String filter = modifiedBetween(since, until, properties.zone());
         List<Map<String, JsonNode>> rows = client.query(FORM, FIELDS, filter, "FModifyDate ASC,FBillNo ASC", 0, max);
         Map<String, ErpInvoice> invoices = new LinkedHashMap<>();
+        Map<String, List<Line>> lines = new LinkedHashMap<>();
         for (Map<String, JsonNode> row : rows) {
             String number = row.get("FBillNo").asText();
             ErpInvoice known = invoices.get(number);
             if (known == null || (known.salesOrder() == null && !row.get("FORDERNUMBER").asText("").isEmpty())) {
                 invoices.put(number, toInvoice(number, row));
             }
+            BigDecimal gross = decimal(row, "FALLAMOUNTFOR_D", number);
+            if (gross != null) {
+                BigDecimal rate = decimal(row, "FEntryTaxRate", number);
+                lines.computeIfAbsent(number, n -> new ArrayList<>()).add(new Line(null, rate == null ? null : rate.movePointLeft(2)
+                        .stripTrailingZeros(), decimal(row, "FNoTaxAmountFor_D", number), decimal(row, "FTAXAMOUNTFOR_D", number), gross));
+            }
         }
-        return new ArrayList<>(invoices.values());
+        List<ErpInvoice> out = new ArrayList<>();
+        invoices.forEach((number, i) -> {
+            List<Line> of = lines.getOrDefault(number, List.of());
+            boolean stated = !of.isEmpty() && of.stream().allMatch(l -> l.netAmount() != null && l.taxAmount() != null);
+            out.add(new ErpInvoice(i.number(), i.salesOrder(), i.soldTo(), i.currency(), i.totalAmount(),
+                    stated ? of.stream().map(Line::netAmount).reduce(BigDecimal.ZERO, BigDecimal::add) : null,
+                    stated ? of.stream().map(Line::taxAmount).reduce(BigDecimal.ZERO, BigDecimal::add) : null, null,
+                    i.issueDate(), i.dueDate(), i.status(), i.changedAt(), List.copyOf(of), null));
+        });
+        return out;
+    }
+
+    /** An amount of a row, null where Kingdee leaves it empty; text that is no number stops the poll naming the field. */
+    private static BigDecimal decimal(Map<String, JsonNode> row, String field, String number) {
+        JsonNode v = row.get(field);
+        if (v == null || v.isNull() || v.asText("").isBlank()) {
+            return null;
+        }
+        try {
+            return new BigDecimal(v.asText());
+        } catch (NumberFormatException e) {
+            throw new PermanentConnectorException(KingdeeClient.CONNECTOR, "receivable " + number + " has no valid " + field);
+        }
     }
 
     private ErpInvoice toInvoice(String number, Map<String, JsonNode> row) {
@@ -72,9 +104,9 @@ public class KingdeeInvoiceSource implements ErpInvoiceSource {
         }
         boolean cancelled = "B".equals(row.get("FCancelStatus").asText());
         return new ErpInvoice(number, order.isEmpty() ? null : order, row.get("FCUSTOMERID.FNumber").asText(null),
-                row.get("FCURRENCYID.FCode").asText(), total, BigDecimal.ZERO, date(row, "FDate", "receivable " + number).toLocalDate(),
+                row.get("FCURRENCYID.FCode").asText(), total, null, null, null, date(row, "FDate", "receivable " + number).toLocalDate(),
                 date(row, "FENDDATE_H", "receivable " + number).toLocalDate(), cancelled ? "CANCELLED" : "OPEN",
-                date(row, "FModifyDate", "receivable " + number).atZone(properties.zone()).toInstant(), null);
+                date(row, "FModifyDate", "receivable " + number).atZone(properties.zone()).toInstant(), List.of(), null);
     }
 
     /**

@@ -25,7 +25,7 @@ public interface KingdeeOrderMapper {
     @Mapping(target = "saleOrg", expression = "java(new KingdeeRef(properties.orgNumber()))")
     @Mapping(target = "customer", source = "customerNumber", qualifiedByName = "customer")
     @Mapping(target = "note", source = "order.note")
-    @Mapping(target = "finance", source = "order.currency", qualifiedByName = "finance")
+    @Mapping(target = "finance", source = "order", qualifiedByName = "finance")
     @Mapping(target = "entries", source = "order", qualifiedByName = "entries")
     KingdeeSalesOrder toSalesOrder(CanonicalOrder order, String customerNumber, @Context ValueMaps maps,
                                    @Context KingdeeProperties properties);
@@ -42,14 +42,26 @@ public interface KingdeeOrderMapper {
     }
 
     @Named("finance")
-    default KingdeeSalesOrder.Finance finance(String currency, @Context ValueMaps maps) {
-        return new KingdeeSalesOrder.Finance(new KingdeeRef(maps.translate(PROVIDER, "currency", currency)));
+    default KingdeeSalesOrder.Finance finance(CanonicalOrder order, @Context ValueMaps maps) {
+        boolean stated = order.lines().stream().anyMatch(l -> l.taxCode() != null); // else an order from before tax was explicit
+        return new KingdeeSalesOrder.Finance(new KingdeeRef(maps.translate(PROVIDER, "currency", order.currency())),
+                stated ? order.pricesIncludeTax() : null);
     }
 
+    /**
+     * Tax-inclusive prices as {@code FTaxPrice}, tax-exclusive as {@code FPrice}. An order from before tax was explicit
+     * (no tax code) keeps what the hub always sent: its prices as {@code FTaxPrice}, no rate.
+     */
     @Named("entries")
     default List<KingdeeSalesOrder.Entry> entries(CanonicalOrder order, @Context ValueMaps maps) {
-        return order.lines().stream().map(l -> new KingdeeSalesOrder.Entry(null, new KingdeeRef(l.sku()),
-                new KingdeeRef(maps.translate(PROVIDER, "unit", l.unit())), l.quantity().stripTrailingZeros(),
-                l.unitPrice(), l.description())).toList();
+        return order.lines().stream().map(l -> {
+            boolean stated = l.taxCode() != null;
+            boolean inclusive = order.pricesIncludeTax() || !stated;
+            return new KingdeeSalesOrder.Entry(null, new KingdeeRef(l.sku()),
+                    new KingdeeRef(maps.translate(PROVIDER, "unit", l.unit())), l.quantity().stripTrailingZeros(),
+                    inclusive ? l.unitPrice() : null, inclusive ? null : l.unitPrice(),
+                    stated ? l.taxRate().movePointRight(2).stripTrailingZeros() : null,
+                    stated ? new KingdeeRef(maps.translate(PROVIDER, "tax-rate", l.taxCode())) : null, l.description());
+        }).toList();
     }
 }

@@ -8,8 +8,10 @@ import java.util.List;
 /**
  * {@code SAL_SaleOrder} Save model. {@code FBillNo} is our order number (the hub's reference, looked up before any
  * create); {@code FID} 0 creates, an existing id re-saves the whole order (entries with their {@code FEntryID} are
- * updated, new ones added, missing ones deleted: {@code IsDeleteEntry=true}). Prices are tax-inclusive
- * ({@code FTaxPrice}), so Kingdee's {@code FBillAllAmount} is the CRM order total.
+ * updated, new ones added, missing ones deleted: {@code IsDeleteEntry=true}). Tax-inclusive prices travel as
+ * {@code FTaxPrice} (含税单价) with {@code FIsIncludedTax} true, tax-exclusive ones as {@code FPrice}; each entry has its
+ * rate ({@code FEntryTaxRate}, percent) and tax rate item, so Kingdee's {@code FBillAllAmount} (价税合计) is the CRM
+ * order total (D46).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record KingdeeSalesOrder(
@@ -23,7 +25,9 @@ public record KingdeeSalesOrder(
         @JsonProperty("FSaleOrderFinance") Finance finance,
         @JsonProperty("FSaleOrderEntry") List<Entry> entries) {
 
-    public record Finance(@JsonProperty("FSettleCurrId") KingdeeRef currency) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Finance(@JsonProperty("FSettleCurrId") KingdeeRef currency,
+                          @JsonProperty("FIsIncludedTax") Boolean includedTax) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,10 +37,13 @@ public record KingdeeSalesOrder(
             @JsonProperty("FUnitID") KingdeeRef unit,
             @JsonProperty("FQty") BigDecimal quantity,
             @JsonProperty("FTaxPrice") BigDecimal taxPrice,
+            @JsonProperty("FPrice") BigDecimal price,
+            @JsonProperty("FEntryTaxRate") BigDecimal taxRatePercent,
+            @JsonProperty("FTaxRateId") KingdeeRef taxRate,
             @JsonProperty("FEntryNote") String note) {
 
         Entry withEntryId(Long id) {
-            return new Entry(id, material, unit, quantity, taxPrice, note);
+            return new Entry(id, material, unit, quantity, taxPrice, price, taxRatePercent, taxRate, note);
         }
     }
 

@@ -85,6 +85,12 @@ public class KingdeeSnapshot implements ErpSnapshot {
      * A closed order is CANCELLED only when nothing of it was stocked out (how the hub cancels: {@code BillClose}); an
      * order closed after delivery is done, not cancelled. {@code FStockOutQty} is an entry field: rows per entry, folded.
      */
+    /** A sales order's FBillAllAmount is 价税合计: the gross, as the customer pays it. */
+    @Override
+    public boolean ordersAtNet() {
+        return false;
+    }
+
     @Override
     public List<Record> orders(LocalDate from, LocalDate to) {
         Map<String, Record> orders = new java.util.LinkedHashMap<>();

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * SAP billing documents ({@code API_BILLING_DOCUMENT_SRV/A_BillingDocument}) as ERP invoices, by
  * {@code LastChangeDateTime}, oldest change first, with their items (the sales order each bills). The net due date
  * comes from {@code CustomerPaymentTerms} through {@code mappings/sap/payment-terms.yaml}; an unmapped term stops the
- * page with the table and the code named (the watermark does not move until it is mapped). SAP's billing document
- * does not carry clearing, so the paid amount is 0 here; payments are known from the CRM side.
+ * page with the table and the code named (the watermark does not move until it is mapped). Net, tax and gross come
+ * from the document ({@code TotalNetAmount}, {@code TaxAmount}, {@code TotalGrossAmount}) and its items. SAP's
+ * billing document does not carry clearing, so none is stated here: the hub allocates the payments it recorded.
  */
 public class SapInvoiceSource implements ErpInvoiceSource {
     static final String SERVICE = "API_BILLING_DOCUMENT_SRV";
@@ -65,17 +66,33 @@ public class SapInvoiceSource implements ErpInvoiceSource {
             unmapped = e.getMessage(); // this invoice is parked; the others of the page go on
         }
         String salesOrder = null;
+        List<Line> lines = new ArrayList<>();
         for (JsonNode item : doc.path("to_Item").path("results")) {
-            if (!item.path("ReferenceSDDocument").asText("").isEmpty()) {
+            if (salesOrder == null && !item.path("ReferenceSDDocument").asText("").isEmpty()) {
                 salesOrder = item.path("ReferenceSDDocument").asText();
-                break;
+            }
+            BigDecimal net = optionalDecimal(item, "NetAmount", number);
+            BigDecimal tax = optionalDecimal(item, "TaxAmount", number);
+            BigDecimal itemGross = optionalDecimal(item, "GrossAmount", number);
+            if (itemGross == null && net != null && tax != null) {
+                itemGross = net.add(tax);
+            }
+            if (itemGross != null) {
+                lines.add(new Line(item.path("BillingDocumentItem").asText(null), null, net, tax, itemGross));
             }
         }
         BigDecimal gross = decimal(doc, "TotalGrossAmount", number);
         boolean cancelled = doc.path("BillingDocumentIsCancelled").asBoolean(false);
         return new ErpInvoice(number, salesOrder, doc.path("SoldToParty").asText(null), doc.path("TransactionCurrency").asText(),
-                gross, BigDecimal.ZERO, issued, days == null ? null : issued.plusDays(days), cancelled ? "CANCELLED" : "OPEN",
-                date(doc.path("LastChangeDateTime").asText(), number, "LastChangeDateTime"), unmapped);
+                gross, optionalDecimal(doc, "TotalNetAmount", number), optionalDecimal(doc, "TaxAmount", number), null, issued,
+                days == null ? null : issued.plusDays(days), cancelled ? "CANCELLED" : "OPEN",
+                date(doc.path("LastChangeDateTime").asText(), number, "LastChangeDateTime"), lines, unmapped);
+    }
+
+    /** A decimal the document may leave out (null), but never states wrongly. */
+    private static BigDecimal optionalDecimal(JsonNode node, String field, String number) {
+        return node.path(field).isMissingNode() || node.path(field).isNull() || node.path(field).asText().isEmpty()
+                ? null : decimal(node, field, number);
     }
 
     private static BigDecimal decimal(JsonNode doc, String field, String number) {

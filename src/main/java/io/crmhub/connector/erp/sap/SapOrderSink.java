@@ -93,7 +93,7 @@ public class SapOrderSink {
 
     private static SapSalesOrder.Item renumbered(SapSalesOrder.Item item, int itemNo) {
         return new SapSalesOrder.Item(String.valueOf(itemNo), item.material(), item.text(), item.quantity(), item.unit(),
-                item.rejectionReason(), item.prices());
+                item.rejectionReason(), item.taxClassification(), item.prices());
     }
 
     private void patchItem(String salesOrder, JsonNode current, SapSalesOrder.ItemUpdate update) {

@@ -26,6 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * @param paymentDocumentType the journal entry type of those postings (DZ: customer payment)
  * @param journalEntryPath the SOAP endpoint of Journal Entry - Post (JournalEntryCreateRequestConfirmation_In)
  * @param zone         the zone whose calendar date is the posting date
+ * @param grossPriceCondition the condition type of the pricing procedure that takes a unit price including tax (a
+ *                     customer condition: S/4HANA's standard has none); orders with tax-inclusive prices need it
  * @param connectTimeout, readTimeout, breaker, rateLimit: the connector HTTP client's ({@link ConnectorHttpSettings})
  */
 @Validated
@@ -45,6 +47,7 @@ public record SapProperties(
         @DefaultValue("DZ") @NotBlank String paymentDocumentType,
         @DefaultValue("/sap/bc/srt/scs_ext/sap/journalentrycreaterequestconfi") @NotBlank String journalEntryPath,
         @DefaultValue("UTC") java.time.ZoneId zone,
+        String grossPriceCondition,
         @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("20s") Duration readTimeout,
         @Valid BreakerProperties.ConnectorOverride breaker,

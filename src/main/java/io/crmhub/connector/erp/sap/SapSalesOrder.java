@@ -18,7 +18,9 @@ public record SapSalesOrder(
 
     /**
      * One item; its number is our line number × 10 (SAP's numbering), so a line keeps its item across updates. The
-     * price travels as a PR00 pricing element so SAP's net amount is ours to the cent. Decimals are strings (Edm.Decimal).
+     * price travels as a pricing element: PR00 (net) for tax-exclusive prices, the installation's gross price condition
+     * for tax-inclusive ones, so SAP's gross is what the customer pays to the cent (D46); the tax classification lets
+     * SAP's tax determination find the line's rate. Decimals are strings (Edm.Decimal).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Item(
@@ -28,6 +30,7 @@ public record SapSalesOrder(
             @JsonProperty("RequestedQuantity") String quantity,
             @JsonProperty("RequestedQuantityUnit") String unit,
             @JsonProperty("SalesDocumentRjcnReason") String rejectionReason,
+            @JsonProperty("ProductTaxClassification1") String taxClassification,
             @JsonProperty("to_PricingElement") List<Price> prices) {
     }
 

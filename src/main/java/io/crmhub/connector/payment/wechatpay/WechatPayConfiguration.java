@@ -38,4 +38,9 @@ public class WechatPayConfiguration {
                                       ConnectorHttpClients clients, Clock clock) {
         return new WechatPayGateway(properties, keys, json, clients, clock);
     }
+
+    @Bean
+    WechatPayStatements wechatPayStatements(WechatPayGateway gateway, WechatPayProperties properties) {
+        return new WechatPayStatements(gateway, properties);
+    }
 }

@@ -139,13 +139,33 @@ public class WechatPayGateway implements PaymentGateway {
         return send("POST", path, body);
     }
 
-    private JsonNode send(String method, String path, String body) {
+    /** A signed GET whose answer is verified like every API answer (the trade bill's step 1). */
+    JsonNode get(String path) {
+        return send("GET", path, "");
+    }
+
+    /**
+     * Downloads a bill file: the request is signed over the URL's path and query with an empty body, as every v3 call;
+     * the answer is the file itself, which WeChat Pay does not sign (its SHA1 is checked against step 1's hash instead).
+     */
+    byte[] download(URI url) {
+        String path = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).header("Authorization", authorization("GET", path, ""))
+                .header("Accept", "*/*").GET();
+        return http.send("GET bill file", request, HttpAnswer::body);
+    }
+
+    private String authorization(String method, String path, String body) {
         String timestamp = String.valueOf(clock.instant().getEpochSecond());
         String nonce = HexFormat.of().withUpperCase().formatHex(RANDOM.generateSeed(16));
         String signature = RsaKeys.sign(keys.merchantKey(),
                 WechatPaySignatures.requestMessage(method, path, timestamp, nonce, body));
-        String authorization = "WECHATPAY2-SHA256-RSA2048 mchid=\"%s\",nonce_str=\"%s\",timestamp=\"%s\",serial_no=\"%s\",signature=\"%s\""
+        return "WECHATPAY2-SHA256-RSA2048 mchid=\"%s\",nonce_str=\"%s\",timestamp=\"%s\",serial_no=\"%s\",signature=\"%s\""
                 .formatted(properties.merchantId(), nonce, timestamp, properties.merchantSerialNumber(), signature);
+    }
+
+    private JsonNode send(String method, String path, String body) {
+        String authorization = authorization(method, path, body);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(properties.baseUrl().toString().replaceAll("/$", "") + path))
                 .header("Authorization", authorization).header("Accept", "application/json")
                 .header("Content-Type", "application/json")

@@ -26,6 +26,8 @@ import org.springframework.validation.annotation.Validated;
  *                           written ({@code PUB_KEY_ID_...} would arrive lower-cased)
  * @param replayWindow       notifications whose timestamp is further from now than this are refused (the SDK does not check)
  * @param appId, merchantSerialNumber, merchantPrivateKey (PEM or {@code file:}), notifyUrl: needed to create payments
+ * @param feeRate            the merchant's contracted fee rate (0.006 for 0.6 %): reconciliation checks each payment's fee on
+ *                           the trade bill against it (rounded half-up to the fen); absent: fees are reported, not checked
  * @param connectTimeout, readTimeout, breaker, rateLimit: the connector HTTP client's ({@link ConnectorHttpSettings})
  */
 @Validated
@@ -40,6 +42,7 @@ public record WechatPayProperties(
         String merchantSerialNumber,
         String merchantPrivateKey,
         java.net.URI notifyUrl,
+        @jakarta.validation.constraints.DecimalMin("0") @jakarta.validation.constraints.DecimalMax("0.2") java.math.BigDecimal feeRate,
         @NotNull @DefaultValue("10s") Duration connectTimeout,
         @NotNull @DefaultValue("10s") Duration readTimeout,
         @Valid BreakerProperties.ConnectorOverride breaker,

@@ -49,17 +49,24 @@ class KingdeeMapperTest {
     }
 
     @Test
+    void taxExclusivePricesGoAsNetPricesWithEachLinesRateAndTaxRateItem() throws Exception {
+        CanonicalOrder order = read("order-tax-exclusive.canonical.json", CanonicalOrder.class);
+        JsonNode actual = wire(new KingdeeOrderMapperImpl().toSalesOrder(order, "CRM-C-0000000042", maps, properties));
+        assertThat(actual).isEqualTo(JSON.readTree(Files.readString(GOLDEN.resolve("order-tax-exclusive.kingdee.json"))));
+    }
+
+    @Test
     void unmappedUnitsAndCurrenciesAreRefusedNotDefaulted() throws Exception {
         CanonicalOrder order = read("order-two-lines.canonical.json", CanonicalOrder.class);
         CanonicalOrder drum = new CanonicalOrder(order.id(), order.orderNumber(), order.version(), order.customerId(),
                 order.customerReference(), order.status(), order.currency(), order.totalAmount(), order.paidAmount(), order.note(),
                 List.of(new CanonicalOrder.Line(1, "TG11", null, order.lines().get(0).quantity(), "DRM", order.lines().get(0).unitPrice(),
-                        order.lines().get(0).lineAmount())), order.updatedAt());
+                        order.lines().get(0).lineAmount(), null, null, null, null, null)), order.updatedAt(), false, null, null);
         assertThatThrownBy(() -> new KingdeeOrderMapperImpl().toSalesOrder(drum, "CRM-C-1", maps, properties))
                 .isInstanceOf(UnmappedValueException.class).hasMessage("value map kingdee/unit v1 has no entry for 'DRM'");
         CanonicalOrder chf = new CanonicalOrder(order.id(), order.orderNumber(), order.version(), order.customerId(),
                 order.customerReference(), order.status(), "CHF", order.totalAmount(), order.paidAmount(), order.note(), order.lines(),
-                order.updatedAt());
+                order.updatedAt(), false, null, null);
         assertThatThrownBy(() -> new KingdeeOrderMapperImpl().toSalesOrder(chf, "CRM-C-1", maps, properties))
                 .isInstanceOf(UnmappedValueException.class).hasMessage("value map kingdee/currency v1 has no entry for 'CHF'");
     }

@@ -62,7 +62,7 @@ class WechatPayKeysTest {
 
     private static WechatPayProperties properties(String apiV3Key, List<WechatPayProperties.PlatformPublicKey> keys) {
         return new WechatPayProperties("1900000001", apiV3Key, keys, Duration.ofSeconds(300),
-                URI.create("https://api.mch.weixin.qq.com"), null, null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(5),
+                URI.create("https://api.mch.weixin.qq.com"), null, null, null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(5),
                 null, null);
     }
 

@@ -43,7 +43,7 @@ class WechatPaySdkCrossCheckTest {
             List.of(new WechatPayProperties.PlatformPublicKey(SERIAL, RsaKeys.pem("PUBLIC KEY", PLATFORM.getPublic().getEncoded()))),
             Duration.ofSeconds(300),
             URI.create("https://api.mch.weixin.qq.com"), "wxd678efh567hg6787", "MERCHANT-SERIAL",
-            RsaKeys.pem("PRIVATE KEY", MERCHANT.getPrivate().getEncoded()), URI.create("https://hub.example/webhooks/payments/wechatpay"),
+            RsaKeys.pem("PRIVATE KEY", MERCHANT.getPrivate().getEncoded()), URI.create("https://hub.example/webhooks/payments/wechatpay"), null,
             Duration.ofSeconds(5), Duration.ofSeconds(5), null, null);
     private final WechatPayNotificationVerifier verifier = new WechatPayNotificationVerifier(properties, new WechatPayKeys(properties),
             new ObjectMapper(), Clock.fixed(NOW, ZoneOffset.UTC));
