@@ -72,7 +72,7 @@ class ConfigurationReferenceIT {
     private static final List<String> COVERED = List.of("CRMHUB_CONNECTORS_", "CRMHUB_SECURITY_", "CRMHUB_BREAKER_",
             "CRMHUB_RETRY_", "CRMHUB_PAYMENTS_", "CRMHUB_INVOICES_", "CRMHUB_ORDERS_", "CRMHUB_ERP_POLL_SETTLE",
             "CRMHUB_OUTBOX_", "CRMHUB_API_", "CRMHUB_PROTECTION_", "CRMHUB_AUDIT_", "CRMHUB_TAX_",
-            "CRMHUB_STATEMENTS_");
+            "CRMHUB_STATEMENTS_", "CRMHUB_REMINDERS_");
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern VARIABLE = Pattern.compile("[A-Z][A-Z0-9_]*");
 
@@ -271,6 +271,23 @@ class ConfigurationReferenceIT {
         s.add(of(st + "READ_TIMEOUT", "7s", StripeProperties.class, StripeProperties::readTimeout, Duration.ofSeconds(7)));
         s.add(of(st + "REPLAY_WINDOW", "240s", StripeProperties.class, StripeProperties::replayWindow, Duration.ofSeconds(240)));
 
+        String mail = "CRMHUB_CONNECTORS_NOTIFY_EMAIL_";
+        Class<io.crmhub.connector.notify.email.EmailProperties> email = io.crmhub.connector.notify.email.EmailProperties.class;
+        s.add(of(mail + "TO", "ar@example.com,cfo@example.com", email, io.crmhub.connector.notify.email.EmailProperties::to,
+                List.of("ar@example.com", "cfo@example.com")));
+        s.add(of(mail + "FROM", "hub@example.com", email, io.crmhub.connector.notify.email.EmailProperties::from));
+        s.add(of(mail + "HOST", "smtp.example.com", email, io.crmhub.connector.notify.email.EmailProperties::host));
+        s.add(of(mail + "PORT", "587", email, io.crmhub.connector.notify.email.EmailProperties::port, 587));
+        s.add(of(mail + "START_TLS", "true", email, io.crmhub.connector.notify.email.EmailProperties::startTls, true));
+        s.add(of(mail + "USERNAME", "hub", email, io.crmhub.connector.notify.email.EmailProperties::username));
+        s.add(of(mail + "PASSWORD", sapPasswordFile, email, io.crmhub.connector.notify.email.EmailProperties::password));
+        s.add(of(mail + "TIMEOUT", "7s", email, io.crmhub.connector.notify.email.EmailProperties::timeout, Duration.ofSeconds(7)));
+        String robot = "CRMHUB_CONNECTORS_NOTIFY_WECOM_";
+        Class<io.crmhub.connector.notify.wecom.WecomRobotProperties> wecom = io.crmhub.connector.notify.wecom.WecomRobotProperties.class;
+        s.add(of(robot + "WEBHOOK_URL", url + "/cgi-bin/webhook/send?key=robot-key", wecom,
+                io.crmhub.connector.notify.wecom.WecomRobotProperties::webhookUrl));
+        s.add(of(robot + "MENTION_ALL", "true", wecom, io.crmhub.connector.notify.wecom.WecomRobotProperties::mentionAll, true));
+
         String users = "CRMHUB_SECURITY_USERS_";
         s.add(of(users + "0_USERNAME", "ops", SecurityProperties.class, p -> p.users().get(0).username()));
         s.add(of(users + "0_PASSWORD", ENGINEER_HASH, SecurityProperties.class, p -> p.users().get(0).password()));
@@ -316,6 +333,14 @@ class ConfigurationReferenceIT {
         s.add(of("CRMHUB_ORDERS_ERP_STATUS_INITIAL_DELAY", "20s", OrderProgressProperties.class,
                 OrderProgressProperties::erpStatusInitialDelay, Duration.ofSeconds(20)));
         s.add(of("CRMHUB_ORDERS_ERP_STATUS_PAGE_SIZE", "250", OrderProgressProperties.class, OrderProgressProperties::erpStatusPageSize, 250));
+        s.add(of("CRMHUB_REMINDERS_DIGEST_CRON", "0 30 8 * * MON-FRI", io.crmhub.crm.finance.ReminderProperties.class,
+                io.crmhub.crm.finance.ReminderProperties::digestCron));
+        s.add(of("CRMHUB_REMINDERS_ZONE", "Asia/Hong_Kong", io.crmhub.crm.finance.ReminderProperties.class,
+                io.crmhub.crm.finance.ReminderProperties::zone, ZoneId.of("Asia/Hong_Kong")));
+        s.add(of("CRMHUB_REMINDERS_ALERT_ABOVE", "50000", io.crmhub.crm.finance.ReminderProperties.class,
+                io.crmhub.crm.finance.ReminderProperties::alertAbove, new java.math.BigDecimal("50000")));
+        s.add(of("CRMHUB_REMINDERS_ALERT_INTERVAL", "2m", io.crmhub.crm.finance.ReminderProperties.class,
+                io.crmhub.crm.finance.ReminderProperties::alertInterval, Duration.ofMinutes(2)));
         s.add(of("CRMHUB_STATEMENTS_CRON", "0 0 12 * * *", io.crmhub.crm.finance.StatementProperties.class,
                 io.crmhub.crm.finance.StatementProperties::cron));
         s.add(of("CRMHUB_STATEMENTS_ZONE", "Asia/Hong_Kong", io.crmhub.crm.finance.StatementProperties.class,

@@ -33,7 +33,9 @@ class SandboxRegistrationTest {
                         tuple("erp-kingdee", "crmhub.sandbox.kingdee-port", 18185),
                         tuple("payment-wechatpay", "crmhub.sandbox.wechatpay-port", 18182),
                         tuple("payment-alipay", "crmhub.sandbox.alipay-port", 18183),
-                        tuple("payment-stripe", "crmhub.sandbox.stripe-port", 18184));
+                        tuple("payment-stripe", "crmhub.sandbox.stripe-port", 18184),
+                        tuple("notify-email", "crmhub.sandbox.mail-port", 18025),
+                        tuple("notify-wecom", "crmhub.sandbox.wecom-robot-port", 18186));
     }
 
     /** As an operator sets it: environment variables only, the ports as the README names them. */
@@ -43,7 +45,7 @@ class SandboxRegistrationTest {
         variables.put("CRMHUB_SANDBOX_ENABLED", "true");
         variables.put("CRMHUB_CONNECTORS_PAYMENT_STRIPE_SECRET_KEY", "sk_test_configured"); // a real Stripe: no sandbox
         Map<String, Integer> ports = new LinkedHashMap<>();
-        for (String provider : new String[] {"SAP", "WECHATPAY", "ALIPAY", "KINGDEE", "STRIPE"}) {
+        for (String provider : new String[] {"SAP", "WECHATPAY", "ALIPAY", "KINGDEE", "STRIPE", "MAIL", "MAIL_INBOX", "WECOM_ROBOT"}) {
             ports.put(provider, freePort());
             variables.put("CRMHUB_SANDBOX_" + provider + "_PORT", ports.get(provider).toString());
         }
@@ -63,6 +65,10 @@ class SandboxRegistrationTest {
             assertThat(env.getProperty("crmhub.connectors.payment-stripe.secret-key")).as("the configured Stripe").isEqualTo("sk_test_configured");
             assertThat(env.getProperty("crmhub.connectors.payment-stripe.base-url")).isNull();
             assertThat(env.getProperty("crmhub.connectors.erp-kingdee.base-url")).as("Kingdee only when it is the ERP").isNull();
+            assertThat(env.getProperty("crmhub.connectors.notify-email.port")).isEqualTo(ports.get("MAIL").toString());
+            assertThat(env.getProperty("crmhub.connectors.notify-wecom.webhook-url"))
+                    .startsWith("http://127.0.0.1:" + ports.get("WECOM_ROBOT") + "/cgi-bin/webhook/send?key=");
+            assertThat(listening(ports.get("MAIL_INBOX"))).as("finance's inbox over HTTP").isTrue();
             assertThat(listening(ports.get("SAP"))).isTrue();
             assertThat(listening(ports.get("STRIPE"))).isFalse();
             assertThat(listening(ports.get("KINGDEE"))).isFalse();

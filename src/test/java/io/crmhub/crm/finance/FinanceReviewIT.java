@@ -140,6 +140,9 @@ class FinanceReviewIT extends HubIntegrationTest {
                 .isEqualTo("ACCEPTED");
         assertThat(paymentStatus(accepted.secondPaymentId())).isEqualTo("SUCCEEDED");
         assertThat(paidAmount(accepted.orderId())).isEqualByComparingTo("352.00");
+        String posting = awaitPosted("PAYMENT", accepted.secondPaymentId()); // the accepted money is in SAP, once
+        assertThat(SAP.sap().journal().items(io.crmhub.crm.canonical.CanonicalPayment.receiptReference(accepted.secondPaymentId())))
+                .as(posting).hasSize(2);
 
         OverPaid dismissed = overPaid("Dismiss Co");
         ResponseEntity<String> noReason = act(dismissed.reviewId(), "dismiss", "{\"reason\":\" \"}");
