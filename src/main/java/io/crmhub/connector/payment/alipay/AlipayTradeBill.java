@@ -28,7 +28,8 @@ import java.util.zip.ZipInputStream;
  * The entries are told apart by their header, not their name (whose encoding is not documented). Lines starting with
  * {@code #} are comments; the header is the first other line; every field is trimmed (Alipay appends a tab as an Excel
  * guard); columns are found by their header name. A 交易 row is a payment (our reference in 商户订单号, the amount in
- * 订单金额（元）), a 退款 row a refund (our refund reference in 退款批次号/请求号, the amount negative in 订单金额（元）);
+ * 订单金额（元）, Alipay's id in 支付宝交易号), a 退款 row a refund (our refund reference in 退款批次号/请求号, which is
+ * also its provider id, as the hub keeps it: Alipay gives a refund no id of its own; the amount negative in 订单金额（元）);
  * fees are taken as absolute values, since their sign is not documented. The file is refused, never half-read, when it
  * is not a ZIP (an expired link answers a page), a line has another field count than the header, or the rows do not add
  * up to the detail file's trailer (交易合计 / 退款合计: count and 商家实收) or to the summary's 合计 line (counts, 商家实收, 服务费).
@@ -87,7 +88,7 @@ final class AlipayTradeBill {
             switch (type) {
                 case PAYMENT -> rows.add(new Row(Kind.PAYMENT, paymentReference, detail.get(f, "支付宝交易号"), paymentReference,
                         amount.abs(), fee.abs(), "CNY", at));
-                case REFUND -> rows.add(new Row(Kind.REFUND, detail.get(f, "退款批次号/请求号"), detail.get(f, "支付宝交易号"),
+                case REFUND -> rows.add(new Row(Kind.REFUND, detail.get(f, "退款批次号/请求号"), detail.get(f, "退款批次号/请求号"),
                         paymentReference, amount.abs(), fee.abs(), "CNY", at));
                 default -> {
                     continue; // other business types (pre-authorisation and the like) are not trades of ours
