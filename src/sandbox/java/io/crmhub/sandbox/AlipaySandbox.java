@@ -43,6 +43,7 @@ import java.util.regex.Pattern;
  * ({@code ?notify=false}: it is lost). A trade is paid once: paying it again re-sends the same notification (same
  * {@code notify_id}, same {@code trade_no}). Its signing code is its own, not the connector's (D19). Keys are
  * generated per run. Trades, refunds and the trade number sequence outlive a restart when kept in a {@link SandboxStore}.
+ * It also serves the daily trade bill ({@code alipay.data.dataservice.bill.downloadurl.query}, {@link AlipaySandboxBills}).
  */
 public class AlipaySandbox implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "alipay";

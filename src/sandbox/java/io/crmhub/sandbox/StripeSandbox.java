@@ -43,6 +43,7 @@ import javax.crypto.spec.SecretKeySpec;
  * refunds, idempotency keys and sent payment events outlive a restart when kept in a {@link SandboxStore}. Stripe has no per-request
  * notify URL, so the sandbox is configured with the hub's webhook URL. The secret key and the webhook signing secret
  * are generated here, per run; the signature is computed by this class's own code, not the connector's (D19).
+ * {@code GET /v1/balance_transactions} lists its charges and refunds with fees ({@link StripeSandboxLedger}).
  */
 public class StripeSandbox implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "stripe";

@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * transaction, source the Refund, {@code amount} negative, fee 0). The fee is the sandbox's price: 2.9 % of the amount
  * plus 0.30 of the currency's major unit, each rounded half-up to the currency's minor unit (0.30 is 30 cents, 300 for
  * a three-decimal currency, nothing for a zero-decimal one such as JPY). Settlement is in the charge's currency
- * ({@code exchange_rate} null). Ids are derived from the source's id, so the cursor of a list is stable. Its own code,
- * not the connector's (D19).
+ * ({@code exchange_rate} null). Ids are derived from the source's id ({@code txn_<source id without _>}), so the
+ * cursor of a list is stable. Its own code, not the connector's (D19).
  */
 final class StripeSandboxLedger {
     static final BigDecimal FEE_RATE = new BigDecimal("0.029");
@@ -135,7 +135,7 @@ final class StripeSandboxLedger {
                 .put("payment_intent", intent.path("id").asText()).put("paid", true).put("status", "succeeded");
         charge.set("metadata", intent.path("metadata").deepCopy());
         long fee = edit != null && edit.has("fee") ? minor(edit.path("fee").asText(), currency) : fee(amount, currency);
-        return transaction("txn_" + chargeId.substring(3), "charge", amount, fee, currency, created, charge);
+        return transaction(txnId(chargeId), "charge", amount, fee, currency, created, charge);
     }
 
     private ObjectNode stranger(String reference, ObjectNode edit) {
@@ -147,7 +147,7 @@ final class StripeSandboxLedger {
                 .put("amount_captured", amount).put("created", created).put("currency", currency)
                 .put("payment_intent", "pi_only" + suffix).put("paid", true).put("status", "succeeded");
         charge.putObject("metadata").put("crm_payment_reference", reference);
-        return transaction("txn_only" + suffix, "charge", amount, fee(amount, currency), currency, created, charge);
+        return transaction(txnId("ch_only" + suffix), "charge", amount, fee(amount, currency), currency, created, charge);
     }
 
     private ObjectNode refund(ObjectNode refund, ObjectNode edit) {
@@ -159,7 +159,7 @@ final class StripeSandboxLedger {
         if (edit != null && edit.has("amount")) {
             source.put("amount", minor(edit.path("amount").asText(), currency));
         }
-        String txnId = "txn_" + refund.path("id").asText().substring(3);
+        String txnId = txnId(refund.path("id").asText());
         source.put("balance_transaction", txnId);
         return transaction(txnId, "refund", -source.path("amount").asLong(), 0, currency, refund.path("created").asLong(), source);
     }
@@ -177,6 +177,11 @@ final class StripeSandboxLedger {
         }
         txn.set("source", source);
         return txn;
+    }
+
+    /** The transaction of a source: {@code ch_abc} → {@code txn_chabc}, so a charge's and a refund's never collide. */
+    private static String txnId(String sourceId) {
+        return "txn_" + sourceId.replace("_", "");
     }
 
     private static long minor(String major, String currency) {
