@@ -95,6 +95,19 @@ class AlipayStatementReconciliationIT extends HubIntegrationTest {
                 .isEqualTo(3);
     }
 
+    @Test
+    void aDayWithoutTradesIsEmptyOnceTheBillIsDueAndNotReadyBefore() {
+        // isp.bill_not_exist: a day long over had no trades; today's bill is not due before 10:00 tomorrow
+        JsonNode quiet = reconcile(LocalDate.now(BEIJING).minusDays(30));
+        assertThat(quiet.path("statement").path("payments").asInt()).isZero();
+        assertThat(quiet.path("mismatches")).isEmpty();
+        ResponseEntity<String> today = call("finance", HttpMethod.POST, "/api/finance/statements/reconcile",
+                "{\"provider\":\"alipay\",\"date\":\"" + LocalDate.now(BEIJING) + "\"}");
+        assertThat(today.getStatusCode().value()).as(today.getBody()).isEqualTo(503);
+        assertThat(today.getBody()).contains("isp.bill_not_exist");
+        assertThat(today.getHeaders().getFirst("Retry-After")).isEqualTo("3600");
+    }
+
     // ---- helpers ----
 
     private JsonNode reconcile(LocalDate day) {
