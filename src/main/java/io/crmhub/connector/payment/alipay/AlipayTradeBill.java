@@ -76,31 +76,31 @@ final class AlipayTradeBill {
         require(detail, DETAIL_COLUMNS, what);
 
         List<Row> rows = new ArrayList<>();
+        // per 业务类型: the trailer counts 交易 and 退款 lines, the summary's 合计 adds up every line
         Map<String, Integer> count = new HashMap<>(Map.of(PAYMENT, 0, REFUND, 0));
         Map<String, BigDecimal> received = new HashMap<>(Map.of(PAYMENT, BigDecimal.ZERO, REFUND, BigDecimal.ZERO));
         BigDecimal fees = BigDecimal.ZERO;
         for (String[] f : detail.lines()) {
             String type = detail.get(f, "业务类型");
             String paymentReference = detail.get(f, "商户订单号");
-            BigDecimal amount = decimal(detail.get(f, "订单金额（元）"), "订单金额（元）", detail, what);
             BigDecimal fee = decimal(detail.get(f, "服务费（元）"), "服务费（元）", detail, what);
-            Instant at = time(detail.get(f, "完成时间"), detail, what);
-            switch (type) {
-                case PAYMENT -> rows.add(new Row(Kind.PAYMENT, paymentReference, detail.get(f, "支付宝交易号"), paymentReference,
-                        amount.abs(), fee.abs(), "CNY", at));
-                case REFUND -> rows.add(new Row(Kind.REFUND, detail.get(f, "退款批次号/请求号"), detail.get(f, "退款批次号/请求号"),
-                        paymentReference, amount.abs(), fee.abs(), "CNY", at));
-                default -> {
-                    continue; // other business types (pre-authorisation and the like) are not trades of ours
-                }
-            }
             count.merge(type, 1, Integer::sum);
             received.merge(type, decimal(detail.get(f, "商家实收（元）"), "商家实收（元）", detail, what), BigDecimal::add);
             fees = fees.add(fee);
+            switch (type) {
+                case PAYMENT -> rows.add(new Row(Kind.PAYMENT, paymentReference, detail.get(f, "支付宝交易号"), paymentReference,
+                        decimal(detail.get(f, "订单金额（元）"), "订单金额（元）", detail, what).abs(), fee.abs(), "CNY",
+                        time(detail.get(f, "完成时间"), detail, what)));
+                case REFUND -> rows.add(new Row(Kind.REFUND, detail.get(f, "退款批次号/请求号"), detail.get(f, "退款批次号/请求号"),
+                        paymentReference, decimal(detail.get(f, "订单金额（元）"), "订单金额（元）", detail, what).abs(), fee.abs(), "CNY",
+                        time(detail.get(f, "完成时间"), detail, what)));
+                default -> { } // other business types (pre-authorisation and the like) are not payments or refunds of ours
+            }
         }
         checkTrailer(detail, count, received, what);
         if (summary != null) {
-            checkSummary(summary, count, received, fees, what);
+            BigDecimal all = received.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+            checkSummary(summary, count, all, fees, what);
         }
         return rows;
     }
@@ -117,9 +117,8 @@ final class AlipayTradeBill {
         }
     }
 
-    /** The summary file's 合计 line: counts, 商家实收 (trades plus the negative refunds) and 服务费. */
-    private static void checkSummary(Csv summary, Map<String, Integer> count, Map<String, BigDecimal> received, BigDecimal fees,
-                                     String what) {
+    /** The summary file's 合计 line: counts, 商家实收 (every line: trades plus the negative refunds) and 服务费. */
+    private static void checkSummary(Csv summary, Map<String, Integer> count, BigDecimal received, BigDecimal fees, String what) {
         require(summary, SUMMARY_COLUMNS, what);
         String[] total = summary.lines().stream().filter(l -> summary.get(l, "门店编号").startsWith("合计")).findFirst()
                 .orElseThrow(() -> refused(what, summary.name() + " has no 合计 line"));
@@ -127,7 +126,7 @@ final class AlipayTradeBill {
                 decimal(summary.get(total, "交易订单总笔数"), "交易订单总笔数", summary, what));
         check(what, summary.name(), "退款订单总笔数", new BigDecimal(count.get(REFUND)),
                 decimal(summary.get(total, "退款订单总笔数"), "退款订单总笔数", summary, what));
-        check(what, summary.name(), "商家实收（元）", received.get(PAYMENT).add(received.get(REFUND)),
+        check(what, summary.name(), "商家实收（元）", received,
                 decimal(summary.get(total, "商家实收（元）"), "商家实收（元）", summary, what));
         check(what, summary.name(), "服务费（元）", fees, decimal(summary.get(total, "服务费（元）"), "服务费（元）", summary, what));
     }

@@ -83,6 +83,15 @@ class AlipayTradeBillTest {
     }
 
     @Test
+    void anotherBusinessTypeIsNoRowOfOursButCountsInTheSummaryTotals() {
+        String other = PAYMENT.replace("交易\t", "预授权\t").replace("SO-0000000001-P1", "AUTH-1").replace(",176.00,176.00,", ",5.00,5.00,")
+                .replace("-1.06", "0.00");
+        List<Row> rows = AlipayTradeBill.parse(zip(detail(TRAILER, PAYMENT, other, REFUND), summary(TOTAL.replace("166.00,166.00", "171.00,171.00"))),
+                "bill");
+        assertThat(rows).extracting(Row::reference).containsExactly("SO-0000000001-P1", "SO-0000000001-P1-R1");
+    }
+
+    @Test
     void rowsThatDoNotAddUpToTheTrailerOrTheSummaryAreRefusedNamingTheTotal() {
         assertThatThrownBy(() -> AlipayTradeBill.parse(zip(detail(TRAILER.replace("176.00元", "176.01元"), PAYMENT, REFUND), null), "bill"))
                 .isInstanceOf(PermanentConnectorException.class).hasMessageContaining("交易合计 商家实收");
