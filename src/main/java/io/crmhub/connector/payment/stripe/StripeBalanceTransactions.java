@@ -20,12 +20,14 @@ import java.util.Set;
  * (presentment) currency. A {@code refund} transaction is a refund: the Refund's {@code re_…} id (the hub's provider
  * refund id), our refund reference from its {@code metadata.crm_refund_reference} (set by the connector). The fee is
  * the transaction's {@code fee} (settlement currency). Amounts are Stripe's integer minor units, converted exactly.
- * Payouts, adjustments and the other types are not payments of ours and are skipped. A transaction whose
+ * Payouts, adjustments, {@code refund_failure} and the other types are not payments of ours and are skipped (a failed
+ * refund's own {@code refund} line stays, so the CRM's failed refund shows as {@code ONLY_AT_PROVIDER} for a human). A transaction whose
  * {@code net} is not {@code amount − fee}, or whose source is not expanded, refuses the whole statement.
  */
 final class StripeBalanceTransactions {
     static final Set<String> PAYMENT_TYPES = Set.of("charge", "payment");
-    static final String REFUND_TYPE = "refund";
+    /** {@code payment_refund} is the refund of a {@code payment} (local payment methods), as {@code refund} is of a charge. */
+    static final Set<String> REFUND_TYPES = Set.of("refund", "payment_refund");
 
     private StripeBalanceTransactions() {
     }
@@ -55,7 +57,7 @@ final class StripeBalanceTransactions {
             }
             String type = txn.path("type").asText("");
             boolean payment = PAYMENT_TYPES.contains(type);
-            if (!payment && !REFUND_TYPE.equals(type)) {
+            if (!payment && !REFUND_TYPES.contains(type)) {
                 continue; // payouts, adjustments, Stripe's own fees: not a payment or refund of ours
             }
             JsonNode source = txn.path("source");
