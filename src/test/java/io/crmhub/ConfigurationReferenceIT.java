@@ -257,6 +257,7 @@ class ConfigurationReferenceIT {
                 URI.create(url + "/gateway.do")));
         s.add(of(ali + "REPLAY_WINDOW", "26h", AlipayProperties.class, AlipayProperties::replayWindow, Duration.ofHours(26)));
         s.add(of(ali + "QR_TIMEOUT", "30m", AlipayProperties.class, AlipayProperties::qrTimeout, Duration.ofMinutes(30)));
+        s.add(of(ali + "FEE_RATE", "0.0055", AlipayProperties.class, AlipayProperties::feeRate, new java.math.BigDecimal("0.0055")));
 
         String st = "CRMHUB_CONNECTORS_PAYMENT_STRIPE_";
         // StripeKeys refuses to start unless the file's content is an sk_ key: the start proves the file was read

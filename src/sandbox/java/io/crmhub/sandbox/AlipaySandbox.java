@@ -43,6 +43,7 @@ import java.util.regex.Pattern;
  * ({@code ?notify=false}: it is lost). A trade is paid once: paying it again re-sends the same notification (same
  * {@code notify_id}, same {@code trade_no}). Its signing code is its own, not the connector's (D19). Keys are
  * generated per run. Trades, refunds and the trade number sequence outlive a restart when kept in a {@link SandboxStore}.
+ * It also serves the daily trade bill ({@code alipay.data.dataservice.bill.downloadurl.query}, {@link AlipaySandboxBills}).
  */
 public class AlipaySandbox implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "alipay";
@@ -51,6 +52,8 @@ public class AlipaySandbox implements ResponseDefinitionTransformerV2 {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final ZoneOffset CHINA = ZoneOffset.ofHours(8);
     private static final Pattern PAY = Pattern.compile("/sandbox/pay/([A-Za-z0-9_\\-]{1,64})");
+    private static final Pattern BILL_EDIT = Pattern.compile("/sandbox/bill/([A-Za-z0-9_\\-*|]{1,64})");
+    private static final Pattern BILL_FILE = Pattern.compile("/sandbox/bill-file/([a-f0-9]{32})");
 
     private final KeyPair app = WechatPaySandbox.rsa();
     private final KeyPair alipay = WechatPaySandbox.rsa();
@@ -116,10 +119,28 @@ public class AlipaySandbox implements ResponseDefinitionTransformerV2 {
         return trades;
     }
 
+    /** Refunds by {@code out_request_no}: {@code out_trade_no}, {@code refund_amount}, {@code refund_status}, {@code gmt_refund_pay}. */
+    public Map<String, ObjectNode> refunds() {
+        return refunds;
+    }
+
     @Override
     public ResponseDefinition transform(ServeEvent event) {
         Request request = event.getRequest();
         String path = URI.create(request.getUrl()).getPath();
+        Matcher bill = BILL_EDIT.matcher(path);
+        if (bill.matches() && request.getMethod().getName().equals("POST")) { // the tour plants a difference in the bill
+            try {
+                editBill(bill.group(1), (ObjectNode) json.readTree(request.getBodyAsString()));
+            } catch (Exception e) {
+                return new ResponseDefinitionBuilder().withStatus(400).withBody("the body is a JSON object such as {\"fee\":\"0.54\"}").build();
+            }
+            return new ResponseDefinitionBuilder().withStatus(204).build();
+        }
+        Matcher file = BILL_FILE.matcher(path);
+        if (file.matches() && request.getMethod().getName().equals("GET")) {
+            return bills.file(file.group(1));
+        }
         Matcher pay = PAY.matcher(path);
         if (pay.matches()) {
             return pay(pay.group(1), request.queryParameter("notifyUrl").isPresent() ? request.queryParameter("notifyUrl").firstValue() : null,
@@ -151,6 +172,7 @@ public class AlipaySandbox implements ResponseDefinitionTransformerV2 {
             case "alipay.trade.close" -> close(key, biz);
             case "alipay.trade.refund" -> refund(key, biz);
             case "alipay.trade.fastpay.refund.query" -> refundQuery(key, biz);
+            case "alipay.data.dataservice.bill.downloadurl.query" -> billDownloadUrl(key, biz, request);
             default -> answer(key, error("40004", "Business Failed", "isv.invalid-method", "不存在的方法名 " + method));
         };
     }
@@ -240,6 +262,47 @@ public class AlipaySandbox implements ResponseDefinitionTransformerV2 {
             return answer(key, ok().put("out_trade_no", biz.path("out_trade_no").asText())); // no refund_status: not (yet) refunded
         }
         return answer(key, ok().setAll(known.deepCopy()));
+    }
+
+    // ---- the trade bill (docs/connectors/alipay.md, "Daily statement") ----
+
+    /** The app's service-fee rate in the sandbox: 0.6 %, rounded half-up to the fen per payment (and returned per refund). */
+    public static final BigDecimal FEE_RATE = AlipaySandboxBills.FEE_RATE;
+    private final AlipaySandboxBills bills = new AlipaySandboxBills();
+
+    /**
+     * The bill row of {@code reference} (a trade's out_trade_no or a refund's out_request_no) is shown differently:
+     * {@code {"drop":true}}, {@code {"fee":"0.54"}} (the payment's fee, yuan) or {@code {"amount":"17.60"}}. A reference
+     * no trade or refund has, with {@code {"amount":…,"day":"yyyy-MM-dd"}}, adds a payment only Alipay knows.
+     */
+    public void editBill(String reference, ObjectNode edit) {
+        bills.edit(reference, edit);
+    }
+
+    /**
+     * {@code alipay.data.dataservice.bill.downloadurl.query}, {@code bill_type=trade}: a link to the day's bill, made
+     * from the trades paid and refunds made that day (Beijing time). Alipay serves days that are over; the sandbox
+     * also serves today so far, so the local tour can reconcile. A day without either is {@code isp.bill_not_exist}.
+     */
+    private ResponseDefinition billDownloadUrl(String key, JsonNode biz, Request request) {
+        if (!"trade".equals(biz.path("bill_type").asText())) {
+            return answer(key, error("40004", "Business Failed", "isp.bill_type_not_support", "bill_type: the sandbox serves trade bills only"));
+        }
+        java.time.LocalDate day;
+        try {
+            day = java.time.LocalDate.parse(biz.path("bill_date").asText());
+        } catch (RuntimeException e) {
+            return answer(key, error("40002", "Invalid Arguments", "isv.invalid-arguments", "bill_date 不合法: yyyy-MM-dd is required"));
+        }
+        if (day.isAfter(java.time.LocalDate.now(CHINA))) {
+            return answer(key, error("40002", "Invalid Arguments", "isv.invalid-arguments", "bill_date 不合法: must not be in the future"));
+        }
+        String token = bills.make(day, trades, refunds);
+        if (token == null) {
+            return answer(key, error("40004", "Business Failed", "isp.bill_not_exist", "账单不存在"));
+        }
+        String base = URI.create(request.getAbsoluteUrl()).resolve("/").toString().replaceAll("/$", "");
+        return answer(key, ok().put("bill_download_url", base + "/sandbox/bill-file/" + token));
     }
 
     /**

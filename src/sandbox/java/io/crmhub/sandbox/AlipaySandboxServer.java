@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A running Alipay sandbox: the v2 gateway (precreate, query, close, refund; signed answers and notifications). */
+/** A running Alipay sandbox: the v2 gateway (precreate, query, close, refund, the trade bill; signed answers and notifications). */
 public record AlipaySandboxServer(WireMockServer server, AlipaySandbox alipay) implements AutoCloseable {
 
     /** Alipay's gateway on {@code port} (0 = any free port), loopback only, its records in memory. */
@@ -38,6 +38,7 @@ public record AlipaySandboxServer(WireMockServer server, AlipaySandbox alipay) i
         p.put(prefix + "app-private-key", RsaKeys.pem("PRIVATE KEY", alipay.appPrivateKey().getEncoded()));
         p.put(prefix + "alipay-public-key", RsaKeys.pem("PUBLIC KEY", alipay.alipayPublicKey().getEncoded()));
         p.put(prefix + "notify-url", notifyUrl);
+        p.put(prefix + "fee-rate", AlipaySandbox.FEE_RATE.toPlainString()); // the sandbox's bills charge 0.6 %
         return p;
     }
 

@@ -43,6 +43,7 @@ import javax.crypto.spec.SecretKeySpec;
  * refunds, idempotency keys and sent payment events outlive a restart when kept in a {@link SandboxStore}. Stripe has no per-request
  * notify URL, so the sandbox is configured with the hub's webhook URL. The secret key and the webhook signing secret
  * are generated here, per run; the signature is computed by this class's own code, not the connector's (D19).
+ * {@code GET /v1/balance_transactions} lists its charges and refunds with fees ({@link StripeSandboxLedger}).
  */
 public class StripeSandbox implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "stripe";
@@ -50,6 +51,7 @@ public class StripeSandbox implements ResponseDefinitionTransformerV2 {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern INTENT = Pattern.compile("/v1/payment_intents/(pi_[A-Za-z0-9]+)(/cancel)?");
     private static final Pattern PAY = Pattern.compile("/sandbox/pay/([A-Za-z0-9_\\-]{3,64})");
+    private static final Pattern BILL_EDIT = Pattern.compile("/sandbox/bill/([A-Za-z0-9_\\-*|]{1,64})");
 
     private final String secretKey = "sk_test_" + random(24);
     private final String webhookSecret = "whsec_" + random(32);
@@ -154,6 +156,27 @@ public class StripeSandbox implements ResponseDefinitionTransformerV2 {
         return refunds;
     }
 
+    // ---- balance transactions (docs/connectors/stripe.md, "Daily statement") ----
+
+    /** The sandbox's price: 2.9 % + 0.30 (see {@link StripeSandboxLedger}). */
+    public static final java.math.BigDecimal FEE_RATE = StripeSandboxLedger.FEE_RATE;
+    private final StripeSandboxLedger ledger = new StripeSandboxLedger(json);
+
+    /**
+     * The balance transaction of {@code reference} (a payment's {@code metadata.crm_payment_reference} or a refund's
+     * {@code metadata.crm_refund_reference}) is shown differently: {@code {"drop":true}}, {@code {"fee":"0.54"}} or
+     * {@code {"amount":"17.60"}} (major units). A reference no PaymentIntent has, with
+     * {@code {"amount":…,"day":"yyyy-MM-dd"[,"currency":"usd"]}}, adds a charge only Stripe knows (at 12:00 UTC).
+     */
+    public void editBill(String reference, ObjectNode edit) {
+        ledger.edit(reference, edit);
+    }
+
+    /** The fee in minor units the sandbox charges on {@code amount} minor units. */
+    public static long fee(long amount, String currency) {
+        return StripeSandboxLedger.fee(amount, currency);
+    }
+
     /** {@code <event type> <event id> -> <hub's HTTP status>} for every event sent, in order. */
     public List<String> deliveredEvents() {
         synchronized (delivered) {
@@ -166,6 +189,15 @@ public class StripeSandbox implements ResponseDefinitionTransformerV2 {
         Request request = event.getRequest();
         String path = URI.create(request.getUrl()).getPath();
         String method = request.getMethod().getName();
+        Matcher bill = BILL_EDIT.matcher(path);
+        if (bill.matches() && method.equals("POST")) { // the tour plants a difference in the balance transactions
+            try {
+                editBill(bill.group(1), (ObjectNode) json.readTree(request.getBodyAsString()));
+            } catch (Exception e) {
+                return plain(400, "the body is a JSON object such as {\"fee\":\"0.54\"}");
+            }
+            return new ResponseDefinitionBuilder().withStatus(204).build();
+        }
         Matcher pay = PAY.matcher(path);
         if (pay.matches() && method.equals("POST")) {
             boolean notify = !(request.queryParameter("notify").isPresent() && "false".equals(request.queryParameter("notify").firstValue()));
@@ -182,7 +214,8 @@ public class StripeSandbox implements ResponseDefinitionTransformerV2 {
                     ? "You did not provide an API key. Provide it in the Authorization header as a Bearer token."
                     : "Invalid API Key provided: " + mask(authorization.substring(7)));
         }
-        Map<String, List<String>> params = form(request.getBodyAsString());
+        Map<String, List<String>> params = method.equals("GET") ? form(URI.create(request.getUrl()).getRawQuery())
+                : form(request.getBodyAsString());
         String key = request.getHeader("Idempotency-Key");
         if (!method.equals("POST") || key == null) {
             return handle(method, path, params).toDefinition();
@@ -221,6 +254,11 @@ public class StripeSandbox implements ResponseDefinitionTransformerV2 {
         }
         if (path.equals("/v1/refunds") && method.equals("POST")) {
             return createRefund(params);
+        }
+        if (path.equals("/v1/balance_transactions") && method.equals("GET")) {
+            ObjectNode page = ledger.list(params, intents, refunds, paymentEvents);
+            return page == null ? errorAnswer(400, "invalid_request_error", "resource_missing", "starting_after",
+                    "No such balance transaction: '" + first(params, "starting_after", "") + "'") : new Answer(200, page.toString(), true);
         }
         Matcher intent = INTENT.matcher(path);
         if (intent.matches()) {

@@ -33,6 +33,11 @@ public class AlipayConfiguration {
         return new AlipayGateway(properties, keys, json, clients, clock);
     }
 
+    @Bean
+    AlipayStatements alipayStatements(AlipayGateway gateway, AlipayProperties properties, Clock clock) {
+        return new AlipayStatements(gateway, properties, clock);
+    }
+
     @Bean("paymentAlipayHealthIndicator")
     ConnectorBreakerHealth paymentAlipayHealthIndicator(AlipayProperties properties, ConnectorGuards guards) {
         return new ConnectorBreakerHealth(AlipayGateway.CONNECTOR, guards,

@@ -158,6 +158,14 @@ public class AlipayGateway implements PaymentGateway {
         return answer;
     }
 
+    /**
+     * Downloads a bill file from the {@code bill_download_url} of {@code alipay.data.dataservice.bill.downloadurl.query}:
+     * a plain GET (the URL carries its own token; Alipay signs neither request nor file), on the connector's client.
+     */
+    byte[] download(java.net.URI url) {
+        return http.send("GET bill file", HttpRequest.newBuilder(url).header("Accept", "*/*").GET(), HttpAnswer::body);
+    }
+
     /** One signed gateway call; transient failures throw, business refusals come back as the answer's code. */
     Answer call(String method, ObjectNode bizContent) {
         return send(method, bizContent.toString());

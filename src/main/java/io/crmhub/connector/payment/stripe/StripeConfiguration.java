@@ -36,4 +36,9 @@ public class StripeConfiguration {
     StripeGateway stripeGateway(StripeProperties properties, StripeKeys keys, ConnectorHttpClients clients, Clock clock) {
         return new StripeGateway(properties, keys, clients, clock);
     }
+
+    @Bean
+    StripeStatements stripeStatements(StripeGateway gateway) {
+        return new StripeStatements(gateway);
+    }
 }

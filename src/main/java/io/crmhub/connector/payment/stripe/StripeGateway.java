@@ -31,6 +31,7 @@ public class StripeGateway implements PaymentGateway {
     public static final String CONNECTOR = "payment-stripe";
     static final String PAYMENT_INTENTS = "/v1/payment_intents";
     static final String REFUNDS = "/v1/refunds";
+    static final String BALANCE_TRANSACTIONS = "/v1/balance_transactions";
 
     private final StripeProperties properties;
     private final StripeKeys keys;
@@ -125,6 +126,11 @@ public class StripeGateway implements PaymentGateway {
         };
     }
 
+    /** A GET of {@code pathAndQuery} (the query already encoded), for lists such as the balance transactions. */
+    JsonNode get(String pathAndQuery) {
+        return send("GET", pathAndQuery, null, null);
+    }
+
     private JsonNode send(String method, String path, Form form, String idempotencyKey) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(properties.baseUrl().toString().replaceAll("/$", "") + path))
                 .header("Authorization", "Bearer " + keys.secretKey())
@@ -141,10 +147,11 @@ public class StripeGateway implements PaymentGateway {
             builder.header("Content-Type", "application/x-www-form-urlencoded")
                     .method(method, HttpRequest.BodyPublishers.ofString(form == null ? "" : form.encoded(), StandardCharsets.UTF_8));
         }
-        return http.send(method + " " + path, builder, answer -> {
+        String what = method + " " + path.replaceFirst("\\?.*", ""); // the query (cursors, bounds) is not part of the operation's name
+        return http.send(what, builder, answer -> {
             JsonNode body = answer.json();
             if (!body.isObject()) {
-                throw HttpOutcomes.undecodable(CONNECTOR, method + " " + path, answer.status(), "a JSON object", null);
+                throw HttpOutcomes.undecodable(CONNECTOR, what, answer.status(), "a JSON object", null);
             }
             return body;
         });

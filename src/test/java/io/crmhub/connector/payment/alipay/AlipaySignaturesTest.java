@@ -34,7 +34,7 @@ class AlipaySignaturesTest {
     private static final Clock CLOCK = Clock.fixed(LocalDateTime.of(2026, 11, 25, 12, 0, 5).toInstant(ZoneOffset.ofHours(8)), ZoneOffset.UTC);
 
     private final AlipayProperties properties = new AlipayProperties("2021000000000001", "unused", "unused", "2088000000000001",
-            URI.create("http://127.0.0.1/gateway.do"), null, Duration.ofHours(25), Duration.ofHours(2), Duration.ofSeconds(5),
+            URI.create("http://127.0.0.1/gateway.do"), null, Duration.ofHours(25), Duration.ofHours(2), null, Duration.ofSeconds(5),
             Duration.ofSeconds(5), null, null);
     private final AlipayNotificationVerifier verifier = new AlipayNotificationVerifier(properties,
             new AlipayKeys(APP.getPrivate(), ALIPAY.getPublic()), CLOCK);
