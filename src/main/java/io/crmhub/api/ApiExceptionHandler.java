@@ -141,12 +141,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      * A provider's statement asked for on demand is not made yet (WeChat Pay's STATEMENT_CREATING, Alipay's bill before
      * 10:00 the next day): "later", not a server error. The daily run tries again by itself.
      */
-    @ExceptionHandler(io.crmhub.crm.canonical.PaymentStatementSource.StatementNotReadyException.class)
-    ResponseEntity<Object> statementNotReady(io.crmhub.crm.canonical.PaymentStatementSource.StatementNotReadyException ex) {
-        log.info("Statement not ready for an API request: {}", ex.getMessage());
+    @ExceptionHandler(io.crmhub.crm.common.NotReadyException.class)
+    ResponseEntity<Object> notReady(io.crmhub.crm.common.NotReadyException ex) {
+        log.info("Not ready for an API request: {}", ex.getMessage());
         ResponseEntity<Object> answer = problem(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage(), List.of());
         return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
-                .header(HttpHeaders.RETRY_AFTER, "3600").body(answer.getBody());
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(ex.retryAfter().toSeconds())).body(answer.getBody());
     }
 
     /** A provider refused the request: its reason is passed on, nothing was charged. */

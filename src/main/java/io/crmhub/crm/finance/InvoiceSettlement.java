@@ -108,8 +108,12 @@ public class InvoiceSettlement {
                         continue;
                     }
                     BigDecimal take = p.left.min(due);
-                    jdbc.sql("INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_at) VALUES (?, ?, ?, ?)")
-                            .params(p.id, invoice.id(), take, now).update();
+                    // one row per payment and invoice (a payment's own money and money moved in from it may meet)
+                    if (jdbc.sql("UPDATE payment_allocation SET amount = amount + ? WHERE payment_id = ? AND invoice_id = ?")
+                            .params(take, p.id, invoice.id()).update() == 0) {
+                        jdbc.sql("INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_at) VALUES (?, ?, ?, ?)")
+                                .params(p.id, invoice.id(), take, now).update();
+                    }
                     p.left = p.left.subtract(take);
                     due = due.subtract(take);
                     paid = paid.add(take);

@@ -41,7 +41,12 @@ class StatementController {
     @Operation(summary = "Fetch a provider's statement of a day now, store it and reconcile it with the CRM and the ERP; "
             + "mismatches are opened as RECONCILIATION reviews")
     StatementReconciliation.Report reconcile(@RequestBody @Valid Run run) {
-        return reconciliation.reconcile(run.provider(), run.date());
+        try {
+            return reconciliation.reconcile(run.provider(), run.date());
+        } catch (io.crmhub.crm.canonical.PaymentStatementSource.StatementNotReadyException e) {
+            // "later", not a server error; the daily run tries again by itself
+            throw new io.crmhub.crm.common.NotReadyException(e.getMessage(), java.time.Duration.ofHours(1), e);
+        }
     }
 
     @GetMapping("/reconciliation")
