@@ -72,6 +72,13 @@ public class OverdueInvoices implements SchedulingConfigurer {
     @Transactional
     public Outcome check() {
         LocalDate today = LocalDate.now(clock.withZone(zone));
+        // invoices read before settlement existed (V15) and paid before it: settled here, a bounded batch a day
+        jdbc.sql("""
+                SELECT DISTINCT i.order_id FROM invoice i JOIN payment p ON p.order_id = i.order_id
+                WHERE i.status = 'OPEN' AND i.paid_amount = 0 AND p.provider_txn_id IS NOT NULL
+                  AND p.status IN ('SUCCEEDED', 'REFUNDED', 'NEEDS_REVIEW') AND p.currency = i.currency
+                  AND NOT EXISTS (SELECT 1 FROM payment_allocation a WHERE a.invoice_id = i.id)
+                FETCH FIRST 500 ROWS ONLY""").query(Long.class).list().forEach(settlement::settleOrder);
         // settle the candidates' orders first: a flag is never raised on an allocation that is not up to date
         jdbc.sql("SELECT DISTINCT i.order_id FROM invoice i WHERE i.order_id IS NOT NULL AND i.overdue = FALSE AND i.due_date < ? AND " + OPEN)
                 .param(Date.valueOf(today)).query(Long.class).list().forEach(settlement::settleOrder);

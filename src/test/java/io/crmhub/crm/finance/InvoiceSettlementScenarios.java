@@ -129,6 +129,22 @@ abstract class InvoiceSettlementScenarios extends HubIntegrationTest {
         assertThat(invoice(number).path("overdue").asBoolean()).as("paid: no longer overdue, at once").isFalse();
     }
 
+    @Test
+    void anInvoicePaidBeforeSettlementExistedIsSettledByTheDailyCheck() {
+        SyncedOrder order = confirmedOrderInErp("Upgraded Co");
+        String number = issueAndPoll(order.externalId());
+        // a payment recorded as before V15: its row only, no allocation (as an upgraded database holds it)
+        jdbc.sql("""
+                INSERT INTO payment (order_id, payment_reference, provider, provider_txn_id, status, currency, amount, refunded_amount,
+                                     version, created_at, updated_at, paid_at)
+                VALUES (?, ?, 'wechatpay', ?, 'SUCCEEDED', 'CNY', 176.00, 0, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)""")
+                .params(order.id(), "LEGACY-" + order.id(), transactionId()).update();
+        assertThat(invoice(number).path("status").asText()).isEqualTo("OPEN");
+        overdue.check();
+        assertThat(invoice(number).path("status").asText()).isEqualTo("PAID");
+        assertThat(invoice(number).path("paidAmount").decimalValue()).isEqualByComparingTo("176.00");
+    }
+
     // ---- helpers ----
 
     String issueAndPoll(String erpOrder) {
