@@ -121,7 +121,7 @@ public class FinanceReminders implements SchedulingConfigurer {
             if (subjects.isEmpty()) {
                 continue;
             }
-            Notice notice = new Notice("Alert: " + subjects.size() + " item(s) of " + Money.round(above, "CNY").toPlainString()
+            Notice notice = new Notice("Alert: " + subjects.size() + " item(s) of " + above.stripTrailingZeros().toPlainString()
                     + " or more need finance", lines);
             // each subject is claimed (and so told once); the message carries all of this round's
             List<String> claimed = subjects.stream().filter(s -> claim(channel, ALERT, s, notice.title())).toList();

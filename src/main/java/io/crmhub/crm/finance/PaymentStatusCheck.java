@@ -84,7 +84,7 @@ public class PaymentStatusCheck implements SchedulingConfigurer {
         int paid = 0;
         int closed = 0;
         for (Open p : open) {
-            String outcome = checkOne(p, now);
+            String outcome = checkOne(p, now, true);
             paid += "PAID".equals(outcome) ? 1 : 0;
             closed += CLOSED.equals(outcome) ? 1 : 0;
         }
@@ -99,11 +99,14 @@ public class PaymentStatusCheck implements SchedulingConfigurer {
         return jdbc.sql("SELECT id, payment_reference, provider, created_at, provider_payment_id FROM payment WHERE payment_reference = ? AND status = ?")
                 .params(reference, PaymentService.CREATED)
                 .query((rs, n) -> new Open(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5)))
-                .optional().map(p -> checkOne(p, Instant.EPOCH)).orElse("UNKNOWN");
+                .optional().map(p -> checkOne(p, clock.instant(), false)).orElse("UNKNOWN");
     }
 
-    /** PAID (recorded from the answer), CLOSED (closed as unpaid past {@code expireAfter}), or what it still is. */
-    private String checkOne(Open p, Instant now) {
+    /**
+     * PAID (recorded from the answer), CLOSED (closed as unpaid past {@code expireAfter}, when {@code mayClose}), or
+     * what it still is. A recheck asked for by finance never closes a payment: it only looks.
+     */
+    private String checkOne(Open p, Instant now, boolean mayClose) {
         {
             PaymentGateway gateway = gateways.find(p.provider()).orElse(null);
             if (gateway == null) {
@@ -118,7 +121,7 @@ public class PaymentStatusCheck implements SchedulingConfigurer {
                     log.warn("Payment {} was paid at {} without a notification reaching us; recorded from the status query",
                             p.reference(), p.provider());
                     return "PAID";
-                } else if (!Instant.EPOCH.equals(now) && ("CLOSED".equals(status.state()) || ("UNPAID".equals(status.state())
+                } else if (mayClose && ("CLOSED".equals(status.state()) || ("UNPAID".equals(status.state())
                         && p.createdAt().isBefore(now.minus(expireAfter))))) {
                     if (!"CLOSED".equals(status.state())) {
                         gateway.close(p.reference(), p.providerPaymentId());

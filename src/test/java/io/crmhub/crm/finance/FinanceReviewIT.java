@@ -178,6 +178,27 @@ class FinanceReviewIT extends HubIntegrationTest {
                 .param("payment:" + reference).query(String.class).single()).isEqualTo("RESOLVED");
     }
 
+    @Test
+    void aPaymentOnlyWechatPaysStatementListsIsRecordedByResyncFromItsStatusAnswer() throws Exception {
+        long customer = createCustomer("Lost Notice Co " + System.nanoTime(), uniquePhone(), "CN");
+        long order = order(customer, "1", "42.00");
+        String reference = payment(order, "lost-" + order);
+        // the customer paid, WeChat Pay's notification never arrived: the CRM still has the payment open
+        assertThat(post(WECHAT.baseUrl() + "/sandbox/pay/" + reference + "?notify=false").body()).contains("\"notified\":false");
+        String day = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
+        ResponseEntity<String> report = call("finance", HttpMethod.POST, "/api/finance/statements/reconcile",
+                "{\"provider\":\"wechatpay\",\"date\":\"" + day + "\"}");
+        assertThat(report.getStatusCode().value()).as(report.getBody()).isEqualTo(200);
+        assertThat(report.getBody()).contains("{\"kind\":\"ONLY_AT_PROVIDER\",\"entity\":\"PAYMENT\",\"reference\":\"" + reference + "\"");
+        long review = jdbc.sql("SELECT id FROM finance_review WHERE subject LIKE ?").param("%:ONLY_AT_PROVIDER:PAYMENT:" + reference)
+                .query(Long.class).single();
+
+        JsonNode resynced = json(act(review, "resync", "{\"reason\":\"notification lost\"}"));
+        assertThat(resynced.path("resolution").asText()).as(resynced.toString()).isEqualTo("RESYNCED");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCEEDED".equals(status(reference)));
+        assertThat(paidAmount(order)).isEqualByComparingTo("42.00");
+    }
+
     // ---- helpers ----
 
     record OverPaid(long customerId, long orderId, long secondPaymentId, long reviewId) {
