@@ -64,6 +64,36 @@ final class KingdeeReceivables {
         }
     }
 
+    /**
+     * Finance credits a receivable in full with a red receivable (红字应收单): the same order, every amount negated, dated
+     * today. Returns the red bill's number.
+     */
+    String creditInFull(String receivableBillNo) {
+        synchronized (records) {
+            ObjectNode original = records.find(RECEIVABLE, receivableBillNo);
+            if (original == null) {
+                throw new IllegalArgumentException("no receivable " + receivableBillNo);
+            }
+            ObjectNode red = original.deepCopy();
+            long id = records.ids.incrementAndGet();
+            String number = "AR%08d".formatted(records.receivableNumbers.incrementAndGet());
+            red.put("FID", id).put("FBillNo", number).put("FDate", LocalDate.now(KingdeeSandbox.ZONE).atStartOfDay().format(TIME))
+                    .put("FALLAMOUNTFOR", original.path("FALLAMOUNTFOR").decimalValue().negate());
+            for (JsonNode entry : red.path("FEntityDetail")) {
+                ObjectNode e = (ObjectNode) entry;
+                e.put("FEntryID", records.entryIds.incrementAndGet());
+                for (String amount : new String[]{"FNoTaxAmountFor_D", "FTAXAMOUNTFOR_D", "FALLAMOUNTFOR_D", "FALLAMOUNTFOR"}) {
+                    if (e.path(amount).isNumber()) {
+                        e.put(amount, e.path(amount).decimalValue().negate());
+                    }
+                }
+            }
+            records.stamp(red, true);
+            records.form(RECEIVABLE).put(id, red);
+            return number;
+        }
+    }
+
     /** Finance voids a receivable (作废): {@code FCancelStatus B}, a new modify time. */
     void cancel(String billNo) {
         synchronized (records) {

@@ -188,6 +188,11 @@ public class KingdeeSandbox implements ResponseDefinitionTransformerV2 {
         return store.change(() -> receivableBills.issueFor(salesOrderBillNo));
     }
 
+    /** Finance credits a receivable in full (a red receivable of the same order); returns the red bill's number. */
+    public String creditReceivable(String receivableBillNo) {
+        return store.change(() -> receivableBills.creditInFull(receivableBillNo));
+    }
+
     /** Finance's timer: the receivable of an order that fell due (already inside a change of the records). */
     private void issueDueReceivable(String salesOrderBillNo) {
         receivableBills.issueFor(salesOrderBillNo);

@@ -157,6 +157,31 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
         return store.change(() -> bill(salesOrder));
     }
 
+    /**
+     * Credits a billing document in full: a credit memo (type G2, SD document category O) whose items name the invoice
+     * (reference category M), with the invoice's amounts, dated today. Returns its number.
+     */
+    public String issueCreditMemo(String invoice) {
+        return store.change(() -> {
+            synchronized (this) {
+                ObjectNode original = billingDocuments.get(invoice);
+                if (original == null) {
+                    throw new IllegalArgumentException("no billing document " + invoice);
+                }
+                String number = String.valueOf(billingNumbers.incrementAndGet());
+                ObjectNode memo = original.deepCopy().put("BillingDocument", number).put("BillingDocumentType", "G2")
+                        .put("SDDocumentCategory", "O").put("LastChangeDateTime", "/Date(" + changeMillis() + "+0000)/");
+                for (JsonNode item : memo.path("to_Item").path("results")) {
+                    ((ObjectNode) item).put("BillingDocument", number).put("ReferenceSDDocument", invoice)
+                            .put("ReferenceSDDocumentCategory", "M");
+                }
+                memo.putObject("__metadata").put("id", "A_BillingDocument('" + number + "')").put("type", "API_BILLING_DOCUMENT_SRV.A_BillingDocumentType");
+                billingDocuments.put(number, memo);
+                return number;
+            }
+        });
+    }
+
     private synchronized String bill(String salesOrder) {
         ObjectNode order = salesOrders.get(salesOrder);
         if (order == null) {
@@ -173,14 +198,15 @@ public class SapBusinessPartnerSandbox implements ResponseDefinitionTransformerV
             java.math.BigDecimal itemNet = new java.math.BigDecimal(line.path("NetAmount").asText("0"));
             java.math.BigDecimal itemTax = new java.math.BigDecimal(line.path("TaxAmount").asText("0"));
             items.addObject().put("BillingDocument", number).put("BillingDocumentItem", line.path("SalesOrderItem").asText())
-                    .put("ReferenceSDDocument", salesOrder).put("ReferenceSDDocumentItem", line.path("SalesOrderItem").asText())
+                    .put("ReferenceSDDocument", salesOrder).put("ReferenceSDDocumentCategory", "C")
+                    .put("ReferenceSDDocumentItem", line.path("SalesOrderItem").asText())
                     .put("NetAmount", itemNet.toPlainString()).put("TaxAmount", itemTax.toPlainString())
                     .put("GrossAmount", itemNet.add(itemTax).toPlainString());
             net = net.add(itemNet);
             tax = tax.add(itemTax);
         }
         long today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
-        ObjectNode doc = json.createObjectNode().put("BillingDocument", number).put("BillingDocumentType", "F2")
+        ObjectNode doc = json.createObjectNode().put("BillingDocument", number).put("BillingDocumentType", "F2").put("SDDocumentCategory", "M")
                 .put("SoldToParty", order.path("SoldToParty").asText()).put("PayerParty", order.path("SoldToParty").asText())
                 .put("TransactionCurrency", order.path("TransactionCurrency").asText())
                 .put("TotalNetAmount", net.toPlainString()).put("TaxAmount", tax.toPlainString())

@@ -34,12 +34,16 @@ public interface ErpInvoiceSource {
      *                     where stated it is the invoice's paid amount, else the hub allocates its payments (D47)
      * @param status       OPEN or CANCELLED (paid is the hub's to work out)
      * @param lines        its lines with their tax, as the ERP states them (empty if it does not)
+     * @param creditNote   a credit note (SAP credit memo, Kingdee red receivable): its amounts are stated positive and
+     *                     credit {@code creditFor} or, where the ERP does not name the invoice, the order's invoices
+     * @param creditFor    the number of the invoice a credit note credits, null if not stated
      * @param unmapped     why the invoice cannot be taken over (a code no value map knows, naming table and code), else
      *                     null; such an invoice is parked, not stored, and the fields that depend on the code are not set
      */
     record ErpInvoice(String number, String salesOrder, String soldTo, String currency, BigDecimal totalAmount,
                       BigDecimal netAmount, BigDecimal taxAmount, BigDecimal clearedAmount, LocalDate issueDate,
-                      LocalDate dueDate, String status, Instant changedAt, List<Line> lines, String unmapped) {
+                      LocalDate dueDate, String status, Instant changedAt, List<Line> lines, String unmapped,
+                      boolean creditNote, String creditFor) {
     }
 
     /**

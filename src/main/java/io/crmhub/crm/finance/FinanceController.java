@@ -57,8 +57,8 @@ class FinanceController {
 
     @Operation(summary = "ERP invoices read by the hub, with net, tax, paid and open amounts, one page at a time")
     @GetMapping("/invoices")
-    PageView<FinanceViews.InvoiceView> invoices(@RequestParam(required = false) @Pattern(regexp = "OPEN|PARTIALLY_PAID|PAID|CANCELLED",
-            message = "must be OPEN, PARTIALLY_PAID, PAID or CANCELLED") String status,
+    PageView<FinanceViews.InvoiceView> invoices(@RequestParam(required = false) @Pattern(regexp = "OPEN|PARTIALLY_PAID|PAID|CREDITED|CANCELLED",
+            message = "must be OPEN, PARTIALLY_PAID, PAID, CREDITED or CANCELLED") String status,
                                                 @RequestParam(required = false) Long orderId, @Valid PageRequest page,
                                                 DataScope scope) {
         String where = " WHERE (CAST(? AS VARCHAR(16)) IS NULL OR status = ?) AND (CAST(? AS BIGINT) IS NULL OR order_id = ?)"

@@ -214,9 +214,10 @@ public class FinanceReminders implements SchedulingConfigurer {
 
     private List<Overdue> overdue(BigDecimal above) {
         return jdbc.sql("""
-                SELECT id, invoice_number, currency, total_amount - paid_amount, due_date, order_id FROM invoice
-                WHERE overdue = TRUE AND status IN ('OPEN', 'PARTIALLY_PAID') AND paid_amount < total_amount
-                  AND (CAST(? AS NUMERIC(19, 4)) IS NULL OR total_amount - paid_amount >= ?)
+                SELECT id, invoice_number, currency, total_amount - paid_amount - credited_amount, due_date, order_id FROM invoice
+                WHERE overdue = TRUE AND document_kind = 'INVOICE' AND status IN ('OPEN', 'PARTIALLY_PAID')
+                  AND paid_amount + credited_amount < total_amount
+                  AND (CAST(? AS NUMERIC(19, 4)) IS NULL OR total_amount - paid_amount - credited_amount >= ?)
                 ORDER BY due_date, id""")
                 .params(above, above)
                 .query((rs, n) -> new Overdue(rs.getLong(1), rs.getString(2), rs.getString(3).trim(), rs.getBigDecimal(4),

@@ -37,23 +37,30 @@ final class FinanceViews {
     /**
      * An invoice as the ERP states it (gross in {@code totalAmount}, {@code netAmount} and {@code taxAmount} where the ERP
      * states them) and as the hub settled it: {@code paidAmount} allocated from the order's payments, {@code openAmount}
-     * what is left, {@code status} OPEN, PARTIALLY_PAID, PAID or CANCELLED (D47).
+     * what is left after payments and credit notes ({@code creditedAmount}), {@code status} OPEN, PARTIALLY_PAID, PAID,
+     * CREDITED or CANCELLED (D47). A credit note ({@code kind} CREDIT_NOTE, {@code creditFor} the invoice it names) has
+     * no open amount of its own.
      */
-    record InvoiceView(long id, String invoiceNumber, Long orderId, long customerId, String status, String currency,
-                       BigDecimal totalAmount, BigDecimal netAmount, BigDecimal taxAmount, BigDecimal paidAmount,
-                       BigDecimal openAmount, LocalDate issueDate, LocalDate dueDate, boolean overdue, long version,
-                       Instant createdAt, Instant updatedAt, List<InvoiceLine> lines, List<Allocation> allocations) {
+    record InvoiceView(long id, String invoiceNumber, String kind, String creditFor, Long orderId, long customerId, String status,
+                       String currency, BigDecimal totalAmount, BigDecimal netAmount, BigDecimal taxAmount, BigDecimal paidAmount,
+                       BigDecimal creditedAmount, BigDecimal openAmount, LocalDate issueDate, LocalDate dueDate, boolean overdue,
+                       long version, Instant createdAt, Instant updatedAt, List<InvoiceLine> lines, List<Allocation> allocations) {
         static final String COLUMNS = "id, invoice_number, order_id, customer_id, status, currency, total_amount, paid_amount, "
-                + "issue_date, due_date, overdue, version, created_at, updated_at, net_amount, tax_amount";
+                + "issue_date, due_date, overdue, version, created_at, updated_at, net_amount, tax_amount, document_kind, credit_for, "
+                + "credited_amount";
         static final RowMapper<InvoiceView> ROW = (rs, n) -> {
             String currency = rs.getString("currency").trim();
             BigDecimal total = rs.getBigDecimal("total_amount");
             BigDecimal paid = rs.getBigDecimal("paid_amount");
-            return new InvoiceView(rs.getLong("id"), rs.getString("invoice_number"), rs.getObject("order_id", Long.class),
-                    rs.getLong("customer_id"), rs.getString("status"), currency,
+            BigDecimal credited = rs.getBigDecimal("credited_amount");
+            boolean invoice = "INVOICE".equals(rs.getString("document_kind"));
+            return new InvoiceView(rs.getLong("id"), rs.getString("invoice_number"), rs.getString("document_kind"), rs.getString("credit_for"),
+                    rs.getObject("order_id", Long.class), rs.getLong("customer_id"), rs.getString("status"), currency,
                     Money.presented(total, currency), Money.presented(rs.getBigDecimal("net_amount"), currency),
                     Money.presented(rs.getBigDecimal("tax_amount"), currency), Money.presented(paid, currency),
-                    Money.presented("CANCELLED".equals(rs.getString("status")) ? BigDecimal.ZERO : total.subtract(paid).max(BigDecimal.ZERO), currency),
+                    Money.presented(credited, currency),
+                    Money.presented(!invoice || "CANCELLED".equals(rs.getString("status")) ? BigDecimal.ZERO
+                            : total.subtract(paid).subtract(credited).max(BigDecimal.ZERO), currency),
                     rs.getDate("issue_date").toLocalDate(), rs.getDate("due_date").toLocalDate(), rs.getBoolean("overdue"),
                     rs.getLong("version"), instant(rs, "created_at"), instant(rs, "updated_at"), List.of(), List.of());
         };
@@ -72,8 +79,9 @@ final class FinanceViews {
                     JOIN payment p ON p.id = a.payment_id WHERE a.invoice_id = ? ORDER BY a.payment_id""").param(id)
                     .query((rs, n) -> new Allocation(rs.getLong(1), rs.getString(2), rs.getString(3),
                             Money.presented(rs.getBigDecimal(4), currency))).list();
-            return new InvoiceView(id, invoiceNumber, orderId, customerId, status, currency, totalAmount, netAmount, taxAmount,
-                    paidAmount, openAmount, issueDate, dueDate, overdue, version, createdAt, updatedAt, lines, allocations);
+            return new InvoiceView(id, invoiceNumber, kind, creditFor, orderId, customerId, status, currency, totalAmount, netAmount,
+                    taxAmount, paidAmount, creditedAmount, openAmount, issueDate, dueDate, overdue, version, createdAt, updatedAt, lines,
+                    allocations);
         }
     }
 

@@ -123,6 +123,10 @@ public class InvoiceIngest implements SchedulingConfigurer {
         Optional<Long> orderId = i.salesOrder() == null ? Optional.empty() : jdbc.sql(
                         "SELECT entity_id FROM external_link WHERE entity_type = 'ORDER' AND system = ? AND external_id = ?")
                 .params(system, i.salesOrder()).query(Long.class).optional();
+        if (orderId.isEmpty() && i.creditFor() != null) { // a credit memo is the order's through the invoice it credits
+            orderId = jdbc.sql("SELECT order_id FROM invoice WHERE invoice_number = ? AND order_id IS NOT NULL")
+                    .param(i.creditFor()).query(Long.class).optional();
+        }
         Optional<Long> customerId = orderId.isPresent()
                 ? jdbc.sql("SELECT customer_id FROM sales_order WHERE id = ?").param(orderId.get()).query(Long.class).optional()
                 : jdbc.sql("SELECT entity_id FROM external_link WHERE entity_type = 'CUSTOMER' AND system = ? AND external_id = ?")
@@ -132,7 +136,7 @@ public class InvoiceIngest implements SchedulingConfigurer {
         }
         Timestamp now = Timestamp.from(clock.instant());
         // the order first, then its invoice: the lock order of every writer of an order's payments and invoices
-        orderId.ifPresent(id -> jdbc.sql("SELECT id FROM sales_order WHERE id = ? FOR UPDATE").param(id).query(Long.class).optional());
+        orderId.ifPresent(settlement::lockOrder);
         record Existing(long id, long version, Timestamp changedAt) {
         }
         Optional<Existing> existing = jdbc.sql("SELECT id, version, erp_changed_at FROM invoice WHERE invoice_number = ? FOR UPDATE")
@@ -146,11 +150,12 @@ public class InvoiceIngest implements SchedulingConfigurer {
             jdbc.sql("""
                     INSERT INTO invoice (invoice_number, order_id, customer_id, status, currency, total_amount, paid_amount, issue_date,
                                          due_date, overdue, version, created_at, updated_at, erp_system, erp_changed_at,
-                                         net_amount, tax_amount, erp_cleared_amount)
-                    VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, FALSE, 1, ?, ?, ?, ?, ?, ?, ?)""")
+                                         net_amount, tax_amount, erp_cleared_amount, document_kind, credit_for)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, FALSE, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(i.number(), orderId.orElse(null), customerId.get(), i.status(), i.currency(), i.totalAmount(),
                             Date.valueOf(i.issueDate()), Date.valueOf(i.dueDate()), now, now, system, Timestamp.from(i.changedAt()),
-                            i.netAmount(), i.taxAmount(), i.clearedAmount())
+                            i.netAmount(), i.taxAmount(), i.clearedAmount(), i.creditNote() ? InvoiceSettlement.CREDIT_NOTE : "INVOICE",
+                            i.creditFor())
                     .update(keys, "id");
             id = keys.getKey().longValue();
         } else {

@@ -30,18 +30,40 @@ public class InvoiceSettlement {
     public static final String PARTIALLY_PAID = "PARTIALLY_PAID";
     public static final String PAID = "PAID";
     public static final String CANCELLED = "CANCELLED";
+    public static final String CREDITED = "CREDITED";
+    /** {@code invoice.document_kind} of an ERP credit note; invoices are {@code INVOICE}. */
+    public static final String CREDIT_NOTE = "CREDIT_NOTE";
     private static final Logger log = LoggerFactory.getLogger(InvoiceSettlement.class);
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final String orderLock;
 
     InvoiceSettlement(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.orderLock = "SELECT id FROM sales_order WHERE id = ?" + orderLockClause(jdbc);
+    }
+
+    /**
+     * The order's row lock of a settlement. On PostgreSQL {@code FOR NO KEY UPDATE}: it excludes another settlement
+     * (and a payment's {@code FOR UPDATE}) but not the key-share lock a foreign key check takes when a status row or an
+     * invoice of that order is inserted, so a poller that inserts rows of many orders in its page order never deadlocks
+     * with a settlement. H2 has only {@code FOR UPDATE} (and takes no key-share locks).
+     */
+    private static String orderLockClause(JdbcClient jdbc) {
+        String product = jdbc.sql("SELECT 1").query((rs, n) -> rs.getStatement().getConnection().getMetaData().getDatabaseProductName())
+                .optional().orElse("");
+        return product.toLowerCase(java.util.Locale.ROOT).contains("postgres") ? " FOR NO KEY UPDATE" : " FOR UPDATE";
+    }
+
+    /** Locks the order's row for its settlement (callers that write an order's invoices lock it first). */
+    public void lockOrder(long orderId) {
+        jdbc.sql(orderLock).param(orderId).query(Long.class).optional();
     }
 
     private record Invoice(long id, String number, String currency, BigDecimal total, BigDecimal paid, String status,
-                           BigDecimal erpCleared) {
+                           BigDecimal erpCleared, BigDecimal creditedBefore) {
     }
 
     private static final class Payment {
@@ -64,19 +86,20 @@ public class InvoiceSettlement {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public int settleOrder(long orderId) {
-        if (jdbc.sql("SELECT id FROM sales_order WHERE id = ? FOR UPDATE").param(orderId).query(Long.class).optional().isEmpty()) {
+        if (jdbc.sql(orderLock).param(orderId).query(Long.class).optional().isEmpty()) {
             return 0;
         }
         List<Invoice> invoices = jdbc.sql("""
-                SELECT id, invoice_number, currency, total_amount, paid_amount, status, erp_cleared_amount FROM invoice
-                WHERE order_id = ? ORDER BY issue_date, invoice_number FOR UPDATE""")
+                SELECT id, invoice_number, currency, total_amount, paid_amount, status, erp_cleared_amount, credited_amount FROM invoice
+                WHERE order_id = ? AND document_kind = 'INVOICE' ORDER BY issue_date, invoice_number FOR UPDATE""")
                 .param(orderId)
                 .query((rs, n) -> new Invoice(rs.getLong(1), rs.getString(2), rs.getString(3).trim(), rs.getBigDecimal(4),
-                        rs.getBigDecimal(5), rs.getString(6), rs.getBigDecimal(7)))
+                        rs.getBigDecimal(5), rs.getString(6), rs.getBigDecimal(7), rs.getBigDecimal(8)))
                 .list();
         if (invoices.isEmpty()) {
             return 0;
         }
+        java.util.Map<Long, BigDecimal> credited = credits(orderId, invoices);
         // money that arrived: succeeded (or held for review) payments, less refunds and what finance kept as the
         // customer's credit or moved to another order, oldest first; then what finance moved here from another order
         List<Payment> payments = new ArrayList<>(jdbc.sql("""
@@ -98,8 +121,10 @@ public class InvoiceSettlement {
         int changed = 0;
         for (Invoice invoice : invoices) {
             BigDecimal paid = BigDecimal.ZERO;
+            BigDecimal credit = credited.getOrDefault(invoice.id(), BigDecimal.ZERO);
             if (!CANCELLED.equals(invoice.status())) {
-                BigDecimal due = invoice.erpCleared() != null ? invoice.erpCleared().min(invoice.total()) : invoice.total();
+                BigDecimal payable = invoice.total().subtract(credit).max(BigDecimal.ZERO);
+                BigDecimal due = invoice.erpCleared() != null ? invoice.erpCleared().min(payable) : payable;
                 for (Payment p : payments) {
                     if (due.signum() <= 0) {
                         break;
@@ -119,21 +144,55 @@ public class InvoiceSettlement {
                     paid = paid.add(take);
                 }
                 if (invoice.erpCleared() != null) {
-                    paid = invoice.erpCleared().min(invoice.total()); // the ERP's book says so, whoever paid it
+                    paid = invoice.erpCleared().min(payable); // the ERP's book says so, whoever paid it
                 }
             }
+            BigDecimal open = invoice.total().subtract(credit).subtract(paid);
             String status = CANCELLED.equals(invoice.status()) ? CANCELLED
-                    : paid.signum() == 0 ? OPEN : paid.compareTo(invoice.total()) >= 0 ? PAID : PARTIALLY_PAID;
-            if (paid.compareTo(invoice.paid()) != 0 || !status.equals(invoice.status())) {
+                    : credit.compareTo(invoice.total()) >= 0 ? CREDITED
+                    : open.signum() <= 0 ? PAID : paid.signum() > 0 ? PARTIALLY_PAID : OPEN;
+            if (paid.compareTo(invoice.paid()) != 0 || credit.compareTo(invoice.creditedBefore()) != 0 || !status.equals(invoice.status())) {
                 jdbc.sql("""
-                        UPDATE invoice SET paid_amount = ?, status = ?, overdue = CASE WHEN ? < total_amount THEN overdue ELSE FALSE END,
-                               version = version + 1, updated_at = ? WHERE id = ?""")
-                        .params(paid, status, paid, now, invoice.id()).update();
+                        UPDATE invoice SET paid_amount = ?, credited_amount = ?, status = ?,
+                               overdue = CASE WHEN ? > 0 THEN overdue ELSE FALSE END, version = version + 1, updated_at = ? WHERE id = ?""")
+                        .params(paid, credit, status, open, now, invoice.id()).update();
                 log.info("Invoice {} of order {}: {} paid of {} {}, {}", invoice.number(), orderId, Money.round(paid, invoice.currency()),
                         Money.round(invoice.total(), invoice.currency()), invoice.currency(), status);
                 changed++;
             }
         }
         return changed;
+    }
+
+    /**
+     * What the order's credit notes take off each invoice: a credit note naming its invoice credits that one (up to its
+     * total), the rest of it, and a credit note naming none, the order's invoices oldest first.
+     */
+    private java.util.Map<Long, BigDecimal> credits(long orderId, List<Invoice> invoices) {
+        record Credit(String creditFor, String currency, BigDecimal amount) {
+        }
+        List<Credit> notes = jdbc.sql("""
+                SELECT credit_for, currency, total_amount FROM invoice
+                WHERE order_id = ? AND document_kind = 'CREDIT_NOTE' AND status <> 'CANCELLED' ORDER BY issue_date, invoice_number""")
+                .param(orderId).query((rs, n) -> new Credit(rs.getString(1), rs.getString(2).trim(), rs.getBigDecimal(3))).list();
+        java.util.Map<Long, BigDecimal> credited = new java.util.HashMap<>();
+        for (Credit note : notes) {
+            BigDecimal left = note.amount();
+            for (int pass = 0; pass < 2 && left.signum() > 0; pass++) { // first the invoice it names, then the others
+                for (Invoice invoice : invoices) {
+                    boolean named = invoice.number().equals(note.creditFor());
+                    if ((pass == 0) != named || CANCELLED.equals(invoice.status()) || !invoice.currency().equals(note.currency())) {
+                        continue;
+                    }
+                    BigDecimal room = invoice.total().subtract(credited.getOrDefault(invoice.id(), BigDecimal.ZERO));
+                    BigDecimal take = left.min(room.max(BigDecimal.ZERO));
+                    if (take.signum() > 0) {
+                        credited.merge(invoice.id(), take, BigDecimal::add);
+                        left = left.subtract(take);
+                    }
+                }
+            }
+        }
+        return credited;
     }
 }

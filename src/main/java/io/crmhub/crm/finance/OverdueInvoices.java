@@ -67,7 +67,8 @@ public class OverdueInvoices implements SchedulingConfigurer {
     }
 
     /** Still to pay: not cancelled, not fully paid. */
-    private static final String OPEN = "i.status IN ('OPEN', 'PARTIALLY_PAID') AND i.paid_amount < i.total_amount";
+    private static final String OPEN = "i.document_kind = 'INVOICE' AND i.status IN ('OPEN', 'PARTIALLY_PAID') "
+            + "AND i.paid_amount + i.credited_amount < i.total_amount";
 
     @Transactional
     public Outcome check() {
@@ -75,7 +76,7 @@ public class OverdueInvoices implements SchedulingConfigurer {
         // invoices read before settlement existed (V15) and paid before it: settled here, a bounded batch a day
         jdbc.sql("""
                 SELECT DISTINCT i.order_id FROM invoice i JOIN payment p ON p.order_id = i.order_id
-                WHERE i.status = 'OPEN' AND i.paid_amount = 0 AND p.provider_txn_id IS NOT NULL
+                WHERE i.document_kind = 'INVOICE' AND i.status = 'OPEN' AND i.paid_amount = 0 AND p.provider_txn_id IS NOT NULL
                   AND p.status IN ('SUCCEEDED', 'REFUNDED', 'NEEDS_REVIEW') AND p.currency = i.currency
                   AND NOT EXISTS (SELECT 1 FROM payment_allocation a WHERE a.invoice_id = i.id)
                 FETCH FIRST 500 ROWS ONLY""").query(Long.class).list().forEach(settlement::settleOrder);
@@ -90,7 +91,8 @@ public class OverdueInvoices implements SchedulingConfigurer {
         }
         int cleared = jdbc.sql("""
                 UPDATE invoice SET overdue = FALSE, updated_at = ?
-                WHERE overdue = TRUE AND (status NOT IN ('OPEN', 'PARTIALLY_PAID') OR paid_amount >= total_amount)""")
+                WHERE overdue = TRUE AND (status NOT IN ('OPEN', 'PARTIALLY_PAID') OR paid_amount + credited_amount >= total_amount
+                                          OR document_kind <> 'INVOICE')""")
                 .param(now).update();
         if (!due.isEmpty() || cleared > 0) {
             log.info("Overdue invoices as of {}: {} newly flagged, {} no longer overdue", today, due.size(), cleared);
@@ -110,7 +112,7 @@ public class OverdueInvoices implements SchedulingConfigurer {
 
     private OverdueInvoice find(long id, LocalDate today) {
         return jdbc.sql("""
-                SELECT i.id, i.invoice_number, i.order_id, i.customer_id, i.currency, i.total_amount, i.paid_amount, i.due_date
+                SELECT i.id, i.invoice_number, i.order_id, i.customer_id, i.currency, i.total_amount, i.paid_amount + i.credited_amount, i.due_date
                 FROM invoice i WHERE i.id = ?""")
                 .param(id)
                 .query((rs, n) -> {

@@ -28,6 +28,9 @@ abstract class InvoiceSettlementScenarios extends HubIntegrationTest {
     /** Has the ERP (sandbox) bill the order now; answers the invoice number. */
     abstract String issueInvoice(String erpOrder);
 
+    /** Has the ERP credit the invoice in full (SAP credit memo, Kingdee red receivable); answers the credit note's number. */
+    abstract String creditInFull(String invoice);
+
     /** Whether the ERP states each invoice line's rate (Kingdee) or only its amounts (SAP). */
     abstract boolean statesLineRates();
 
@@ -143,6 +146,32 @@ abstract class InvoiceSettlementScenarios extends HubIntegrationTest {
         overdue.check();
         assertThat(invoice(number).path("status").asText()).isEqualTo("PAID");
         assertThat(invoice(number).path("paidAmount").decimalValue()).isEqualByComparingTo("176.00");
+    }
+
+    @Test
+    void anInvoiceTheErpCreditsInFullIsCreditedNothingIsOpenAndItIsNeverOverdue() {
+        SyncedOrder order = confirmedOrderInErp("Credited Co");
+        String number = issueAndPoll(order.externalId());
+        jdbc.sql("UPDATE invoice SET due_date = ? WHERE invoice_number = ?").params(Date.valueOf(LocalDate.now().minusDays(2)), number).update();
+        overdue.check();
+        assertThat(invoice(number).path("overdue").asBoolean()).isTrue();
+        String credit = creditInFull(number);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            ingest.poll();
+            return jdbc.sql("SELECT COUNT(*) FROM invoice WHERE invoice_number = ?").param(credit).query(Long.class).single() == 1;
+        });
+        JsonNode credited = invoice(number);
+        assertThat(credited.path("status").asText()).as(credited.toString()).isEqualTo("CREDITED");
+        assertThat(credited.path("creditedAmount").decimalValue()).isEqualByComparingTo("176.00");
+        assertThat(credited.path("openAmount").decimalValue()).isEqualByComparingTo("0");
+        assertThat(credited.path("overdue").asBoolean()).as("nothing open: no longer overdue").isFalse();
+        JsonNode note = invoice(credit);
+        assertThat(note.path("kind").asText()).isEqualTo("CREDIT_NOTE");
+        assertThat(note.path("totalAmount").decimalValue()).isEqualByComparingTo("176.00");
+        assertThat(note.path("openAmount").decimalValue()).isEqualByComparingTo("0");
+        overdue.check();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM invoice WHERE overdue = TRUE AND invoice_number IN (?, ?)").params(number, credit)
+                .query(Long.class).single()).isZero();
     }
 
     // ---- helpers ----

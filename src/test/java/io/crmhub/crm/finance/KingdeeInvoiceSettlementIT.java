@@ -11,6 +11,11 @@ class KingdeeInvoiceSettlementIT extends InvoiceSettlementScenarios implements K
     }
 
     @Override
+    String creditInFull(String invoice) {
+        return KingdeeTestServer.kingdee().creditReceivable(invoice);
+    }
+
+    @Override
     boolean statesLineRates() {
         return true;
     }

@@ -10,6 +10,11 @@ class SapInvoiceSettlementIT extends InvoiceSettlementScenarios {
     }
 
     @Override
+    String creditInFull(String invoice) {
+        return SapTestServer.sap().issueCreditMemo(invoice);
+    }
+
+    @Override
     boolean statesLineRates() {
         return false;
     }

@@ -73,12 +73,20 @@ public class KingdeeInvoiceSource implements ErpInvoiceSource {
         invoices.forEach((number, i) -> {
             List<Line> of = lines.getOrDefault(number, List.of());
             boolean stated = !of.isEmpty() && of.stream().allMatch(l -> l.netAmount() != null && l.taxAmount() != null);
-            out.add(new ErpInvoice(i.number(), i.salesOrder(), i.soldTo(), i.currency(), i.totalAmount(),
-                    stated ? of.stream().map(Line::netAmount).reduce(BigDecimal.ZERO, BigDecimal::add) : null,
-                    stated ? of.stream().map(Line::taxAmount).reduce(BigDecimal.ZERO, BigDecimal::add) : null, null,
-                    i.issueDate(), i.dueDate(), i.status(), i.changedAt(), List.copyOf(of), null));
+            // a red receivable (红字应收单, negative amounts) credits the order's receivables: stored with positive amounts
+            boolean red = i.totalAmount().signum() < 0;
+            List<Line> stored = red ? of.stream().map(l -> new Line(l.item(), l.taxRate(), abs(l.netAmount()), abs(l.taxAmount()),
+                    abs(l.grossAmount()))).toList() : List.copyOf(of);
+            BigDecimal net = stated ? stored.stream().map(Line::netAmount).reduce(BigDecimal.ZERO, BigDecimal::add) : null;
+            BigDecimal tax = stated ? stored.stream().map(Line::taxAmount).reduce(BigDecimal.ZERO, BigDecimal::add) : null;
+            out.add(new ErpInvoice(i.number(), i.salesOrder(), i.soldTo(), i.currency(), i.totalAmount().abs(), net, tax, null,
+                    i.issueDate(), i.dueDate(), i.status(), i.changedAt(), stored, null, red, null));
         });
         return out;
+    }
+
+    private static BigDecimal abs(BigDecimal value) {
+        return value == null ? null : value.abs();
     }
 
     /** An amount of a row, null where Kingdee leaves it empty; text that is no number stops the poll naming the field. */
@@ -106,7 +114,7 @@ public class KingdeeInvoiceSource implements ErpInvoiceSource {
         return new ErpInvoice(number, order.isEmpty() ? null : order, row.get("FCUSTOMERID.FNumber").asText(null),
                 row.get("FCURRENCYID.FCode").asText(), total, null, null, null, date(row, "FDate", "receivable " + number).toLocalDate(),
                 date(row, "FENDDATE_H", "receivable " + number).toLocalDate(), cancelled ? "CANCELLED" : "OPEN",
-                date(row, "FModifyDate", "receivable " + number).atZone(properties.zone()).toInstant(), List.of(), null);
+                date(row, "FModifyDate", "receivable " + number).atZone(properties.zone()).toInstant(), List.of(), null, false, null);
     }
 
     /**

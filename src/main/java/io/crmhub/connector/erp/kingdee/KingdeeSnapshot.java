@@ -144,7 +144,7 @@ public class KingdeeSnapshot implements ErpSnapshot {
     @Override
     public List<Record> invoices(LocalDate from, LocalDate to) {
         return read(KingdeeInvoiceSource.FORM, "FDate", from + " 00:00:00", to + " 00:00:00", List.of("FBillNo", "FALLAMOUNTFOR", "FCURRENCYID.FCode", "FCancelStatus"),
-                "", r -> new Record(r.get("FBillNo").asText(), r.get("FBillNo").asText(), new BigDecimal(r.get("FALLAMOUNTFOR").asText("0")),
+                "", r -> new Record(r.get("FBillNo").asText(), r.get("FBillNo").asText(), new BigDecimal(r.get("FALLAMOUNTFOR").asText("0")).abs(),
                         r.get("FCURRENCYID.FCode").asText(), "B".equals(r.get("FCancelStatus").asText()) ? "CANCELLED" : "OPEN"));
     }
 

@@ -66,10 +66,16 @@ public class SapInvoiceSource implements ErpInvoiceSource {
             unmapped = e.getMessage(); // this invoice is parked; the others of the page go on
         }
         String salesOrder = null;
+        String creditFor = null;
+        // a credit memo (SD document category O) names the invoice it credits as its items' reference of category M
+        boolean creditNote = "O".equals(doc.path("SDDocumentCategory").asText(""));
         List<Line> lines = new ArrayList<>();
         for (JsonNode item : doc.path("to_Item").path("results")) {
-            if (salesOrder == null && !item.path("ReferenceSDDocument").asText("").isEmpty()) {
-                salesOrder = item.path("ReferenceSDDocument").asText();
+            String reference = item.path("ReferenceSDDocument").asText("");
+            if (creditNote && creditFor == null && "M".equals(item.path("ReferenceSDDocumentCategory").asText("")) && !reference.isEmpty()) {
+                creditFor = reference;
+            } else if (salesOrder == null && !reference.isEmpty()) {
+                salesOrder = reference;
             }
             BigDecimal net = optionalDecimal(item, "NetAmount", number);
             BigDecimal tax = optionalDecimal(item, "TaxAmount", number);
@@ -86,7 +92,7 @@ public class SapInvoiceSource implements ErpInvoiceSource {
         return new ErpInvoice(number, salesOrder, doc.path("SoldToParty").asText(null), doc.path("TransactionCurrency").asText(),
                 gross, optionalDecimal(doc, "TotalNetAmount", number), optionalDecimal(doc, "TaxAmount", number), null, issued,
                 days == null ? null : issued.plusDays(days), cancelled ? "CANCELLED" : "OPEN",
-                date(doc.path("LastChangeDateTime").asText(), number, "LastChangeDateTime"), lines, unmapped);
+                date(doc.path("LastChangeDateTime").asText(), number, "LastChangeDateTime"), lines, unmapped, creditNote, creditFor);
     }
 
     /** A decimal the document may leave out (null), but never states wrongly. */
