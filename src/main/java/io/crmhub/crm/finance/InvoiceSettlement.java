@@ -35,6 +35,16 @@ public class InvoiceSettlement {
     public static final String CREDIT_NOTE = "CREDIT_NOTE";
     private static final Logger log = LoggerFactory.getLogger(InvoiceSettlement.class);
 
+    /**
+     * What is left of payment {@code p} (SQL over the alias {@code p}): its amount less refunds, less what finance kept
+     * as the customer's credit or moved to another order (D48). The one definition the settlement and the review
+     * actions use.
+     */
+    static final String UNSPENT = """
+            (p.amount - p.refunded_amount
+             - COALESCE((SELECT SUM(c.amount) FROM customer_credit c WHERE c.payment_id = p.id), 0)
+             - COALESCE((SELECT SUM(t.amount) FROM payment_transfer t WHERE t.payment_id = p.id), 0))""";
+
     private final JdbcClient jdbc;
     private final Clock clock;
     private final String orderLock;
@@ -102,11 +112,8 @@ public class InvoiceSettlement {
         java.util.Map<Long, BigDecimal> credited = credits(orderId, invoices);
         // money that arrived: succeeded (or held for review) payments, less refunds and what finance kept as the
         // customer's credit or moved to another order, oldest first; then what finance moved here from another order
-        List<Payment> payments = new ArrayList<>(jdbc.sql("""
-                SELECT p.id, p.currency, p.amount - p.refunded_amount
-                         - COALESCE((SELECT SUM(c.amount) FROM customer_credit c WHERE c.payment_id = p.id), 0)
-                         - COALESCE((SELECT SUM(t.amount) FROM payment_transfer t WHERE t.payment_id = p.id), 0)
-                FROM payment p
+        List<Payment> payments = new ArrayList<>(jdbc.sql("SELECT p.id, p.currency, " + UNSPENT + """
+                 FROM payment p
                 WHERE p.order_id = ? AND p.status IN ('SUCCEEDED', 'REFUNDED', 'NEEDS_REVIEW') AND p.provider_txn_id IS NOT NULL
                 ORDER BY p.paid_at, p.id""")
                 .param(orderId)

@@ -262,12 +262,8 @@ class ReviewActions {
         if (r.paymentId() == null) {
             throw new ConflictException("paymentId", "review " + r.id() + " is about no recorded payment", null);
         }
-        return jdbc.sql("""
-                SELECT p.id, p.order_id, p.payment_reference, p.status, p.currency, p.amount, p.refunded_amount,
-                       p.amount - p.refunded_amount
-                         - COALESCE((SELECT SUM(c.amount) FROM customer_credit c WHERE c.payment_id = p.id), 0)
-                         - COALESCE((SELECT SUM(t.amount) FROM payment_transfer t WHERE t.payment_id = p.id), 0)
-                FROM payment p WHERE p.id = ? FOR UPDATE""")
+        return jdbc.sql("SELECT p.id, p.order_id, p.payment_reference, p.status, p.currency, p.amount, p.refunded_amount, "
+                        + InvoiceSettlement.UNSPENT + " FROM payment p WHERE p.id = ? FOR UPDATE")
                 .param(r.paymentId())
                 .query((rs, n) -> new Payment(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5).trim(),
                         rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getBigDecimal(8)))
@@ -282,11 +278,8 @@ class ReviewActions {
     private BigDecimal excess(Payment p, boolean required) {
         BigDecimal over = jdbc.sql("SELECT paid_amount - total_amount FROM sales_order WHERE id = ?").param(p.orderId())
                 .query(BigDecimal.class).single();
-        BigDecimal free = jdbc.sql("""
-                SELECT p.amount - p.refunded_amount
-                         - COALESCE((SELECT SUM(c.amount) FROM customer_credit c WHERE c.payment_id = p.id), 0)
-                         - COALESCE((SELECT SUM(t.amount) FROM payment_transfer t WHERE t.payment_id = p.id), 0)
-                FROM payment p WHERE p.id = ?""").param(p.id()).query(BigDecimal.class).single();
+        BigDecimal free = jdbc.sql("SELECT " + InvoiceSettlement.UNSPENT + " FROM payment p WHERE p.id = ?").param(p.id())
+                .query(BigDecimal.class).single();
         BigDecimal excess = Money.round(over.min(free).max(BigDecimal.ZERO), p.currency());
         if (!required) {
             return excess;

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.crmhub.crm.canonical.CanonicalCustomer;
 import io.crmhub.crm.canonical.CanonicalPayment;
 import io.crmhub.sandbox.SapSandboxServer;
 import io.crmhub.sandbox.WechatPaySandbox;
@@ -177,20 +176,9 @@ class StatementReconciliationIT extends HubIntegrationTest {
         Timestamp paidAt = Timestamp.from(day.atTime(12, 0).atZone(BEIJING).toInstant());
         String successTime = day + "T12:00:00+08:00";
         String name = "Statement Co " + tag;
-        batch.update("INSERT INTO customer (customer_type, name, country_code, version, created_at, updated_at) VALUES ('ORGANIZATION', ?, 'CN', 1, ?, ?)",
-                name, now, now);
-        long customer = jdbc.sql("SELECT id FROM customer WHERE name = ?").param(name).query(Long.class).single();
-        String partner = String.valueOf(2_000_000 + customer);
-        ObjectNode bp = mapper.createObjectNode().put("BusinessPartner", partner)
-                .put("BusinessPartnerIDByExtSystem", CanonicalCustomer.referenceOf(customer)).put("OrganizationBPName1", name);
-        SAP.sap().partners().put(partner, bp);
-        batch.update("""
-                INSERT INTO external_link (entity_type, entity_id, system, external_id, synced_version, last_status, last_synced_at)
-                VALUES ('CUSTOMER', ?, 'erp-sap', ?, 1, 'SYNCED', ?)""", customer, partner, now);
-        batch.update("""
-                INSERT INTO sales_order (order_number, customer_id, status, currency, total_amount, paid_amount, version, created_at, updated_at)
-                VALUES (?, ?, 'CONFIRMED', 'CNY', 0, 0, 1, ?, ?)""", "SO-ST-" + tag, customer, now, now);
-        long order = jdbc.sql("SELECT id FROM sales_order WHERE order_number = ?").param("SO-ST-" + tag).query(Long.class).single();
+        StatementPlanting.CustomerOrder planted = StatementPlanting.customerWithOrder(batch, jdbc, SAP, name, 2_000_000, "SO-ST-" + tag, "CNY");
+        String partner = planted.partner();
+        long order = planted.order();
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < payments; i++) {
             BigDecimal amount = new BigDecimal(10 + i % 900).add(new BigDecimal(i % 100).movePointLeft(2));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.crmhub.crm.canonical.CanonicalCustomer;
 import io.crmhub.crm.canonical.CanonicalPayment;
 import io.crmhub.sandbox.StripeSandbox;
 import io.crmhub.sandbox.StripeSandboxServer;
@@ -114,20 +113,9 @@ class StripeStatementReconciliationIT extends HubIntegrationTest {
         Timestamp paidAt = Timestamp.from(day.atTime(12, 0).atZone(UTC).toInstant());
         long created = day.atTime(12, 0).atZone(UTC).toEpochSecond();
         String name = "Stripe Statement Co " + tag;
-        batch.update("INSERT INTO customer (customer_type, name, country_code, version, created_at, updated_at) VALUES ('ORGANIZATION', ?, 'US', 1, ?, ?)",
-                name, now, now);
-        long customer = jdbc.sql("SELECT id FROM customer WHERE name = ?").param(name).query(Long.class).single();
-        String partner = String.valueOf(4_000_000 + customer);
-        ObjectNode bp = mapper.createObjectNode().put("BusinessPartner", partner)
-                .put("BusinessPartnerIDByExtSystem", CanonicalCustomer.referenceOf(customer)).put("OrganizationBPName1", name);
-        SAP.sap().partners().put(partner, bp);
-        batch.update("""
-                INSERT INTO external_link (entity_type, entity_id, system, external_id, synced_version, last_status, last_synced_at)
-                VALUES ('CUSTOMER', ?, 'erp-sap', ?, 1, 'SYNCED', ?)""", customer, partner, now);
-        batch.update("""
-                INSERT INTO sales_order (order_number, customer_id, status, currency, total_amount, paid_amount, version, created_at, updated_at)
-                VALUES (?, ?, 'CONFIRMED', 'USD', 0, 0, 1, ?, ?)""", "SO-SST-" + tag, customer, now, now);
-        long order = jdbc.sql("SELECT id FROM sales_order WHERE order_number = ?").param("SO-SST-" + tag).query(Long.class).single();
+        StatementPlanting.CustomerOrder planted = StatementPlanting.customerWithOrder(batch, jdbc, SAP, name, 4_000_000, "SO-SST-" + tag, "USD");
+        String partner = planted.partner();
+        long order = planted.order();
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < payments; i++) {
             BigDecimal amount = new BigDecimal(10 + i % 900).add(new BigDecimal(i % 100).movePointLeft(2));
